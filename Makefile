@@ -1,0 +1,58 @@
+# rasa-ethics developer tasks.  `make demo` and `make test` are all a fresh clone needs.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV      := .venv
+PY        := $(VENV)/bin/python
+BIN       := $(VENV)/bin
+BOT       := example_bot
+STAMP     := $(VENV)/.installed
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL   := 2
+
+# Rasa 3.6 needs Python 3.10.  Use `python3.10` from PATH, else a pyenv-installed 3.10.
+PYTHON310 ?= $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10 /usr/local/bin/python3.10 /usr/bin/python3.10; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; assert sys.version_info[:2]==(3,10)' 2>/dev/null && { echo $$p; break; }; done)
+
+.PHONY: help venv test test-fast lint demo train validate lock clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+venv: $(STAMP)  ## build .venv/ from the hash-pinned lock file
+
+$(STAMP): requirements/lock.txt setup.cfg
+	@if [ -z "$(PYTHON310)" ]; then \
+	  echo "error: Python 3.10 not found. Rasa 3.6 needs Python 3.10: install it (e.g. 'pyenv install 3.10') and re-run, or pass PYTHON310=/path/to/python3.10." >&2; exit 1; fi
+	@echo ">> building $(VENV) with $(PYTHON310)"
+	@test -x $(PY) || $(PYTHON310) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check "pip==24.2"
+	$(PY) -m pip install --quiet --require-hashes --no-deps -r requirements/lock.txt
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(PY) -m pip check
+	@touch $(STAMP)
+
+test: venv  ## run the whole test suite (unit + slow end-to-end)
+	$(BIN)/pytest
+
+test-fast: venv  ## run the unit tests only
+	$(BIN)/pytest -m "not slow"
+
+lint: venv  ## ruff and mypy
+	$(BIN)/ruff check rasa_ethics tests bench
+	$(BIN)/mypy rasa_ethics
+
+validate: venv  ## validate the bundled policy files
+	$(BIN)/rasa-ethics validate policies/*.yml
+
+train: venv  ## train example_bot/ if its data or config changed
+	@$(BIN)/rasa-ethics train-if-changed $(BOT)
+
+demo: train  ## chat with example_bot/ in the terminal (Ctrl-C stops everything)
+	@bash scripts/demo.sh $(BOT)
+
+lock:  ## re-resolve requirements/in.txt into requirements/lock.txt
+	$(PYTHON310) scripts/lock.py requirements/in.txt requirements/lock.txt
+
+clean:  ## remove the environment and trained models
+	rm -rf $(VENV) $(BOT)/models .pytest_cache
