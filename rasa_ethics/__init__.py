@@ -1,2 +1,31 @@
-"""rasa-ethics: ethics compliance for Rasa 3.6 bots."""
+"""rasa-ethics: ethics compliance for Rasa 3.6 bots.
+
+The classes users name in ``config.yml`` and ``endpoints.yml`` are importable from the top level,
+e.g. ``rasa_ethics.EthicsImporter``.  They are loaded lazily, so ``import rasa_ethics`` stays cheap
+for the CLI and for Rasa's own module loading.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any, Dict
+
 __version__ = "0.1.0"
+
+# public name -> module that defines it
+_EXPORTS: Dict[str, str] = {
+    "EthicsImporter": "rasa_ethics.importer",
+    "load_policy": "rasa_ethics.policy",
+    "LivePolicy": "rasa_ethics.policy",
+    "PolicyError": "rasa_ethics.policy",
+}
+
+__all__ = ["__version__", *_EXPORTS]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        msg = f"module 'rasa_ethics' has no attribute {name!r}"
+        raise AttributeError(msg)
+    return getattr(importlib.import_module(module), name)

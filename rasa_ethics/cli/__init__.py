@@ -1,0 +1,64 @@
+"""The ``rasa-ethics`` command line.
+
+Each sub-command lives in its own module with a ``register(subparsers)`` function that adds its
+parser and sets ``handler``.  Errors are printed to stderr without a traceback, and exit non-zero.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from typing import List, Optional
+
+from rasa.shared.exceptions import RasaException
+
+__all__ = ["main"]
+
+# Sub-command modules, in the order `--help` lists them.
+COMMANDS = [
+    "rasa_ethics.cli.init_cmd",
+    "rasa_ethics.cli.validate",
+]
+
+
+class CLIError(RasaException):
+    """A user-facing error: printed without a traceback."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every sub-command registered."""
+    from rasa_ethics import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="rasa-ethics",
+        description="Ethics compliance for Rasa bots: disclosure, human handoff, PII, audit.",
+    )
+    parser.add_argument("--version", action="version", version=f"rasa-ethics {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMANDS:
+        importlib.import_module(name).register(subparsers)
+    return parser
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    """Entry point of the ``rasa-ethics`` console script."""
+    os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.handler(args) or 0)
+    except (RasaException, OSError) as exc:
+        print(f"rasa-ethics {args.command}: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
