@@ -6,13 +6,18 @@ parser and sets ``handler``.  Errors are printed to stderr without a traceback, 
 
 from __future__ import annotations
 
-import argparse
-import importlib
 import os
-import sys
+
+# Before Rasa (and TensorFlow) are imported: no telemetry, no TensorFlow start-up chatter.
+os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import argparse  # noqa: E402
+import importlib  # noqa: E402
+import sys  # noqa: E402
 from typing import List, Optional
 
-from rasa.shared.exceptions import RasaException
+from rasa.shared.exceptions import RasaException  # noqa: E402
 
 __all__ = ["main"]
 
@@ -44,8 +49,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Optional[List[str]] = None) -> int:
     """Entry point of the ``rasa-ethics`` console script."""
-    os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "handler", None):

@@ -75,7 +75,8 @@ def load_policy(path: Optional[Union[str, Path]] = None) -> Policy:
     try:
         document = PolicyDocument.parse_obj(merged)
     except ValidationError as exc:
-        raise PolicyError([_locate(error, chain) for error in exc.errors()]) from None
+        issues = sorted((_locate(e, chain) for e in exc.errors()), key=lambda i: (i.line, i.column))
+        raise PolicyError(issues) from None
     canonical = json.dumps(json.loads(document.json()), sort_keys=True, ensure_ascii=False)
     files = tuple(s.path for s in chain)
     return Policy(
@@ -108,24 +109,41 @@ def _read(path: Path) -> _Source:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise PolicyError([PolicyIssue(str(path), 1, 1, "", "file not found")]) from None
+        raise PolicyError([PolicyIssue(_display(path), 1, 1, "", "file not found")]) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise PolicyError([PolicyIssue(str(path), 1, 1, "", f"cannot read file: {exc}")]) from None
+        msg = f"cannot read file: {exc}"
+        raise PolicyError([PolicyIssue(_display(path), 1, 1, "", msg)]) from None
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        message = f"invalid YAML: {exc.problem or exc.context}"
-        raise PolicyError([PolicyIssue(str(path), line, col, "", message)]) from None
+        message = f"invalid YAML: {exc.problem or exc.context} (check the indentation)"
+        key_path = _key_path_at(text, line)
+        raise PolicyError([PolicyIssue(_display(path), line, col, key_path, message)]) from None
     source = _Source(path, {} if data is None else data, {})
     if not isinstance(source.data, dict):
         message = "a policy file must be a mapping of sections (disclosure:, handoff:, ...)"
-        raise PolicyError([PolicyIssue(str(path), 1, 1, "", message)])
+        raise PolicyError([PolicyIssue(_display(path), 1, 1, "", message)])
     if node is not None:
         _collect_marks(node, (), source.marks)
     return source
+
+
+def _key_path_at(text: str, line_no: int) -> str:
+    """Best-effort key path of a line in a file that does not parse, from its indentation."""
+    stack: List[Tuple[int, str]] = []
+    for line in text.splitlines()[:line_no]:
+        stripped = line.lstrip(" ")
+        key = stripped.split(":", 1)[0].strip()
+        if not stripped or stripped.startswith(("#", "-")) or ":" not in stripped or " " in key:
+            continue
+        indent = len(line) - len(stripped)
+        while stack and stack[-1][0] >= indent:
+            stack.pop()
+        stack.append((indent, key))
+    return ".".join(key for _, key in stack)
 
 
 def _collect_marks(node: yaml.Node, prefix: KeyPath, marks: Dict[KeyPath, Any]) -> None:

@@ -1,0 +1,1 @@
+"""Custom actions of the Northwind Outfitters support bot (served by `rasa run actions`)."""

@@ -1,0 +1,147 @@
+"""``rasa-ethics init``: switch the plugin on in an existing Rasa bot with idempotent edits.
+
+Files are edited with ruamel.yaml's round-trip mode, so comments and layout survive, and a file is
+only written when its content really changes: a second run leaves every file byte-identical.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, List, Optional
+
+import rasa.engine.recipes
+import yaml
+from rasa.shared.exceptions import RasaException
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+from rasa_ethics.policy import bundled_policy_path
+
+__all__ = ["AdoptionError", "Change", "STARTER_POLICY", "adopt"]
+
+STARTER_POLICY = "ethics_policy.yml"
+IMPORTER = "rasa_ethics.EthicsImporter"
+DEFAULT_RASA_CONFIG = (
+    Path(rasa.engine.recipes.__file__).parent / "config_files" / "default_config.yml"
+)
+
+
+class AdoptionError(RasaException):
+    """The folder cannot be adopted, with what to do about it."""
+
+
+@dataclass
+class Change:
+    """One thing ``init`` did, for the report it prints."""
+
+    file: str
+    what: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.what}"
+
+
+@dataclass
+class _YamlFile:
+    path: Path
+    yaml: YAML
+    data: Any
+    original: str
+    changes: List[str] = field(default_factory=list)
+
+    def dump(self) -> str:
+        buffer = io.StringIO()
+        self.yaml.dump(self.data, buffer)
+        return buffer.getvalue()
+
+
+def adopt(bot_dir: Path, policy: Optional[str] = None) -> List[Change]:
+    """Edit ``config.yml`` (and copy a starter policy) so the bot uses rasa-ethics."""
+    bot_dir = bot_dir.resolve()
+    _require_rasa_project(bot_dir)
+    changes: List[Change] = []
+    policy_ref = policy or STARTER_POLICY
+    if policy is None and not (bot_dir / STARTER_POLICY).exists():
+        shutil.copyfile(bundled_policy_path(), bot_dir / STARTER_POLICY)
+        changes.append(Change(STARTER_POLICY, "created from the bundled default policy"))
+    elif policy is not None and not (bot_dir / policy).is_file():
+        msg = f"policy file '{policy}' not found relative to {bot_dir}"
+        raise AdoptionError(msg)
+    changes += _edit(bot_dir / "config.yml", lambda doc: _config_edits(doc, policy_ref))
+    return changes
+
+
+def _require_rasa_project(bot_dir: Path) -> None:
+    if not bot_dir.is_dir():
+        msg = f"'{bot_dir}' is not a folder"
+        raise AdoptionError(msg)
+    missing = [name for name in ("config.yml", "domain.yml") if not (bot_dir / name).exists()]
+    if missing and not ((bot_dir / "config.yml").exists() and (bot_dir / "domain").is_dir()):
+        msg = (
+            f"'{bot_dir}' is not a Rasa project: {', '.join(missing)} missing. "
+            "Run `rasa init` to create one, or pass the folder that holds config.yml."
+        )
+        raise AdoptionError(msg)
+
+
+def _edit(path: Path, editor: Callable[[Any], List[str]]) -> List[Change]:
+    handle = _load(path)
+    whats = editor(handle.data)
+    text = handle.dump()
+    if not whats or text == handle.original:
+        return []
+    path.write_text(text, encoding="utf-8")
+    return [Change(path.name, what) for what in whats]
+
+
+def _load(path: Path) -> _YamlFile:
+    yaml = YAML()
+    yaml.preserve_quotes = True
+    yaml.width = 4096
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    original = path.read_text(encoding="utf-8") if path.exists() else ""
+    data = yaml.load(original) if original.strip() else None
+    if data is None:
+        data = CommentedMap()
+    if not isinstance(data, CommentedMap):
+        msg = f"{path}: expected a YAML mapping at the top level"
+        raise AdoptionError(msg)
+    return _YamlFile(path, yaml, data, original)
+
+
+def _config_edits(config: CommentedMap, policy_ref: str) -> List[str]:
+    whats = _fill_auto_config(config)
+    importers = config.get("importers")
+    if importers is None:
+        # Without `importers:` Rasa uses RasaFileImporter alone; keep it, then add ours.
+        importers = CommentedSeq([CommentedMap(name="RasaFileImporter")])
+        config["importers"] = importers
+    if not any(_name(item) == IMPORTER for item in importers):
+        importers.append(CommentedMap([("name", IMPORTER), ("policy", policy_ref)]))
+        whats.append(f"added importer {IMPORTER} (policy: {policy_ref})")
+    return whats
+
+
+def _fill_auto_config(config: CommentedMap) -> List[str]:
+    """Write out Rasa's default pipeline/policies where the bot relies on auto-config.
+
+    Rasa skips auto-config when several importers are configured
+    (``CombinedDataImporter.get_config_file_for_auto_config`` in ``rasa/shared/importers``), and
+    training then fails on an empty ``pipeline:``.  Writing the defaults out keeps the bot as it was.
+    """
+    whats = []
+    defaults = yaml.safe_load(DEFAULT_RASA_CONFIG.read_text(encoding="utf-8"))
+    for key in ("pipeline", "policies"):
+        if not config.get(key):
+            config[key] = CommentedSeq(CommentedMap(item) for item in defaults[key])
+            whats.append(f"wrote out Rasa's default {key} (auto-config is off with two importers)")
+    return whats
+
+
+def _name(item: Any) -> Optional[str]:
+    if isinstance(item, dict):
+        return item.get("name")
+    return item if isinstance(item, str) else None

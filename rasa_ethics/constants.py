@@ -1,0 +1,40 @@
+"""Names shared by the importer, the dialogue policy, the NLG and the stores."""
+
+from __future__ import annotations
+
+__all__ = [
+    "BOT_CHALLENGE_INTENT",
+    "COMPLAINT_INTENT",
+    "HANDOFF_INTENT",
+    "META_DISCLOSURE",
+    "META_HANDOFF",
+    "META_PII",
+    "RESPONSE_BOT_CHALLENGE",
+    "RESPONSE_DISCLOSURE",
+    "RESPONSE_HANDOFF",
+    "RESPONSE_HANDOFF_UNAVAILABLE",
+    "RESPONSE_RESUMED",
+    "topic_response",
+]
+
+# Intents the importer adds unless the host bot already has one the policy lists.
+HANDOFF_INTENT = "ethics_human_handoff"
+BOT_CHALLENGE_INTENT = "ethics_bot_challenge"
+COMPLAINT_INTENT = "ethics_complaint"
+
+# Responses the importer adds; their texts come from the policy.
+RESPONSE_DISCLOSURE = "utter_ethics_disclosure"
+RESPONSE_BOT_CHALLENGE = "utter_ethics_bot_challenge"
+RESPONSE_HANDOFF = "utter_ethics_handoff"
+RESPONSE_HANDOFF_UNAVAILABLE = "utter_ethics_handoff_unavailable"
+RESPONSE_RESUMED = "utter_ethics_resumed"
+
+# Keys in BotUttered metadata / parse data that other components and audit records rely on.
+META_DISCLOSURE = "ethics_disclosure"
+META_HANDOFF = "ethics_handoff"
+META_PII = "ethics_pii"
+
+
+def topic_response(topic: str) -> str:
+    """Name of the response said first for a sensitive topic, e.g. ``utter_ethics_topic_self_harm``."""
+    return f"utter_ethics_topic_{topic}"

@@ -1,0 +1,113 @@
+"""The ethics intents, NLU examples, responses and rules, built from a policy and a host domain.
+
+Pure data: :mod:`rasa_ethics.importer` turns it into Rasa objects.  An intent the host bot already
+has and the policy lists (say the host's own ``bot_challenge``) is reused: no second intent, no
+examples and no rule are added for it, so the host's own rules keep working unchanged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Dict, Iterable, List, Optional
+
+import yaml
+
+from rasa_ethics import constants as c
+from rasa_ethics.policy.loader import Policy
+
+__all__ = ["EthicsIntent", "EthicsPlan", "plan", "responses", "rules_yaml", "nlu_yaml"]
+
+NLU_FILE = Path(__file__).parent / "resources" / "nlu" / "ethics_nlu.yml"
+
+
+@dataclass(frozen=True)
+class EthicsIntent:
+    """One ethics intent: the name the bot will use, and whether the importer must add it."""
+
+    concern: str  # the canonical ethics_* intent whose examples we ship
+    name: str  # the intent name used in the bot
+    added: bool  # False when the host bot already has it
+    response: str  # what a rule answers with
+
+
+@dataclass(frozen=True)
+class EthicsPlan:
+    """Which ethics intents the bot uses, decided from the policy and the host's intents."""
+
+    intents: List[EthicsIntent]
+
+    @property
+    def added(self) -> List[EthicsIntent]:
+        """Intents the importer contributes."""
+        return [i for i in self.intents if i.added]
+
+
+def plan(policy: Policy, host_intents: Iterable[str]) -> EthicsPlan:
+    """Decide, per concern, whether to reuse a host intent or add the ethics one."""
+    host = set(host_intents)
+    concerns = [
+        (c.HANDOFF_INTENT, policy.handoff.intents, c.RESPONSE_HANDOFF, policy.handoff.enabled),
+        (
+            c.BOT_CHALLENGE_INTENT,
+            policy.disclosure.bot_challenge_intents,
+            c.RESPONSE_BOT_CHALLENGE,
+            True,
+        ),
+        (
+            c.COMPLAINT_INTENT,
+            policy.handoff.signals.complaint_intents,
+            c.RESPONSE_HANDOFF,
+            policy.handoff.enabled,
+        ),
+    ]
+    intents = []
+    for concern, names, response, enabled in concerns:
+        if not enabled or not names:
+            continue
+        reused = [n for n in names if n in host]
+        name = reused[0] if reused else names[0]
+        intents.append(EthicsIntent(concern, name, added=not reused, response=response))
+    return EthicsPlan(intents)
+
+
+def responses(policy: Policy) -> Dict[str, List[Dict[str, Any]]]:
+    """The ethics responses with their texts from the policy."""
+    texts = {
+        c.RESPONSE_DISCLOSURE: policy.disclosure.text,
+        c.RESPONSE_BOT_CHALLENGE: policy.disclosure.bot_challenge_text,
+        c.RESPONSE_HANDOFF: policy.handoff.text,
+        c.RESPONSE_HANDOFF_UNAVAILABLE: policy.handoff.unavailable_text,
+        c.RESPONSE_RESUMED: policy.handoff.resumed_text,
+    }
+    for topic, config in policy.handoff.signals.sensitive_topics.items():
+        if config.text:
+            texts[c.topic_response(topic)] = config.text
+    return {name: [{"text": text}] for name, text in texts.items()}
+
+
+def nlu_yaml(ethics_plan: EthicsPlan, source: Optional[Path] = None) -> str:
+    """Rasa YAML NLU data for the intents the importer adds, renamed as the policy says."""
+    shipped = yaml.safe_load((source or NLU_FILE).read_text(encoding="utf-8"))["nlu"]
+    by_concern = {block["intent"]: block["examples"] for block in shipped}
+    blocks = [
+        {"intent": intent.name, "examples": by_concern[intent.concern]}
+        for intent in ethics_plan.added
+    ]
+    return _dump({"version": "3.1", "nlu": blocks})
+
+
+def rules_yaml(ethics_plan: EthicsPlan) -> str:
+    """One rule per added intent, so the intent is answered even without EthicsPolicy."""
+    rules = [
+        {
+            "rule": f"rasa-ethics: answer {intent.name}",
+            "steps": [{"intent": intent.name}, {"action": intent.response}],
+        }
+        for intent in ethics_plan.added
+    ]
+    return _dump({"version": "3.1", "rules": rules})
+
+
+def _dump(data: Dict[str, Any]) -> str:
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=4096)
