@@ -17,6 +17,8 @@ import yaml
 from rasa.shared.exceptions import RasaException
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import CommentMark
+from ruamel.yaml.tokens import CommentToken
 
 from rasa_ethics.policy import bundled_policy_path
 
@@ -136,9 +138,30 @@ def _fill_auto_config(config: CommentedMap) -> List[str]:
     defaults = yaml.safe_load(DEFAULT_RASA_CONFIG.read_text(encoding="utf-8"))
     for key in ("pipeline", "policies"):
         if not config.get(key):
+            _drop_commented_config(config, key)
             config[key] = CommentedSeq(CommentedMap(item) for item in defaults[key])
             whats.append(f"wrote out Rasa's default {key} (auto-config is off with two importers)")
     return whats
+
+
+def _drop_commented_config(config: CommentedMap, key: str) -> None:
+    """Remove the "# # No configuration ... was provided" block Rasa leaves under an empty key.
+
+    ruamel keeps comments that follow a key with an empty value in a list shared with the next
+    key (or in the document's end comments); other lines there, such as the next section's
+    header, are kept.
+    """
+    keys = list(config.keys())
+    index = keys.index(key)
+    entries = [config.ca.items.get(k) for k in keys[index : index + 2]]
+    lists = [e[1] for e in entries if e and isinstance(e[1], list)]
+    if index == len(keys) - 1 and config.ca.end:
+        lists.append(config.ca.end)
+    for tokens in lists:
+        kept = [t for t in tokens if not t.value.startswith(("# #", "#  "))]
+        if len(kept) != len(tokens) and kept:
+            kept.insert(0, CommentToken("\n", CommentMark(0), None))
+        tokens[:] = kept
 
 
 def _name(item: Any) -> Optional[str]:

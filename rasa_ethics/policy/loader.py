@@ -116,10 +116,8 @@ def _read(path: Path) -> _Source:
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        message = f"invalid YAML: {exc.problem or exc.context} (check the indentation)"
+    except yaml.YAMLError as exc:
+        line, col, message = _yaml_error_position(exc, text)
         key_path = _key_path_at(text, line)
         raise PolicyError([PolicyIssue(_display(path), line, col, key_path, message)]) from None
     source = _Source(path, {} if data is None else data, {})
@@ -129,6 +127,19 @@ def _read(path: Path) -> _Source:
     if node is not None:
         _collect_marks(node, (), source.marks)
     return source
+
+
+def _yaml_error_position(exc: yaml.YAMLError, text: str) -> Tuple[int, int, str]:
+    """Line, column and message of a YAML error, whatever stage of PyYAML raised it."""
+    if isinstance(exc, yaml.reader.ReaderError):
+        before = text[: exc.position]
+        line, col = before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
+        return line, col, f"invalid YAML: character {exc.character!r} is not allowed"
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    problem = getattr(exc, "problem", None) or getattr(exc, "context", None) or str(exc)
+    hint = " (check the indentation)" if "block" in problem or "mapping values" in problem else ""
+    return line, col, f"invalid YAML: {problem}{hint}"
 
 
 def _key_path_at(text: str, line_no: int) -> str:

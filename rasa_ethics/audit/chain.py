@@ -1,0 +1,98 @@
+"""The hash chain as structlog processors: every record gets ``seq``, ``prev`` and ``hash``.
+
+The writer renders records through a structlog logger of its own (``structlog.wrap_logger`` with
+these processors); the global structlog configuration, which Rasa owns, is never touched.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Tuple
+
+import structlog
+
+from rasa_ethics.audit import _capture
+from rasa_ethics.audit.records import GENESIS, seal
+
+__all__ = ["Chain", "LineSink"]
+
+
+class LineSink:
+    """The "logger" at the end of the structlog chain: collects rendered lines for one batch."""
+
+    def __init__(self) -> None:
+        self.lines: List[str] = []
+        self.size = 0
+
+    def msg(self, line: str) -> None:
+        """Keep one rendered line."""
+        self.lines.append(line)
+        self.size += len(line)
+
+    def take(self) -> bytes:
+        """All collected lines as bytes; the sink is empty afterwards."""
+        data = "".join(self.lines).encode("ascii")
+        self.lines.clear()
+        self.size = 0
+        return data
+
+
+class Chain:
+    """``seq`` and ``prev`` of a trail, advanced as records are sealed and rolled back on failure.
+
+    Records sealed since the last :meth:`commit` are *pending*: :meth:`rollback` forgets them, so
+    a batch the disk refused leaves no hole in the chain.
+    """
+
+    def __init__(self, seq: int = 0, prev: str = GENESIS) -> None:
+        self.seq = seq
+        self.prev = prev
+        self.sink = LineSink()
+        self.pending_types: List[str] = []
+        self._committed: Tuple[int, str] = (seq, prev)
+        self._captured: List[Dict[str, Any]] = []
+        self.logger = structlog.wrap_logger(
+            self.sink,
+            processors=[self.link, self.seal],
+            wrapper_class=structlog.BoundLogger,
+            context_class=dict,
+            cache_logger_on_first_use=True,
+        )
+
+    def append(self, type_: str, **fields: Any) -> None:
+        """Seal one record of ``type_`` into the pending batch."""
+        self.logger.msg(type_, **fields)
+
+    def link(self, _logger: Any, _method: str, event_dict: Dict[str, Any]) -> Dict[str, Any]:
+        """structlog processor: the event name becomes ``type``; add ``seq`` and ``prev``."""
+        event_dict["type"] = event_dict.pop("event")
+        event_dict["seq"] = self.seq
+        event_dict["prev"] = self.prev
+        return event_dict
+
+    def seal(self, _logger: Any, _method: str, event_dict: Dict[str, Any]) -> str:
+        """structlog renderer: the canonical line with its ``hash``; advance the chain."""
+        line, digest = seal(event_dict)
+        self.seq += 1
+        self.prev = digest
+        self.pending_types.append(event_dict["type"])
+        if _capture.CAPTURES:
+            event_dict["hash"] = digest
+            self._captured.append(event_dict)
+        return line
+
+    def commit(self) -> None:
+        """The pending records are on disk: make them permanent."""
+        self._committed = (self.seq, self.prev)
+        self.pending_types.clear()
+        if self._captured:
+            _capture.deliver(self._captured)
+            self._captured = []
+
+    def rollback(self) -> List[str]:
+        """Forget the pending records (the disk refused them); return their types."""
+        lost = list(self.pending_types)
+        self.seq, self.prev = self._committed
+        self.pending_types.clear()
+        self._captured = []
+        self.sink.take()
+        return lost

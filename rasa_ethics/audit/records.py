@@ -1,0 +1,89 @@
+"""The record format: canonical JSON lines chained by SHA-256.
+
+A record is a flat JSON object.  Its line is the *canonical* JSON of the record without ``hash``
+(keys sorted, no whitespace, ASCII only), with ``"hash"`` appended as the last member::
+
+    {"policy_version":"…","prev":"<64 hex>","seq":7,"ts":"…","type":"action",…,"hash":"<64 hex>"}
+
+``hash`` is the SHA-256 of the canonical JSON without ``hash``, which is exactly the bytes of the
+line up to the final ``,"hash":…``.  ``prev`` is the ``hash`` of the record before, or
+:data:`GENESIS` for the first record of a trail, so the records form one chain across files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from typing import Any, Dict, Mapping, Tuple
+
+__all__ = [
+    "GENESIS",
+    "HASH_SUFFIX_LEN",
+    "RECORD_TYPES",
+    "canonical",
+    "format_ts",
+    "seal",
+    "split_line",
+]
+
+#: ``prev`` of the first record of a trail.
+GENESIS = "0" * 64
+
+#: Every record type the writer produces.
+RECORD_TYPES = (
+    "rotate",  # first record of every file; links to the previous file
+    "start",  # the writer started (process start-up)
+    "stop",  # the writer shut down cleanly
+    "session_started",
+    "user_turn",
+    "action",
+    "bot_utterance",
+    "disclosure",
+    "handoff",
+    "error",
+    "gap",
+)
+
+_ENCODER = json.JSONEncoder(
+    separators=(",", ":"), sort_keys=True, ensure_ascii=True, allow_nan=False
+)
+_HASH_PREFIX = ',"hash":"'
+#: Length of ``,"hash":"<64 hex>"}`` at the end of every line (without the newline).
+HASH_SUFFIX_LEN = len(_HASH_PREFIX) + 64 + 2
+
+
+def canonical(record: Mapping[str, Any]) -> str:
+    """The canonical JSON of ``record``: sorted keys, no whitespace, ASCII only, no NaN."""
+    return _ENCODER.encode(record)
+
+
+def seal(record: Dict[str, Any]) -> Tuple[str, str]:
+    """Hash ``record`` (which must not hold ``hash`` yet); return ``(line, hash)``.
+
+    The line ends with a newline.
+    """
+    body = _ENCODER.encode(record)
+    digest = hashlib.sha256(body.encode("ascii")).hexdigest()
+    return f'{body[:-1]}{_HASH_PREFIX}{digest}"}}\n', digest
+
+
+def split_line(line: bytes) -> Tuple[bytes, bytes]:
+    """Split a line (without its newline) into ``(body, hash)``; raise ValueError if malformed.
+
+    ``body`` is the canonical JSON of the record without ``hash``, the bytes that were hashed.
+    """
+    tail = line[-HASH_SUFFIX_LEN:]
+    if len(line) <= HASH_SUFFIX_LEN or tail[:9] != b',"hash":"' or tail[-2:] != b'"}':
+        msg = 'the line does not end with ,"hash":"<64 hex digits>"}'
+        raise ValueError(msg)
+    return line[:-HASH_SUFFIX_LEN] + b"}", tail[9:-2]
+
+
+def format_ts(seconds: float) -> str:
+    """``seconds`` since the epoch as UTC ISO 8601 with microseconds, e.g. 2026-11-27T10:15:00.000123Z."""
+    whole = int(seconds)
+    micros = int(round((seconds - whole) * 1_000_000))
+    if micros == 1_000_000:
+        whole, micros = whole + 1, 0
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(whole)) + f".{micros:06d}Z"

@@ -1,0 +1,158 @@
+"""Normalise text before matching, keeping a map back to the original offsets.
+
+Customers (and people dodging filters) write personal data in many shapes.  Matching runs on a
+normalised copy of the text:
+
+- NFKC per character: full-width ``４１１１`` and ``ｊｏｈｎ＠ｅｘａｍｐｌｅ．ｃｏｍ`` become ASCII;
+- zero-width characters and soft hyphens are removed, Unicode dashes become ``-``;
+- obfuscated e-mail addresses (``john at example dot com``, ``john[at]example[dot]com``) become
+  real addresses;
+- runs of spaces and dashes between two digits become one ``-`` (``4111 1111  1111`` and
+  ``0 7 8 - 0 5`` read as ``4111-1111-1111`` and ``0-7-8-0-5``), so recognizers need a single
+  separator form.
+
+Each pass records its edits in an :class:`OffsetMap`; spans found in the normalised text are mapped
+back outward, so a span always covers every original character that produced it.  Every pass is a
+single linear regex scan.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_right
+from dataclasses import dataclass
+from typing import List, Sequence, Tuple
+
+__all__ = ["Normalized", "OffsetMap", "normalize"]
+
+Edit = Tuple[int, int, str]  # original start, original end, replacement
+
+_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
+_INVISIBLE = "\u00ad\u180e\u200b\u200c\u200d\u2060\ufeff"
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_DIGIT_GAP = re.compile(r"(?<=\d)(?:[ \t]{1,3}-?[ \t]{0,3}|-[ \t]{1,3}|-{2,3})(?=\d)")
+_AT = r"(?:\s{0,3}[\[({<]\s{0,2}at\s{0,2}[\])}>]\s{0,3}|\s{1,3}at\s{1,3})"
+_DOT_WORD = r"(?:\s{0,3}[\[({<]\s{0,2}dot\s{0,2}[\])}>]\s{0,3}|\s{1,3}dot\s{1,3})"
+_DOT = rf"(?:{_DOT_WORD}|\.)"
+_LABEL = r"[a-z0-9][a-z0-9-]{0,62}"
+_OBFUSCATED_EMAIL = re.compile(
+    rf"(?<![\w.@])(?P<local>[a-z0-9][a-z0-9._%+-]{{0,63}}(?:{_DOT_WORD}[a-z0-9][a-z0-9._%+-]{{0,63}}){{0,2}})"
+    rf"{_AT}(?P<domain>{_LABEL}(?:{_DOT}{_LABEL}){{0,3}}){_DOT}(?P<tld>[a-z]{{2,24}})\b",
+    re.IGNORECASE,
+)
+# "[at]" is unambiguous; a plain " at " also needs a spelled-out dot, so "look at example.com"
+# stays as it is.
+_BRACKETED_AT = re.compile(r"[\[({<]\s{0,2}at\s{0,2}[\])}>]", re.IGNORECASE)
+_SPELLED_DOT = re.compile(_DOT_WORD, re.IGNORECASE)
+_DOT_SPLIT = re.compile(_DOT, re.IGNORECASE)
+
+
+class OffsetMap:
+    """Maps offsets in a rewritten text back to the text it was rewritten from."""
+
+    def __init__(self, edits: Sequence[Edit]) -> None:
+        self._new_starts: List[int] = []
+        self._rows: List[Tuple[int, int, int]] = []  # new end, old start, old end
+        shift = 0
+        for old_start, old_end, replacement in edits:
+            new_start = old_start + shift
+            self._new_starts.append(new_start)
+            self._rows.append((new_start + len(replacement), old_start, old_end))
+            shift += len(replacement) - (old_end - old_start)
+
+    def start(self, pos: int) -> int:
+        """Original offset of the character at ``pos`` (inside an edit: the edit's start)."""
+        i = bisect_right(self._new_starts, pos) - 1
+        if i < 0:
+            return pos
+        new_end, old_start, old_end = self._rows[i]
+        return old_start if pos < new_end else old_end + pos - new_end
+
+    def end(self, pos: int) -> int:
+        """Original end offset for an exclusive end ``pos`` (inside an edit: the edit's end)."""
+        if pos <= 0:
+            return pos
+        i = bisect_right(self._new_starts, pos - 1) - 1
+        if i < 0:
+            return pos
+        new_end, _old_start, old_end = self._rows[i]
+        return old_end if pos - 1 < new_end else old_end + pos - new_end
+
+
+@dataclass(frozen=True)
+class Normalized:
+    """A normalised text and the maps that lead back to the original."""
+
+    original: str
+    text: str
+    maps: Tuple[OffsetMap, ...]
+
+    def to_original(self, start: int, end: int) -> Tuple[int, int]:
+        """Map a ``[start, end)`` range of :attr:`text` to the original text."""
+        for offset_map in reversed(self.maps):
+            start, end = offset_map.start(start), offset_map.end(end)
+        return start, end
+
+
+def normalize(text: str) -> Normalized:
+    """Normalise ``text`` for matching (see the module docstring)."""
+    maps: List[OffsetMap] = []
+    current = text
+    for rewrite in (_characters, _emails, _digit_gaps):
+        edits = rewrite(current)
+        if edits:
+            current = _apply(current, edits)
+            maps.append(OffsetMap(edits))
+    return Normalized(original=text, text=current, maps=tuple(maps))
+
+
+def _apply(text: str, edits: Sequence[Edit]) -> str:
+    parts: List[str] = []
+    pos = 0
+    for start, end, replacement in edits:
+        parts.append(text[pos:start])
+        parts.append(replacement)
+        pos = end
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
+def _characters(text: str) -> List[Edit]:
+    if text.isascii():
+        return []
+    edits: List[Edit] = []
+    for match in _NON_ASCII.finditer(text):
+        char = match.group()
+        new = _char(char)
+        if new != char:
+            edits.append((match.start(), match.end(), new))
+    return edits
+
+
+def _char(char: str) -> str:
+    if char in _INVISIBLE:
+        return ""
+    if char in _DASHES:
+        return "-"
+    if char.isdecimal():  # Arabic-Indic, Devanagari, ... digits: NFKC keeps them
+        return str(unicodedata.decimal(char))
+    return unicodedata.normalize("NFKC", char)
+
+
+def _emails(text: str) -> List[Edit]:
+    if "at" not in text.lower():
+        return []
+    edits: List[Edit] = []
+    for match in _OBFUSCATED_EMAIL.finditer(text):
+        value = match.group()
+        if not (_BRACKETED_AT.search(value) or _SPELLED_DOT.search(value)):
+            continue
+        local = ".".join(_SPELLED_DOT.split(match.group("local")))
+        domain = ".".join(_DOT_SPLIT.split(match.group("domain")))
+        edits.append((match.start(), match.end(), f"{local}@{domain}.{match.group('tld')}"))
+    return edits
+
+
+def _digit_gaps(text: str) -> List[Edit]:
+    return [(m.start(), m.end(), "-") for m in _DIGIT_GAP.finditer(text)]
