@@ -32,10 +32,10 @@ $(STAMP): requirements/lock.txt setup.cfg
 	$(PY) -m pip check
 	@touch $(STAMP)
 
-test: venv  ## run the whole test suite (unit + slow end-to-end)
+test: train  ## run the whole test suite (unit + slow end-to-end)
 	$(BIN)/pytest
 
-test-fast: venv  ## run the unit tests only
+test-fast: venv  ## run the unit tests only (no training, no servers)
 	$(BIN)/pytest -m "not slow"
 
 lint: venv  ## ruff and mypy
@@ -46,7 +46,9 @@ validate: venv  ## validate the bundled policy files
 	$(BIN)/rasa-ethics validate policies/*.yml
 
 train: venv  ## train example_bot/ if its data or config changed
-	@$(BIN)/rasa-ethics train-if-changed $(BOT)
+	@cd $(BOT) && if ls models/*.tar.gz >/dev/null 2>&1 && ../$(BIN)/rasa train --dry-run >/dev/null 2>&1; then \
+	  echo ">> $(BOT): model is up to date"; \
+	else echo ">> training $(BOT) (about a minute)"; ../$(BIN)/rasa train; fi
 
 demo: train  ## chat with example_bot/ in the terminal (Ctrl-C stops everything)
 	@bash scripts/demo.sh $(BOT)
