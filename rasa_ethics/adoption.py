@@ -122,7 +122,7 @@ def _config_edits(config: CommentedMap, policy_ref: str) -> List[str]:
         importers = CommentedSeq([CommentedMap(name="RasaFileImporter")])
         config["importers"] = importers
     if not any(_name(item) == IMPORTER for item in importers):
-        importers.append(CommentedMap([("name", IMPORTER), ("policy", policy_ref)]))
+        _append(importers, CommentedMap([("name", IMPORTER), ("policy", policy_ref)]))
         whats.append(f"added importer {IMPORTER} (policy: {policy_ref})")
     return whats
 
@@ -162,6 +162,24 @@ def _drop_commented_config(config: CommentedMap, key: str) -> None:
         if len(kept) != len(tokens) and kept:
             kept.insert(0, CommentToken("\n", CommentMark(0), None))
         tokens[:] = kept
+
+
+def _append(items: CommentedSeq, item: CommentedMap) -> None:
+    """Append to a block sequence, moving the blank lines/comments that trailed the old last item.
+
+    ruamel attaches what follows a sequence (e.g. the blank line before the next key) to its last
+    element; without this the new item would land after that gap.
+    """
+    last = items[-1] if items else None
+    if isinstance(last, CommentedMap) and last:
+        last_key = list(last.keys())[-1]
+        entry = last.ca.items.get(last_key)
+        if entry and len(entry) > 2 and entry[2] is not None:
+            trailer, entry[2] = entry[2], None
+            items.append(item)
+            item.ca.items[list(item.keys())[-1]] = [None, None, trailer, None]
+            return
+    items.append(item)
 
 
 def _name(item: Any) -> Optional[str]:

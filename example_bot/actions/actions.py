@@ -12,7 +12,7 @@ Serve them from ``example_bot/`` with ``rasa run actions`` (port 5055, see endpo
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -26,7 +26,7 @@ ORDER_NUMBER_RE = re.compile(r"\bNW[- ]?(\d{6})\b", re.IGNORECASE)
 BARE_ORDER_NUMBER_RE = re.compile(r"#?\s*(\d{6})")
 
 # A few orders with a known owner, e.g. for demoing the email check.
-KNOWN_ORDERS: Dict[Text, Dict[Text, Text]] = {
+KNOWN_ORDERS: dict[str, dict[str, str]] = {
     "NW-100234": {
         "email": "jane.doe@example.com",
         "items": "Alpine Rain Shell, size M",
@@ -53,7 +53,7 @@ _STATUSES = [
     ("being prepared in our warehouse", "It should ship within 1 working day."),
     ("shipped", "It's on its way and should arrive in 2-3 working days."),
     ("out for delivery", "It should arrive today before 8pm."),
-    ("delivered", "It was delivered yesterday. If you can't find it, let me know."),
+    ("delivered", "It was delivered yesterday; check your porch and neighbours first."),
     ("awaiting payment confirmation", "It will ship as soon as the payment clears."),
 ]
 _ITEMS = [
@@ -67,7 +67,7 @@ _ITEMS = [
 ]
 
 
-def extract_email(value: Any) -> Optional[Text]:
+def extract_email(value: Any) -> str | None:
     """Return the (lower-cased) email address in ``value``, or None if there is none."""
     if isinstance(value, list):
         value = value[-1] if value else None
@@ -77,7 +77,7 @@ def extract_email(value: Any) -> Optional[Text]:
     return match.group(0).lower() if match else None
 
 
-def normalise_order_number(value: Any) -> Optional[Text]:
+def normalise_order_number(value: Any) -> str | None:
     """Return ``value`` as ``NW-123456``, or None if it holds no order number."""
     if isinstance(value, list):
         value = value[-1] if value else None
@@ -87,7 +87,7 @@ def normalise_order_number(value: Any) -> Optional[Text]:
     return f"NW-{match.group(1)}" if match else None
 
 
-def lookup_order(order_number: Text) -> Dict[Text, Text]:
+def lookup_order(order_number: str) -> dict[str, str]:
     """Deterministic fake order system: known orders, else a status from the digits."""
     if order_number in KNOWN_ORDERS:
         return KNOWN_ORDERS[order_number]
@@ -104,7 +104,7 @@ def lookup_order(order_number: Text) -> Dict[Text, Text]:
 class ValidateOrderStatusForm(FormValidationAction):
     """Validates and normalises the slots of ``order_status_form``."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "validate_order_status_form"
 
     def validate_email(
@@ -113,7 +113,7 @@ class ValidateOrderStatusForm(FormValidationAction):
         dispatcher: CollectingDispatcher,
         tracker: Tracker,
         domain: DomainDict,
-    ) -> Dict[Text, Any]:
+    ) -> dict[str, Any]:
         email = extract_email(slot_value)
         if email is None:
             dispatcher.utter_message(response="utter_invalid_email")
@@ -126,7 +126,7 @@ class ValidateOrderStatusForm(FormValidationAction):
         dispatcher: CollectingDispatcher,
         tracker: Tracker,
         domain: DomainDict,
-    ) -> Dict[Text, Any]:
+    ) -> dict[str, Any]:
         order_number = normalise_order_number(slot_value)
         if order_number is None:
             dispatcher.utter_message(response="utter_invalid_order_number")
@@ -137,7 +137,7 @@ class ValidateOrderStatusForm(FormValidationAction):
 class ActionLookupOrder(Action):
     """Reports the status of the order in the ``order_number`` slot."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_lookup_order"
 
     def run(
@@ -145,7 +145,7 @@ class ActionLookupOrder(Action):
         dispatcher: CollectingDispatcher,
         tracker: Tracker,
         domain: DomainDict,
-    ) -> List[EventType]:
+    ) -> list[EventType]:
         email = extract_email(tracker.get_slot("email"))
         order_number = normalise_order_number(tracker.get_slot("order_number"))
         if email is None or order_number is None:
