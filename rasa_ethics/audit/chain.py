@@ -6,9 +6,10 @@ these processors); the global structlog configuration, which Rasa owns, is never
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Tuple
+from typing import Any
 
 import structlog
+from structlog.typing import EventDict, WrappedLogger
 
 from rasa_ethics.audit import _capture
 from rasa_ethics.audit.records import GENESIS, seal
@@ -20,7 +21,7 @@ class LineSink:
     """The "logger" at the end of the structlog chain: collects rendered lines for one batch."""
 
     def __init__(self) -> None:
-        self.lines: List[str] = []
+        self.lines: list[str] = []
         self.size = 0
 
     def msg(self, line: str) -> None:
@@ -47,9 +48,9 @@ class Chain:
         self.seq = seq
         self.prev = prev
         self.sink = LineSink()
-        self.pending_types: List[str] = []
-        self._committed: Tuple[int, str] = (seq, prev)
-        self._captured: List[Dict[str, Any]] = []
+        self.pending_types: list[str] = []
+        self._committed: tuple[int, str] = (seq, prev)
+        self._captured: list[dict[str, Any]] = []
         self.logger = structlog.wrap_logger(
             self.sink,
             processors=[self.link, self.seal],
@@ -62,14 +63,14 @@ class Chain:
         """Seal one record of ``type_`` into the pending batch."""
         self.logger.msg(type_, **fields)
 
-    def link(self, _logger: Any, _method: str, event_dict: Dict[str, Any]) -> Dict[str, Any]:
+    def link(self, _logger: WrappedLogger, _method: str, event_dict: EventDict) -> EventDict:
         """structlog processor: the event name becomes ``type``; add ``seq`` and ``prev``."""
         event_dict["type"] = event_dict.pop("event")
         event_dict["seq"] = self.seq
         event_dict["prev"] = self.prev
         return event_dict
 
-    def seal(self, _logger: Any, _method: str, event_dict: Dict[str, Any]) -> str:
+    def seal(self, _logger: WrappedLogger, _method: str, event_dict: EventDict) -> str:
         """structlog renderer: the canonical line with its ``hash``; advance the chain."""
         line, digest = seal(event_dict)
         self.seq += 1
@@ -77,7 +78,7 @@ class Chain:
         self.pending_types.append(event_dict["type"])
         if _capture.CAPTURES:
             event_dict["hash"] = digest
-            self._captured.append(event_dict)
+            self._captured.append(dict(event_dict))
         return line
 
     def commit(self) -> None:
@@ -88,7 +89,7 @@ class Chain:
             _capture.deliver(self._captured)
             self._captured = []
 
-    def rollback(self) -> List[str]:
+    def rollback(self) -> list[str]:
         """Forget the pending records (the disk refused them); return their types."""
         lost = list(self.pending_types)
         self.seq, self.prev = self._committed

@@ -12,9 +12,9 @@ import errno
 import fcntl
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, Iterable, List, Optional, Tuple
 
 __all__ = [
     "AuditFile",
@@ -37,7 +37,7 @@ def rotated_name(active: Path, start_ts: str, first_seq: int) -> str:
     return f"{active.stem}.{compact}-{first_seq:012d}{active.suffix}"
 
 
-def parse_rotated(name: str) -> Optional[Tuple[str, int, str]]:
+def parse_rotated(name: str) -> tuple[str, int, str] | None:
     """``(stem, first_seq, suffix)`` of a rotated file name, or None."""
     match = _ROTATED.match(name)
     if match is None:
@@ -45,9 +45,9 @@ def parse_rotated(name: str) -> Optional[Tuple[str, int, str]]:
     return match["stem"], int(match["seq"]), match["suffix"]
 
 
-def trail_files(active: Path) -> List[Path]:
-    """The files of the trail whose active file is ``active``, oldest first (existing files only)."""
-    rotated: List[Tuple[int, Path]] = []
+def trail_files(active: Path) -> list[Path]:
+    """The existing files of the trail whose active file is ``active``, oldest first."""
+    rotated: list[tuple[int, Path]] = []
     if active.parent.is_dir():
         for entry in active.parent.iterdir():
             parsed = parse_rotated(entry.name)
@@ -57,13 +57,13 @@ def trail_files(active: Path) -> List[Path]:
     return files + [active] if active.is_file() else files
 
 
-def discover_trails(paths: Iterable[Path]) -> Dict[Path, List[Path]]:
+def discover_trails(paths: Iterable[Path]) -> dict[Path, list[Path]]:
     """Group ``paths`` (directories, active files or rotated files) by trail, files in order.
 
     A directory stands for every ``*.jsonl`` trail in it.  An active file brings its rotated files.
     A rotated file named on its own stands for itself.
     """
-    trails: Dict[Path, List[Path]] = {}
+    trails: dict[Path, list[Path]] = {}
     for path in paths:
         if path.is_dir():
             for entry in sorted(path.glob("*.jsonl")):
@@ -145,8 +145,8 @@ class TrailLock:
 class Edges:
     """The first and last complete lines of a file, and where a torn tail starts (if any)."""
 
-    first: Optional[bytes]
-    last: Optional[bytes]
+    first: bytes | None
+    last: bytes | None
     complete_size: int
     size: int
 

@@ -15,7 +15,8 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from typing import Any, Dict, Mapping, Tuple
+from collections.abc import Mapping
+from typing import Any
 
 __all__ = [
     "GENESIS",
@@ -58,7 +59,7 @@ def canonical(record: Mapping[str, Any]) -> str:
     return _ENCODER.encode(record)
 
 
-def seal(record: Dict[str, Any]) -> Tuple[str, str]:
+def seal(record: Mapping[str, Any]) -> tuple[str, str]:
     """Hash ``record`` (which must not hold ``hash`` yet); return ``(line, hash)``.
 
     The line ends with a newline.
@@ -68,7 +69,7 @@ def seal(record: Dict[str, Any]) -> Tuple[str, str]:
     return f'{body[:-1]}{_HASH_PREFIX}{digest}"}}\n', digest
 
 
-def split_line(line: bytes) -> Tuple[bytes, bytes]:
+def split_line(line: bytes) -> tuple[bytes, bytes]:
     """Split a line (without its newline) into ``(body, hash)``; raise ValueError if malformed.
 
     ``body`` is the canonical JSON of the record without ``hash``, the bytes that were hashed.
@@ -81,9 +82,17 @@ def split_line(line: bytes) -> Tuple[bytes, bytes]:
 
 
 def format_ts(seconds: float) -> str:
-    """``seconds`` since the epoch as UTC ISO 8601 with microseconds, e.g. 2026-11-27T10:15:00.000123Z."""
+    """Seconds since the epoch as UTC ISO 8601 with microseconds: 2026-11-27T10:15:00.000123Z."""
+    global _LAST_SECOND
     whole = int(seconds)
     micros = int(round((seconds - whole) * 1_000_000))
     if micros == 1_000_000:
         whole, micros = whole + 1, 0
-    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(whole)) + f".{micros:06d}Z"
+    cached, prefix = _LAST_SECOND
+    if cached != whole:
+        prefix = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(whole))
+        _LAST_SECOND = (whole, prefix)
+    return f"{prefix}.{micros:06d}Z"
+
+
+_LAST_SECOND: tuple[int, str] = (-1, "")

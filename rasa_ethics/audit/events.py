@@ -1,0 +1,149 @@
+"""Rasa event dicts → audit records, keeping names and numbers and never text or values.
+
+What other rasa-ethics components attach, and this module reads:
+
+* ``parse_data["ethics_pii"]`` of a ``user`` event (or its ``metadata["ethics_pii"]``): a list of
+  spans ``{"type", "start", "end"}``.  Only the types are counted.
+* ``metadata["ethics_disclosure"] = True`` on the ``bot`` event that carries the disclosure.
+* ``metadata["ethics_handoff"] = {"reason": ..., "webhook": ..., "available": ...}`` on the
+  ``bot`` event of a handoff message (a plain string is taken as the reason).
+
+Everything recorded is a name (intent, action, response, policy, entity or PII type), a number, a
+flag, or a pseudonym.  Names must look like identifiers; anything else becomes ``"<invalid>"``, so
+a component that puts text where a name belongs cannot leak it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, OrderedDict
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from rasa_ethics.audit.pseudonym import Pseudonymizer
+
+__all__ = ["EventMapper", "Redactor", "name"]
+
+Redactor = Callable[[str], str]
+Record = tuple[str, dict[str, Any]]
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_./:-]{0,99}")
+_PENDING_PAUSES = 10_000
+
+
+def name(value: Any) -> str | None:
+    """``value`` if it looks like an identifier, None if empty, else ``"<invalid>"``."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str) and _NAME.fullmatch(value):
+        return value
+    return "<invalid>"
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value == value:
+        return round(float(value), 4)
+    return None
+
+
+class EventMapper:
+    """Turn one Rasa event dict (``{"sender_id", "event", ...}``) into zero or more records."""
+
+    def __init__(self, pseudonymize: Pseudonymizer, redactor: Redactor | None = None) -> None:
+        self.pseudonymize = pseudonymize
+        self.redactor = redactor
+        # senders whose handoff was recorded from bot metadata, so their `pause` adds nothing
+        self._handoffs: OrderedDict[str, None] = OrderedDict()
+        self._handlers: dict[str, Callable[[str, Mapping[str, Any]], list[Record]]] = {
+            "session_started": lambda sender, _event: [("session_started", {"sender": sender})],
+            "user": self._user,
+            "action": self._action,
+            "bot": self._bot,
+            "pause": self._pause,
+        }
+
+    def __call__(self, event: Mapping[str, Any]) -> list[Record]:
+        """The records for ``event`` (most events give one, ``bot`` events up to three)."""
+        handler = self._handlers.get(str(event.get("event")))
+        if handler is None:
+            return []
+        return handler(self.pseudonymize(event.get("sender_id")), event)
+
+    def _user(self, sender: str, event: Mapping[str, Any]) -> list[Record]:
+        parse = event.get("parse_data") or {}
+        intent = parse.get("intent") or {}
+        fields: dict[str, Any] = {
+            "sender": sender,
+            "intent": name(intent.get("name")),
+            "confidence": _number(intent.get("confidence")),
+            "channel": name(event.get("input_channel")),
+        }
+        entities = sorted({name(e.get("entity")) or "" for e in parse.get("entities") or []} - {""})
+        if entities:
+            fields["entities"] = entities
+        pii = _pii_counts(parse, event.get("metadata") or {})
+        if pii:
+            fields["pii"] = pii
+        return [("user_turn", fields)]
+
+    def _action(self, sender: str, event: Mapping[str, Any]) -> list[Record]:
+        fields = {
+            "sender": sender,
+            "action": name(event.get("name")),
+            "policy": name(event.get("policy")),
+            "confidence": _number(event.get("confidence")),
+        }
+        return [("action", fields)]
+
+    def _bot(self, sender: str, event: Mapping[str, Any]) -> list[Record]:
+        metadata = event.get("metadata") or {}
+        response = name(metadata.get("utter_action") or metadata.get("template_name"))
+        fields: dict[str, Any] = {"sender": sender, "response": response}
+        text = event.get("text")
+        if self.redactor is not None and isinstance(text, str) and text:
+            fields["text"] = self.redactor(text)
+        records: list[Record] = [("bot_utterance", fields)]
+        if metadata.get("ethics_disclosure") is True:
+            records.append(("disclosure", {"sender": sender, "response": response}))
+        if metadata.get("ethics_handoff"):
+            records.append(("handoff", _handoff(sender, metadata["ethics_handoff"])))
+            self._remember(sender)
+        return records
+
+    def _pause(self, sender: str, _event: Mapping[str, Any]) -> list[Record]:
+        if sender in self._handoffs:
+            del self._handoffs[sender]
+            return []  # already recorded, with its reason, from the handoff message
+        return [("handoff", {"sender": sender, "reason": "unspecified", "source": "pause"})]
+
+    def _remember(self, sender: str) -> None:
+        self._handoffs[sender] = None
+        self._handoffs.move_to_end(sender)
+        while len(self._handoffs) > _PENDING_PAUSES:
+            self._handoffs.popitem(last=False)
+
+
+def _handoff(sender: str, marker: Any) -> dict[str, Any]:
+    info = marker if isinstance(marker, Mapping) else {"reason": marker}
+    fields: dict[str, Any] = {
+        "sender": sender,
+        "reason": name(info.get("reason")) or "unspecified",
+        "source": "bot_metadata",
+    }
+    webhook = info.get("webhook")
+    if webhook is not None:
+        fields["webhook"] = webhook if isinstance(webhook, bool) else name(webhook)
+    if isinstance(info.get("available"), bool):
+        fields["available"] = info["available"]
+    return fields
+
+
+def _pii_counts(parse: Mapping[str, Any], metadata: Mapping[str, Any]) -> dict[str, int]:
+    spans = parse.get("ethics_pii")
+    if spans is None:
+        spans = metadata.get("ethics_pii")
+    if not isinstance(spans, list):
+        return {}
+    counts = Counter(
+        name(span.get("type")) or "unknown" for span in spans if isinstance(span, Mapping)
+    )
+    return dict(sorted(counts.items()))

@@ -1,0 +1,125 @@
+"""``rasa-ethics audit verify`` and ``rasa-ethics audit report``: check and summarise trails."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from rasa_ethics.audit.files import discover_trails
+from rasa_ethics.audit.verify import VerifyResult, verify_trail
+
+__all__ = ["register", "run_report", "run_verify"]
+
+
+def register(subparsers: Any) -> None:
+    """Add ``audit`` with its ``verify`` and ``report`` sub-commands."""
+    audit = subparsers.add_parser(
+        "audit", help="verify and summarise audit trails", description="Audit trail tools."
+    )
+    commands = audit.add_subparsers(dest="audit_command", metavar="COMMAND")
+    audit.set_defaults(handler=lambda _args: audit.print_help() or 2)
+    verify = commands.add_parser(
+        "verify",
+        help="check that a trail is intact",
+        description="Exit 0 if every trail is intact; otherwise print the first bad record as "
+        "FILE:LINE: seq N: what is wrong, and exit 1.",
+    )
+    _add_files(verify)
+    verify.add_argument(
+        "--fast",
+        action="store_true",
+        help="skip the canonical-form check (hashes and links are still checked)",
+    )
+    verify.add_argument(
+        "--allow-missing-start",
+        action="store_true",
+        help="accept a trail whose oldest files were archived on purpose",
+    )
+    verify.add_argument(
+        "--anchor",
+        metavar="HASH",
+        help="a hash noted earlier; fail unless the trail still contains it",
+    )
+    verify.set_defaults(handler=run_verify)
+    report = commands.add_parser("report", help="summarise trails (text, optionally HTML)")
+    _add_files(report)
+    report.add_argument(
+        "--html", metavar="OUT", type=Path, help="also write a self-contained HTML report"
+    )
+    report.set_defaults(handler=run_report)
+
+
+def _add_files(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "files",
+        nargs="+",
+        type=Path,
+        metavar="FILE",
+        help="audit file, its directory, or rotated files; rotated files of an "
+        "active file are found next to it",
+    )
+
+
+def _trails(paths: list[Path]) -> dict[Path, list[Path]]:
+    trails = discover_trails(paths)
+    missing = [str(name) for name, files in trails.items() if not any(f.exists() for f in files)]
+    if missing or not trails:
+        from rasa_ethics.cli import CLIError
+
+        msg = f"no audit files found at {', '.join(missing or [str(p) for p in paths])}"
+        raise CLIError(msg)
+    return trails
+
+
+def _check(trails: dict[Path, list[Path]], **options: Any) -> list[tuple[Path, VerifyResult]]:
+    return [(name, verify_trail(files, **options)) for name, files in trails.items()]
+
+
+def run_verify(args: argparse.Namespace) -> int:
+    """Verify every trail named; exit 1 at the first bad record of any of them."""
+    results = _check(
+        _trails(args.files),
+        strict=not args.fast,
+        allow_missing_start=args.allow_missing_start,
+        anchor=args.anchor,
+    )
+    failed = 0
+    for name, result in results:
+        if result.problem is not None:
+            failed += 1
+            print(f"{result.problem}", file=sys.stderr)
+            print(
+                f"{name}: TAMPERED or damaged ({result.records} records intact before it)",
+                file=sys.stderr,
+            )
+        else:
+            print(
+                f"{name}: ok ({len(result.files)} file(s), {result.records} records, "
+                f"head seq {result.head_seq} hash {result.head_hash})"
+            )
+    return 1 if failed else 0
+
+
+def run_report(args: argparse.Namespace) -> int:
+    """Print the summary of the trails; write the HTML report if asked."""
+    from rasa_ethics.audit.html import render_html
+    from rasa_ethics.audit.report import format_text, read_records, summarise
+
+    trails = _trails(args.files)
+    results = _check(trails)
+    bad = [result for _, result in results if result.problem is not None]
+    records = sum(result.records for _, result in results)
+    integrity = (
+        f"NOT intact: {bad[0].problem}"
+        if bad
+        else f"chain intact ({records:,} records in {len(results)} trail(s))"
+    )
+    summary = summarise(read_records(list(trails.values())))
+    print(format_text(summary, integrity))
+    if args.html:
+        args.html.parent.mkdir(parents=True, exist_ok=True)
+        args.html.write_text(render_html(summary, integrity, intact=not bad), encoding="utf-8")
+        print(f"HTML report written to {args.html}")
+    return 0

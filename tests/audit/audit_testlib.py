@@ -1,0 +1,84 @@
+"""Helpers shared by the audit tests: small trails, records of a trail, Rasa conversations."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+
+from rasa_ethics.audit.files import trail_files  # noqa: E402
+from rasa_ethics.audit.writer import AuditWriter  # noqa: E402
+
+SENDER = "jane.doe@example.com"
+
+
+def records_of(trail: Path) -> list[dict[str, Any]]:
+    """Every record of the trail, oldest first."""
+    files = trail_files(trail)
+    return [json.loads(line) for path in files for line in path.read_bytes().splitlines()]
+
+
+def write_trail(trail: Path, count: int, **options: Any) -> list[Path]:
+    """Write ``count`` action records to ``trail``, close it, and return its files."""
+    options.setdefault("fsync", "never")
+    writer = AuditWriter(trail, policy_version="testpolicy", **options)
+    for index in range(count):
+        writer.write("action", {"sender": "s1", "action": f"utter_{index}", "confidence": 0.5})
+    writer.close()
+    return trail_files(trail)
+
+
+def conversation(sender: str = SENDER) -> list[dict[str, Any]]:
+    """Rasa event dicts of one session with PII in the text, a disclosure and a handoff."""
+    from rasa.shared.core.events import (
+        ActionExecuted,
+        BotUttered,
+        ConversationPaused,
+        SessionStarted,
+        SlotSet,
+        UserUttered,
+    )
+
+    text = "I'm jane.doe@example.com, call me on +44 7700 900123"
+    events = [
+        ActionExecuted("action_session_start"),
+        SessionStarted(),
+        ActionExecuted("action_listen", policy="RulePolicy", confidence=1.0),
+        UserUttered(
+            text,
+            intent={"name": "greet", "confidence": 0.93},
+            entities=[{"entity": "email", "value": "jane.doe@example.com", "start": 4, "end": 24}],
+            parse_data={
+                "text": text,
+                "ethics_pii": [
+                    {"type": "email", "start": 4, "end": 24},
+                    {"type": "phone", "start": 37, "end": 53},
+                ],
+            },
+            input_channel="rest",
+            metadata={"email": "jane.doe@example.com"},
+        ),
+        SlotSet("email", "jane.doe@example.com"),
+        ActionExecuted("utter_greet", policy="TEDPolicy", confidence=0.88),
+        BotUttered(
+            "Hi jane.doe@example.com! I'm an AI assistant.",
+            {"elements": None},
+            {"utter_action": "utter_greet", "ethics_disclosure": True},
+        ),
+        ActionExecuted("action_listen", policy="RulePolicy", confidence=1.0),
+        UserUttered("human please", intent={"name": "ethics_human_handoff", "confidence": 0.99}),
+        ActionExecuted("utter_ethics_handoff", policy="EthicsPolicy", confidence=1.0),
+        BotUttered(
+            "Connecting you with our team.",
+            {},
+            {
+                "utter_action": "utter_ethics_handoff",
+                "ethics_handoff": {"reason": "explicit_request"},
+            },
+        ),
+        ConversationPaused(),
+    ]
+    return [{"sender_id": sender, **event.as_dict()} for event in events]
