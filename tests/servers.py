@@ -126,8 +126,9 @@ def serve_bot(
 
 
 @contextlib.contextmanager
-def action_server(bot: Path, workdir: Path, port: int = 5055) -> Iterator[str]:
-    """Run `rasa run actions` for ``bot`` on ``port``; yield its webhook URL."""
+def action_server(bot: Path, workdir: Path, port: Optional[int] = None) -> Iterator[str]:
+    """Run `rasa run actions` for ``bot`` on ``port`` (default: a free one); yield its webhook URL."""
+    port = port or free_port()
     log = workdir / f"actions-{port}.log"
     args = [RASA, "run", "actions", "--actions", "actions", "--port", str(port)]
     with _process(args, bot, log, rasa_env()) as process:
