@@ -2,6 +2,13 @@
 
 Files are edited with ruamel.yaml's round-trip mode, so comments and layout survive, and a file is
 only written when its content really changes: a second run leaves every file byte-identical.
+
+What it switches on:
+
+* ``config.yml``: the importer (``importers:``) and ``rasa_ethics.EthicsPolicy`` (``policies:``);
+* ``endpoints.yml``: ``nlg: rasa_ethics.EthicsNLG`` and ``tracker_store:
+  rasa_ethics.RedactingTrackerStore`` (wrapping the bot's own store as ``inner:``, or SQLite);
+* ``credentials.yml``: ``rasa_ethics.AgentChannel`` with its token in ``$RASA_ETHICS_AGENT_TOKEN``.
 """
 
 from __future__ import annotations
@@ -26,6 +33,11 @@ __all__ = ["AdoptionError", "Change", "STARTER_POLICY", "adopt"]
 
 STARTER_POLICY = "ethics_policy.yml"
 IMPORTER = "rasa_ethics.EthicsImporter"
+POLICY = "rasa_ethics.EthicsPolicy"
+NLG = "rasa_ethics.EthicsNLG"
+TRACKER_STORE = "rasa_ethics.RedactingTrackerStore"
+AGENT_CHANNEL = "rasa_ethics.AgentChannel"
+AGENT_TOKEN_ENV = "RASA_ETHICS_AGENT_TOKEN"
 DEFAULT_RASA_CONFIG = (
     Path(rasa.engine.recipes.__file__).parent / "config_files" / "default_config.yml"
 )
@@ -53,11 +65,15 @@ class _YamlFile:
     data: Any
     original: str
     changes: List[str] = field(default_factory=list)
+    prefix: str = ""  # a file of comments only loads as nothing: keep its text in front
 
     def dump(self) -> str:
         buffer = io.StringIO()
-        self.yaml.dump(self.data, buffer)
-        return buffer.getvalue()
+        if self.data:
+            self.yaml.dump(self.data, buffer)
+        if self.prefix and buffer.getvalue():
+            return self.prefix.rstrip("\n") + "\n\n" + buffer.getvalue()
+        return buffer.getvalue() or self.original
 
 
 def adopt(bot_dir: Path, policy: Optional[str] = None) -> List[Change]:
@@ -73,6 +89,8 @@ def adopt(bot_dir: Path, policy: Optional[str] = None) -> List[Change]:
         msg = f"policy file '{policy}' not found relative to {bot_dir}"
         raise AdoptionError(msg)
     changes += _edit(bot_dir / "config.yml", lambda doc: _config_edits(doc, policy_ref))
+    changes += _edit(bot_dir / "endpoints.yml", lambda doc: _endpoints_edits(doc, policy_ref))
+    changes += _edit(bot_dir / "credentials.yml", _credentials_edits)
     return changes
 
 
@@ -101,17 +119,18 @@ def _edit(path: Path, editor: Callable[[Any], List[str]]) -> List[Change]:
 
 def _load(path: Path) -> _YamlFile:
     yaml = YAML()
-    yaml.preserve_quotes = True
-    yaml.width = 4096
+    yaml.preserve_quotes = True  # type: ignore[assignment]  # ruamel's annotations say None
+    yaml.width = 4096  # type: ignore[assignment]
     yaml.indent(mapping=2, sequence=4, offset=2)
     original = path.read_text(encoding="utf-8") if path.exists() else ""
     data = yaml.load(original) if original.strip() else None
+    prefix = original if data is None else ""
     if data is None:
         data = CommentedMap()
     if not isinstance(data, CommentedMap):
         msg = f"{path}: expected a YAML mapping at the top level"
         raise AdoptionError(msg)
-    return _YamlFile(path, yaml, data, original)
+    return _YamlFile(path, yaml, data, original, prefix=prefix)
 
 
 def _config_edits(config: CommentedMap, policy_ref: str) -> List[str]:
@@ -124,7 +143,54 @@ def _config_edits(config: CommentedMap, policy_ref: str) -> List[str]:
     if not any(_name(item) == IMPORTER for item in importers):
         _append(importers, CommentedMap([("name", IMPORTER), ("policy", policy_ref)]))
         whats.append(f"added importer {IMPORTER} (policy: {policy_ref})")
+    policies = config["policies"]
+    if not any(_name(item) == POLICY for item in policies):
+        _append(policies, CommentedMap([("name", POLICY), ("policy", policy_ref)]))
+        whats.append(f"added policy {POLICY} (handoff and bot challenge, above RulePolicy)")
     return whats
+
+
+def _endpoints_edits(endpoints: CommentedMap, policy_ref: str) -> List[str]:
+    """The NLG (disclosure, live texts) and the tracker-store wrapper (handoff queue, redaction).
+
+    A bot's own NLG of another type is left alone (rasa-ethics cannot wrap a callback NLG server);
+    a bot's own tracker store is kept, wrapped as ``inner:``.
+    """
+    whats = []
+    if not endpoints.get("nlg"):
+        endpoints["nlg"] = CommentedMap([("type", NLG), ("policy", policy_ref)])
+        _comment(endpoints, "nlg", "rasa-ethics: the AI disclosure, and texts from the policy")
+        whats.append(f"set nlg to {NLG} (AI disclosure in each session's first message)")
+    store = endpoints.get("tracker_store")
+    if not (isinstance(store, dict) and store.get("type") == TRACKER_STORE):
+        inner = store if isinstance(store, dict) and store else _default_inner_store()
+        endpoints["tracker_store"] = CommentedMap(
+            [("type", TRACKER_STORE), ("policy", policy_ref), ("inner", inner)]
+        )
+        _comment(endpoints, "tracker_store", "rasa-ethics: queues handoffs; your store is `inner:`")
+        kept = "your tracker store" if inner is store else "SQLite rasa.db"
+        whats.append(f"set tracker_store to {TRACKER_STORE} around {kept} (handoff queue)")
+    return whats
+
+
+def _comment(mapping: CommentedMap, key: str, text: str) -> None:
+    """A blank line and a comment line above a key that init added."""
+    mapping.yaml_set_comment_before_after_key(key, before=f"\n{text}")
+
+
+def _default_inner_store() -> CommentedMap:
+    return CommentedMap([("type", "sql"), ("dialect", "sqlite"), ("db", "rasa.db")])
+
+
+def _credentials_edits(credentials: CommentedMap) -> List[str]:
+    """The agent channel, authenticated by a token from the environment."""
+    if AGENT_CHANNEL in credentials:
+        return []
+    credentials[AGENT_CHANNEL] = CommentedMap([("token_env", AGENT_TOKEN_ENV)])
+    _comment(credentials, AGENT_CHANNEL, "rasa-ethics: `rasa-ethics handoff` talks to this channel")
+    return [
+        f"added channel {AGENT_CHANNEL} (agents' handoff endpoints; token in ${AGENT_TOKEN_ENV})"
+    ]
 
 
 def _fill_auto_config(config: CommentedMap) -> List[str]:
@@ -132,7 +198,8 @@ def _fill_auto_config(config: CommentedMap) -> List[str]:
 
     Rasa skips auto-config when several importers are configured
     (``CombinedDataImporter.get_config_file_for_auto_config`` in ``rasa/shared/importers``), and
-    training then fails on an empty ``pipeline:``.  Writing the defaults out keeps the bot as it was.
+    training then fails on an empty ``pipeline:``.  Writing the defaults out keeps the bot as it
+    was.
     """
     whats = []
     defaults = yaml.safe_load(DEFAULT_RASA_CONFIG.read_text(encoding="utf-8"))

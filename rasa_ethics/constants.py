@@ -6,8 +6,10 @@ __all__ = [
     "BOT_CHALLENGE_INTENT",
     "COMPLAINT_INTENT",
     "HANDOFF_INTENT",
+    "META_AGENT",
     "META_DISCLOSURE",
     "META_HANDOFF",
+    "META_RESUMED",
     "META_PII",
     "RESPONSE_BOT_CHALLENGE",
     "RESPONSE_DISCLOSURE",
@@ -32,9 +34,11 @@ RESPONSE_RESUMED = "utter_ethics_resumed"
 # Keys in BotUttered metadata / parse data that other components and audit records rely on.
 META_DISCLOSURE = "ethics_disclosure"
 META_HANDOFF = "ethics_handoff"
+META_AGENT = "ethics_agent"  # a message a human agent sent through the agent channel
+META_RESUMED = "ethics_resumed"  # the agent handed the conversation back to the bot
 META_PII = "ethics_pii"
 
 
 def topic_response(topic: str) -> str:
-    """Name of the response said first for a sensitive topic, e.g. ``utter_ethics_topic_self_harm``."""
+    """Response said first for a sensitive topic, e.g. ``utter_ethics_topic_self_harm``."""
     return f"utter_ethics_topic_{topic}"

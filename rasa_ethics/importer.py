@@ -1,4 +1,4 @@
-"""``rasa_ethics.EthicsImporter``: merges the ethics intents, examples, responses and rules into any bot.
+"""``rasa_ethics.EthicsImporter``: merges the ethics intents, examples, responses and rules.
 
 Add it under ``importers:`` in ``config.yml``, next to the bot's own importer::
 

@@ -32,8 +32,17 @@ def main(source: str, target: str) -> None:
         subprocess.run([*pip, "install", "--quiet", "pip==24.2"], check=True)
         report = Path(tmp) / "report.json"
         subprocess.run(
-            [*pip, "install", "--dry-run", "--ignore-installed", "--quiet",
-             "--report", str(report), "-r", source],
+            [
+                *pip,
+                "install",
+                "--dry-run",
+                "--ignore-installed",
+                "--quiet",
+                "--report",
+                str(report),
+                "-r",
+                source,
+            ],
             check=True,
         )
         installs = json.loads(report.read_text())["install"]

@@ -80,7 +80,9 @@ def _wait_until_up(url: str, process: subprocess.Popen, log: Path, timeout: floa
 
 
 @contextlib.contextmanager
-def _process(args: List[str], cwd: Path, log: Path, env: Dict[str, str]) -> Iterator[subprocess.Popen]:
+def _process(
+    args: List[str], cwd: Path, log: Path, env: Dict[str, str]
+) -> Iterator[subprocess.Popen]:
     with open(log, "wb") as out:
         process = subprocess.Popen(
             args, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
@@ -127,7 +129,7 @@ def serve_bot(
 
 @contextlib.contextmanager
 def action_server(bot: Path, workdir: Path, port: Optional[int] = None) -> Iterator[str]:
-    """Run `rasa run actions` for ``bot`` on ``port`` (default: a free one); yield its webhook URL."""
+    """Run `rasa run actions` for ``bot`` on ``port`` (default: free); yield the webhook URL."""
     port = port or free_port()
     log = workdir / f"actions-{port}.log"
     args = [RASA, "run", "actions", "--actions", "actions", "--port", str(port)]

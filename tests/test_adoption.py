@@ -96,7 +96,11 @@ class TestInitCommand:
     def test_example_bot_is_what_init_produces(self, tmp_path: Path) -> None:
         """Running init on example_bot changes nothing: its set-up is init's own."""
         copy = tmp_path / "example_bot"
-        shutil.copytree(REPO / "example_bot", copy, ignore=shutil.ignore_patterns("models", "results", "*.db", "audit"))
+        shutil.copytree(
+            REPO / "example_bot",
+            copy,
+            ignore=shutil.ignore_patterns("models", "results", "*.db", "audit"),
+        )
         (tmp_path / "policies").mkdir()
         for name in ("default.yml", "northwind.yml"):
             shutil.copyfile(REPO / "policies" / name, tmp_path / "policies" / name)

@@ -25,6 +25,9 @@ __all__ = ["main"]
 COMMANDS = [
     "rasa_ethics.cli.init_cmd",
     "rasa_ethics.cli.validate",
+    "rasa_ethics.cli.handoff",
+    "rasa_ethics.cli.redact",
+    "rasa_ethics.cli.audit",
 ]
 
 

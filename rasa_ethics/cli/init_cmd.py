@@ -33,5 +33,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     for change in changes:
         print(f"changed {change}")
-    print("Next: `rasa train`, then `rasa shell`. Edit the policy file to change texts and triggers.")
+    print(
+        "Next: `rasa train`, then `rasa shell`. Edit the policy file to change texts and triggers."
+    )
     return 0

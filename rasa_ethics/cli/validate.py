@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Optional
 
 from rasa_ethics.policy import PolicyError, load_policy
 from rasa_ethics.policy.schema import PolicyDocument
@@ -50,13 +50,18 @@ def describe(schema: Dict[str, Any]) -> List[str]:
     definitions = schema.get("definitions", {})
     lines: List[str] = []
 
+    def section_of(prop: Dict[str, Any]) -> Optional[Dict[str, Any]]:
+        ref = prop.get("$ref") or (prop.get("allOf") or [{}])[0].get("$ref")
+        section = definitions.get(ref.split("/")[-1]) if ref else None
+        return section if section and "properties" in section else None
+
     def walk(node: Dict[str, Any], prefix: str) -> None:
         for key, prop in node.get("properties", {}).items():
             path = f"{prefix}{key}"
-            ref = prop.get("$ref") or (prop.get("allOf") or [{}])[0].get("$ref")
-            if ref and "properties" in definitions[ref.split("/")[-1]]:
-                lines.append(f"{path}: {prop.get('description') or definitions[ref.split('/')[-1]].get('description', '')}")
-                walk(definitions[ref.split("/")[-1]], f"{path}.")
+            section = section_of(prop)
+            if section:
+                lines.append(f"{path}: {prop.get('description') or section.get('description', '')}")
+                walk(section, f"{path}.")
                 continue
             kind = prop.get("type", "object")
             default = prop.get("default", "")

@@ -1,6 +1,7 @@
 """Policy loading: the YAML that conversation designers edit, validated against one schema."""
 
 from rasa_ethics.policy.errors import PolicyError, PolicyIssue
+from rasa_ethics.policy.live import LivePolicy
 from rasa_ethics.policy.loader import (
     ENV_VAR,
     Policy,
@@ -8,7 +9,6 @@ from rasa_ethics.policy.loader import (
     load_policy,
     resolve_policy_path,
 )
-from rasa_ethics.policy.live import LivePolicy
 from rasa_ethics.policy.schema import PolicyDocument
 
 __all__ = [

@@ -28,7 +28,7 @@ class PolicyIssue:
 
 
 class PolicyError(RasaException):
-    """A policy file is invalid. ``str()`` gives one ``FILE:LINE:COL: key.path: message`` per issue."""
+    """A policy file is invalid; ``str()`` gives ``FILE:LINE:COL: key.path: message`` lines."""
 
     def __init__(self, issues: Sequence[PolicyIssue]) -> None:
         self.issues: List[PolicyIssue] = list(issues)

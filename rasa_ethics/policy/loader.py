@@ -181,10 +181,14 @@ def _deep_merge(base: Dict[str, Any], override: Dict[str, Any]) -> Dict[str, Any
     return merged
 
 
-def _locate(error: Dict[str, Any], chain: List[_Source]) -> PolicyIssue:
+def _locate(error: Any, chain: List[_Source]) -> PolicyIssue:
     loc: KeyPath = tuple(p for p in error["loc"] if p != "__root__")
     unknown_key = error["type"] == "value_error.extra"
-    message = "unknown key (check the spelling; see `rasa-ethics schema`)" if unknown_key else error["msg"]
+    message = (
+        "unknown key (check the spelling; see `rasa-ethics schema`)"
+        if unknown_key
+        else error["msg"]
+    )
     key_path = ".".join(str(p) for p in loc)
     # Report against the most derived file that mentions the key, else the nearest parent key.
     for depth in range(len(loc), -1, -1):

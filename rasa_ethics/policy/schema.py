@@ -5,10 +5,12 @@ API because Rasa 3.6 pins pydantic 1.10.  Unknown keys are errors (``extra = for
 designer's typo never passes silently.
 """
 
+# pydantic's mypy plugin does not run under the pinned mypy, so mypy cannot see Field() defaults.
+# mypy: disable-error-code="call-arg"
 from __future__ import annotations
 
 from enum import Enum
-from typing import Dict, List, Optional
+from typing import ClassVar, Dict, List, Optional, Tuple
 
 from pydantic import BaseModel, Field, root_validator, validator
 
@@ -66,10 +68,13 @@ class DisclosureConfig(_Section):
 class AvailabilityConfig(_Section):
     """When human agents are available to take a handoff."""
 
-    timezone: str = Field("UTC", description="IANA time zone of the opening hours, e.g. Europe/Berlin.")
+    timezone: str = Field(
+        "UTC", description="IANA time zone of the opening hours, e.g. Europe/Berlin."
+    )
     hours: Dict[str, str] = Field(
         default_factory=dict,
-        description="Opening hours per weekday (mon..sun) as 'HH:MM-HH:MM'. Empty means always open.",
+        description="Opening hours per weekday (mon..sun) as 'HH:MM-HH:MM'. "
+        "Empty means always open.",
     )
     agents_online: bool = Field(
         True, description="Set to false to send every handoff to the 'no agent available' text."
@@ -175,15 +180,15 @@ class HandoffConfig(_Section):
         None,
         description="SQLAlchemy URL of the handoff table. Default: the tracker store's database.",
     )
-    availability: AvailabilityConfig = Field(default_factory=AvailabilityConfig)
-    signals: SignalsConfig = Field(default_factory=SignalsConfig)
-    webhook: WebhookConfig = Field(default_factory=WebhookConfig)
+    availability: AvailabilityConfig = Field(default_factory=lambda: AvailabilityConfig())
+    signals: SignalsConfig = Field(default_factory=lambda: SignalsConfig())
+    webhook: WebhookConfig = Field(default_factory=lambda: WebhookConfig())
 
 
 class Operator(str, Enum):
     """What happens to a detected value."""
 
-    replace = "replace"
+    replace = "replace"  # type: ignore[assignment]  # shadows str.replace; the YAML word
     mask = "mask"
     hash = "hash"
     drop = "drop"
@@ -230,12 +235,52 @@ class PIIConfig(_Section):
         30, ge=0, description="How long a vaulted value outlives its session."
     )
 
+    # The PII types the engine knows (rasa_ethics.pii.recognizers.RECOGNIZERS has one entry each).
+    ENTITY_TYPES: ClassVar[Tuple[str, ...]] = (
+        "email",
+        "phone",
+        "credit_card",
+        "iban",
+        "us_ssn",
+        "uk_nino",
+        "ip_address",
+        "date_of_birth",
+        "passport",
+        "drivers_license",
+        "address",
+        "person",
+    )
+
     @validator("nlu_input")
     def _check_nlu_input(cls, value: str) -> str:
         if value not in {"raw", "redacted"}:
             msg = "must be 'raw' or 'redacted'"
             raise ValueError(msg)
         return value
+
+    @validator("entities")
+    def _check_entities(cls, value: Dict[str, PIIEntityRule]) -> Dict[str, PIIEntityRule]:
+        for name in value:
+            if name not in cls.ENTITY_TYPES:
+                msg = (
+                    f"unknown PII type {name!r}; use one of {', '.join(cls.ENTITY_TYPES)}, e.g.\n"
+                    f"  pii:\n    entities:\n      email: {{operator: replace}}"
+                )
+                raise ValueError(msg)
+        return value
+
+    @validator("phone_regions", each_item=True)
+    def _check_region(cls, value: str) -> str:
+        import phonenumbers  # cheap, and only needed when a policy is validated
+
+        region = value.upper()
+        if region not in phonenumbers.SUPPORTED_REGIONS:
+            msg = (
+                f"unknown phone region {value!r}; use ISO 3166 codes, e.g.\n"
+                "  phone_regions: [US, GB]"
+            )
+            raise ValueError(msg)
+        return region
 
 
 class AuditConfig(_Section):
@@ -290,14 +335,15 @@ class PolicyDocument(_Section):
 
     version: int = Field(1, description="Schema version of this file. Only 1 exists.")
     extends: Optional[str] = Field(
-        None, description="Another policy file (relative to this one) whose settings this one overrides."
+        None,
+        description="Another policy file (relative to this one) whose settings this one overrides.",
     )
     name: str = Field("default", description="A name for this policy, shown in audit records.")
-    disclosure: DisclosureConfig = Field(default_factory=DisclosureConfig)
-    handoff: HandoffConfig = Field(default_factory=HandoffConfig)
-    pii: PIIConfig = Field(default_factory=PIIConfig)
-    audit: AuditConfig = Field(default_factory=AuditConfig)
-    privacy: PrivacyConfig = Field(default_factory=PrivacyConfig)
+    disclosure: DisclosureConfig = Field(default_factory=lambda: DisclosureConfig())
+    handoff: HandoffConfig = Field(default_factory=lambda: HandoffConfig())
+    pii: PIIConfig = Field(default_factory=lambda: PIIConfig())
+    audit: AuditConfig = Field(default_factory=lambda: AuditConfig())
+    privacy: PrivacyConfig = Field(default_factory=lambda: PrivacyConfig())
 
     @validator("version")
     def _check_version(cls, value: int) -> int:
@@ -314,8 +360,8 @@ class PolicyDocument(_Section):
             if both:
                 name = sorted(both)[0]
                 msg = (
-                    f"intent {name!r} is both a handoff and a bot-challenge intent; keep it in one, "
-                    f"e.g.\n  handoff:\n    intents: [{name}]"
+                    f"intent {name!r} is both a handoff and a bot-challenge intent; "
+                    f"keep it in one, e.g.\n  handoff:\n    intents: [{name}]"
                 )
                 raise ValueError(msg)
         return values

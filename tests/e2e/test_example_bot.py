@@ -52,16 +52,34 @@ class TestRasaChecks:
         """`rasa data validate` passes on the example bot, ethics data included."""
         result = subprocess.run(
             [RASA, "data", "validate"],
-            cwd=example_bot_dir, env=rasa_env(), capture_output=True, text=True,
+            cwd=example_bot_dir,
+            env=rasa_env(),
+            capture_output=True,
+            text=True,
         )
         assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
 
-    def test_own_test_stories_pass(self, example_bot_dir, trained_example_bot, actions, tmp_path) -> None:
+    def test_own_test_stories_pass(
+        self, example_bot_dir, trained_example_bot, actions, tmp_path
+    ) -> None:
         """`rasa test core` passes every test story of the example bot with the plugin on."""
         result = subprocess.run(
-            [RASA, "test", "core", "--model", str(trained_example_bot), "--stories",
-             "tests/test_stories.yml", "--out", str(tmp_path), "--fail-on-prediction-errors"],
-            cwd=example_bot_dir, env=rasa_env(), capture_output=True, text=True,
+            [
+                RASA,
+                "test",
+                "core",
+                "--model",
+                str(trained_example_bot),
+                "--stories",
+                "tests/test_stories.yml",
+                "--out",
+                str(tmp_path),
+                "--fail-on-prediction-errors",
+            ],
+            cwd=example_bot_dir,
+            env=rasa_env(),
+            capture_output=True,
+            text=True,
         )
         failed = (tmp_path / "failed_test_stories.yml").read_text()
         assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
@@ -83,7 +101,9 @@ class TestConversations:
     def test_order_form_and_custom_action(self, trained_example_bot, actions) -> None:
         """The order form collects email and order number; the custom action answers."""
         replies = converse(
-            trained_example_bot, actions, "order",
+            trained_example_bot,
+            actions,
+            "order",
             ["where is my order?", "jane.doe@example.com", "NW-482913"],
         )
         assert "email" in " ".join(replies[0]).lower()
@@ -99,7 +119,10 @@ class TestRasaInitBot:
         assert adopt(bot)
         result = subprocess.run(
             [RASA, "train", "--quiet", "--out", "models"],
-            cwd=bot, env=rasa_env(), capture_output=True, text=True,
+            cwd=bot,
+            env=rasa_env(),
+            capture_output=True,
+            text=True,
         )
         assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
         assert list((bot / "models").glob("*.tar.gz"))
