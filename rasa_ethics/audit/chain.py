@@ -6,6 +6,7 @@ these processors); the global structlog configuration, which Rasa owns, is never
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import structlog
@@ -51,17 +52,16 @@ class Chain:
         self.pending_types: list[str] = []
         self._committed: tuple[int, str] = (seq, prev)
         self._captured: list[dict[str, Any]] = []
+        # .bind() turns wrap_logger's lazy proxy into the bound logger, so records do not pay
+        # for the proxy on every call
         self.logger = structlog.wrap_logger(
             self.sink,
             processors=[self.link, self.seal],
             wrapper_class=structlog.BoundLogger,
             context_class=dict,
-            cache_logger_on_first_use=True,
-        )
-
-    def append(self, type_: str, **fields: Any) -> None:
-        """Seal one record of ``type_`` into the pending batch."""
-        self.logger.msg(type_, **fields)
+        ).bind()
+        # append(type_, **fields) seals one record into the pending batch
+        self.append: Callable[..., None] = self.logger.msg
 
     def link(self, _logger: WrappedLogger, _method: str, event_dict: EventDict) -> EventDict:
         """structlog processor: the event name becomes ``type``; add ``seq`` and ``prev``."""

@@ -5,8 +5,13 @@ What other rasa-ethics components attach, and this module reads:
 * ``parse_data["ethics_pii"]`` of a ``user`` event (or its ``metadata["ethics_pii"]``): a list of
   spans ``{"type", "start", "end"}``.  Only the types are counted.
 * ``metadata["ethics_disclosure"] = True`` on the ``bot`` event that carries the disclosure.
-* ``metadata["ethics_handoff"] = {"reason": ..., "webhook": ..., "available": ...}`` on the
-  ``bot`` event of a handoff message (a plain string is taken as the reason).
+* ``metadata["ethics_handoff"] = {"reason": ..., "signals": [...]}`` on the ``action`` event of
+  the handoff response (EthicsPolicy) and/or on the ``bot`` event of the handoff message
+  (EthicsNLG); optional keys ``available`` (bool) and ``webhook`` (bool or a status name).  A
+  plain string is taken as the reason.  One handoff gives one record, from whichever comes
+  first; the ``pause`` that follows adds nothing.  A ``pause`` without either is recorded as a
+  handoff with reason ``unspecified``.
+* ``metadata["ethics_agent"] = True`` on a ``bot`` event that a human agent sent.
 
 Everything recorded is a name (intent, action, response, policy, entity or PII type), a number, a
 flag, or a pseudonym.  Names must look like identifiers; anything else becomes ``"<invalid>"``, so
@@ -16,7 +21,7 @@ a component that puts text where a name belongs cannot leak it.
 from __future__ import annotations
 
 import re
-from collections import Counter, OrderedDict
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -28,13 +33,21 @@ Redactor = Callable[[str], str]
 Record = tuple[str, dict[str, Any]]
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_./:-]{0,99}")
 _PENDING_PAUSES = 10_000
+_HANDOFF_RESPONSES = {"utter_ethics_handoff": True, "utter_ethics_handoff_unavailable": False}
+_VALID_NAMES: set[str] = set()  # names seen before: intents, actions, responses, policies
 
 
 def name(value: Any) -> str | None:
     """``value`` if it looks like an identifier, None if empty, else ``"<invalid>"``."""
     if value is None or value == "":
         return None
-    if isinstance(value, str) and _NAME.fullmatch(value):
+    if not isinstance(value, str):
+        return "<invalid>"
+    if value in _VALID_NAMES:
+        return value
+    if _NAME.fullmatch(value):
+        if len(_VALID_NAMES) < 10_000:
+            _VALID_NAMES.add(value)
         return value
     return "<invalid>"
 
@@ -51,7 +64,7 @@ class EventMapper:
     def __init__(self, pseudonymize: Pseudonymizer, redactor: Redactor | None = None) -> None:
         self.pseudonymize = pseudonymize
         self.redactor = redactor
-        # senders whose handoff was recorded from bot metadata, so their `pause` adds nothing
+        # senders whose handoff is recorded but whose `pause` has not come yet
         self._handoffs: OrderedDict[str, None] = OrderedDict()
         self._handlers: dict[str, Callable[[str, Mapping[str, Any]], list[Record]]] = {
             "session_started": lambda sender, _event: [("session_started", {"sender": sender})],
@@ -83,29 +96,39 @@ class EventMapper:
         pii = _pii_counts(parse, event.get("metadata") or {})
         if pii:
             fields["pii"] = pii
+        self._handoffs.pop(sender, None)  # a new turn: a later handoff is a new one
         return [("user_turn", fields)]
 
     def _action(self, sender: str, event: Mapping[str, Any]) -> list[Record]:
+        action = name(event.get("name"))
         fields = {
             "sender": sender,
-            "action": name(event.get("name")),
+            "action": action,
             "policy": name(event.get("policy")),
             "confidence": _number(event.get("confidence")),
         }
-        return [("action", fields)]
+        records: list[Record] = [("action", fields)]
+        marker = (event.get("metadata") or {}).get("ethics_handoff")
+        if marker and sender not in self._handoffs:
+            records.append(("handoff", _handoff(sender, marker, action, "action_metadata")))
+            self._remember(sender)
+        return records
 
     def _bot(self, sender: str, event: Mapping[str, Any]) -> list[Record]:
         metadata = event.get("metadata") or {}
         response = name(metadata.get("utter_action") or metadata.get("template_name"))
         fields: dict[str, Any] = {"sender": sender, "response": response}
+        if metadata.get("ethics_agent"):
+            fields["agent"] = True
         text = event.get("text")
         if self.redactor is not None and isinstance(text, str) and text:
             fields["text"] = self.redactor(text)
         records: list[Record] = [("bot_utterance", fields)]
         if metadata.get("ethics_disclosure") is True:
             records.append(("disclosure", {"sender": sender, "response": response}))
-        if metadata.get("ethics_handoff"):
-            records.append(("handoff", _handoff(sender, metadata["ethics_handoff"])))
+        marker = metadata.get("ethics_handoff")
+        if marker and sender not in self._handoffs:
+            records.append(("handoff", _handoff(sender, marker, response, "bot_metadata")))
             self._remember(sender)
         return records
 
@@ -122,18 +145,22 @@ class EventMapper:
             self._handoffs.popitem(last=False)
 
 
-def _handoff(sender: str, marker: Any) -> dict[str, Any]:
+def _handoff(sender: str, marker: Any, response: str | None, source: str) -> dict[str, Any]:
     info = marker if isinstance(marker, Mapping) else {"reason": marker}
     fields: dict[str, Any] = {
         "sender": sender,
         "reason": name(info.get("reason")) or "unspecified",
-        "source": "bot_metadata",
+        "source": source,
     }
+    signals = info.get("signals")
+    if isinstance(signals, list) and signals:
+        fields["signals"] = sorted({name(signal) or "" for signal in signals} - {""})
+    available = info.get("available", _HANDOFF_RESPONSES.get(response or ""))
+    if isinstance(available, bool):
+        fields["available"] = available
     webhook = info.get("webhook")
     if webhook is not None:
         fields["webhook"] = webhook if isinstance(webhook, bool) else name(webhook)
-    if isinstance(info.get("available"), bool):
-        fields["available"] = info["available"]
     return fields
 
 
@@ -143,7 +170,9 @@ def _pii_counts(parse: Mapping[str, Any], metadata: Mapping[str, Any]) -> dict[s
         spans = metadata.get("ethics_pii")
     if not isinstance(spans, list):
         return {}
-    counts = Counter(
-        name(span.get("type")) or "unknown" for span in spans if isinstance(span, Mapping)
-    )
-    return dict(sorted(counts.items()))
+    counts: dict[str, int] = {}
+    for span in spans:
+        if isinstance(span, Mapping):
+            kind = name(span.get("type")) or "unknown"
+            counts[kind] = counts.get(kind, 0) + 1
+    return counts

@@ -202,9 +202,13 @@ class AuditWriter:
             self._lose(1)  # the disk just failed: do not hammer it, count instead
             return
         ts = format_ts(t)
-        if not self._attempt(lambda: self._prepare(ts)):
-            self._lose(1)
-            return
+        try:
+            self._prepare(ts)
+        except OSError as exc:
+            self._disk_failed(exc)
+            if not (self.block and self._attempt(lambda: self._prepare(ts))):
+                self._lose(1)
+                return
         self.chain.append(type_, ts=ts, **fields)
         if self.fsync == "every":
             self._commit()
@@ -220,8 +224,8 @@ class AuditWriter:
         self._append_gaps(ts)
 
     def _append_gaps(self, ts: str) -> None:
-        with self._overflow_lock:
-            if self._overflow:
+        if self._overflow:  # read without the lock: a stale 0 just waits for the next record
+            with self._overflow_lock:
                 self._lost["queue_full"] = self._lost.get("queue_full", 0) + self._overflow
                 self._overflow = 0
         if not self._lost or self._in_flight:

@@ -13,6 +13,7 @@ from rasa_ethics.audit.files import trail_files  # noqa: E402
 from rasa_ethics.audit.writer import AuditWriter  # noqa: E402
 
 SENDER = "jane.doe@example.com"
+HANDOFF = {"reason": "explicit_request", "signals": ["intent", "phrase"]}
 
 
 def records_of(trail: Path) -> list[dict[str, Any]]:
@@ -70,13 +71,18 @@ def conversation(sender: str = SENDER) -> list[dict[str, Any]]:
         ),
         ActionExecuted("action_listen", policy="RulePolicy", confidence=1.0),
         UserUttered("human please", intent={"name": "ethics_human_handoff", "confidence": 0.99}),
-        ActionExecuted("utter_ethics_handoff", policy="EthicsPolicy", confidence=1.0),
+        ActionExecuted(
+            "utter_ethics_handoff",
+            policy="EthicsPolicy",
+            confidence=1.0,
+            metadata={"ethics_handoff": HANDOFF},
+        ),
         BotUttered(
             "Connecting you with our team.",
             {},
             {
                 "utter_action": "utter_ethics_handoff",
-                "ethics_handoff": {"reason": "explicit_request"},
+                "ethics_handoff": HANDOFF,
             },
         ),
         ConversationPaused(),

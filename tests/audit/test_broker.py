@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from audit_testlib import SENDER, conversation, records_of
 from rasa.core.brokers.broker import EventBroker
 from rasa.utils.endpoints import EndpointConfig
 
@@ -19,6 +18,8 @@ from rasa_ethics.audit.broker import AuditConfigError, AuditEventBroker
 from rasa_ethics.audit.files import AuditFile, trail_files
 from rasa_ethics.audit.verify import verify_trail
 from rasa_ethics.testing import assert_no_record, assert_record, capture_audit
+
+from .audit_testlib import SENDER, conversation, records_of
 
 PLANTED = ("jane.doe", "example.com", "7700", "900123", "Connecting you")
 

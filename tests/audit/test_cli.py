@@ -6,9 +6,10 @@ import argparse
 from pathlib import Path
 
 import pytest
-from audit_testlib import write_trail
 
 from rasa_ethics.cli import audit as audit_cli
+
+from .audit_testlib import write_trail
 
 
 def run(*argv: str) -> int:

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from audit_testlib import SENDER, conversation
 
 from rasa_ethics.audit.events import EventMapper, name
 from rasa_ethics.audit.pseudonym import Pseudonymizer
+
+from .audit_testlib import SENDER, conversation
 
 
 @pytest.fixture
@@ -57,8 +58,8 @@ class TestEventMapper:
             "action",
             "user_turn",
             "action",
-            "bot_utterance",
             "handoff",
+            "bot_utterance",
         ]
 
     def test_user_turn_fields(self, mapper: EventMapper) -> None:
@@ -100,12 +101,32 @@ class TestEventMapper:
             )
         ]
 
-    def test_handoff_from_bot_metadata_then_pause(self, mapper: EventMapper) -> None:
-        """The handoff is recorded once, from the bot metadata; the pause after it adds nothing."""
+    def test_one_handoff_from_action_bot_and_pause(self, mapper: EventMapper) -> None:
+        """Action metadata, bot metadata and the pause of one handoff give one record."""
         handoffs = [f for t, f in records(mapper, conversation()) if t == "handoff"]
-        assert len(handoffs) == 1
-        assert handoffs[0]["reason"] == "explicit_request"
-        assert handoffs[0]["source"] == "bot_metadata"
+        assert handoffs == [
+            {
+                "sender": mapper.pseudonymize(SENDER),
+                "reason": "explicit_request",
+                "source": "action_metadata",
+                "signals": ["intent", "phrase"],
+                "available": True,
+            }
+        ]
+
+    def test_handoff_from_bot_metadata_alone(self, mapper: EventMapper) -> None:
+        """Without action metadata, the handoff message's metadata is the source."""
+        events = [e for e in conversation() if e["event"] != "action"]
+        handoffs = [f for t, f in records(mapper, events) if t == "handoff"]
+        assert [(h["source"], h["reason"]) for h in handoffs] == [
+            ("bot_metadata", "explicit_request")
+        ]
+
+    def test_new_turn_starts_a_new_handoff(self, mapper: EventMapper) -> None:
+        """A second handoff after a new user turn is recorded again, even without a pause."""
+        events = [e for e in conversation() if e["event"] != "pause"]
+        events += [e for e in conversation() if e["event"] in ("user", "action", "bot")][-4:]
+        assert [t for t, _ in records(mapper, events)].count("handoff") == 2
 
     def test_pause_alone_is_a_handoff(self, mapper: EventMapper) -> None:
         """A pause without a handoff message is recorded as a handoff of unknown reason."""
@@ -122,9 +143,14 @@ class TestEventMapper:
             "event": "bot",
             "sender_id": "a",
             "text": "x",
-            "metadata": {"template_name": "utter_h", "ethics_handoff": "complaint"},
+            "metadata": {
+                "template_name": "utter_ethics_handoff_unavailable",
+                "ethics_handoff": "complaint",
+            },
         }
-        assert mapper(bot)[1][1]["reason"] == "complaint"
+        handoff = mapper(bot)[1][1]
+        assert (handoff["reason"], handoff["available"]) == ("complaint", False)
+        bot["sender_id"] = "b"
         bot["metadata"] = {
             "ethics_handoff": {"reason": "distress", "webhook": "delivered", "available": False}
         }
@@ -171,3 +197,10 @@ class TestPseudonymizer:
         )
         assert first.scope == "ephemeral"
         assert first(SENDER) == first(SENDER) != second(SENDER)
+
+
+class TestOddValues:
+    @pytest.mark.parametrize("value", [{"a": 1}, ["x"], 3.5, True])
+    def test_unhashable_or_odd_names(self, value: Any) -> None:
+        """Lists, dicts and numbers where a name belongs become ``"<invalid>"``."""
+        assert name(value) == "<invalid>"

@@ -6,12 +6,13 @@ import os
 from pathlib import Path
 
 import pytest
-from audit_testlib import write_trail
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rasa_ethics.audit.files import discover_trails, trail_files
 from rasa_ethics.audit.verify import verify_trail
+
+from .audit_testlib import write_trail
 
 
 def lines_of(path: Path) -> list[bytes]:

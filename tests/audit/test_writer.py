@@ -12,11 +12,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from audit_testlib import records_of, write_trail
 
 from rasa_ethics.audit.files import AuditFile, trail_files
 from rasa_ethics.audit.verify import verify_trail
 from rasa_ethics.audit.writer import AuditWriter
+
+from .audit_testlib import records_of, write_trail
 
 
 class TestChain:

@@ -1,0 +1,1 @@
+"""Tests for the audit trail (rasa_ethics.audit)."""
