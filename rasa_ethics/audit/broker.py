@@ -69,16 +69,18 @@ class AuditEventBroker(EventBroker):
         self.inner = inner
         self.writer: AuditWriter | None = None
         self.mapper: EventMapper | None = None
+        if self.policy.current.audit.enabled:
+            self._start(path, redactor, pseudonym_key)
+
+    def _start(self, path: str | Path | None, redactor: Redactor | None, key: bytes | None) -> None:
         current = self.policy.current
         config = current.audit
-        if not config.enabled:
-            return
         if config.include_bot_text and redactor is None:
             logger.warning(
                 "rasa-ethics audit: include_bot_text is on but no redactor is set; "
                 "bot text is left out of the audit trail"
             )
-        pseudonymize = Pseudonymizer(pseudonym_key, config.pseudonym_key_env)
+        pseudonymize = Pseudonymizer(key, config.pseudonym_key_env)
         mapper = self.mapper = EventMapper(
             pseudonymize, redactor if config.include_bot_text else None
         )

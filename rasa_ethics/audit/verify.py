@@ -103,10 +103,13 @@ def verify_trail(
     result.head_seq = None if state.seq is None else state.seq - 1
     result.head_hash = state.prev if state.records else None
     if result.ok and anchor and anchor not in state.anchors:
-        last = files[-1] if files else Path("-")
-        message = f"anchor {anchor} is not in the trail: it was cut short or rewritten"
-        result.problem = Problem(last, 0, None, message)
+        result.problem = _missing_anchor(files, anchor)
     return result
+
+
+def _missing_anchor(files: Sequence[Path], anchor: str) -> Problem:
+    message = f"anchor {anchor} is not in the trail: it was cut short or rewritten"
+    return Problem(files[-1] if files else Path("-"), 0, None, message)
 
 
 def _verify_file(path: Path, state: _State, anchor: str | None) -> Problem | None:

@@ -88,6 +88,14 @@ class AuditWriter:
         self._retry_at = 0.0
         self._closed = False
         self._deadline = float("inf")
+        self._resume(rotate_max_bytes, rotate_daily)
+        self._queue.force((clock(), "start", dict(start_fields or {})))
+        self._thread = threading.Thread(target=self._run, name="rasa-ethics-audit", daemon=True)
+        self._thread.start()
+        _LIVE.add(self)
+
+    def _resume(self, rotate_max_bytes: int, rotate_daily: bool) -> None:
+        """Continue the existing chain (releasing the lock if that fails)."""
         try:
             state = resume_trail(self.path)
         except Exception:
@@ -96,11 +104,7 @@ class AuditWriter:
         self.chain = Chain(state.seq, state.prev)
         self.rotator = Rotator(self.path, state, rotate_max_bytes, rotate_daily)
         for record_type, fields in state.notes:
-            self._queue.force((clock(), record_type, fields))
-        self._queue.force((clock(), "start", dict(start_fields or {})))
-        self._thread = threading.Thread(target=self._run, name="rasa-ethics-audit", daemon=True)
-        self._thread.start()
-        _LIVE.add(self)
+            self._queue.force((self.clock(), record_type, fields))
 
     # --- the bot's side ---------------------------------------------------------------------
 
@@ -108,6 +112,8 @@ class AuditWriter:
         """Queue one record; never raises or waits in ``drop`` mode."""
         item = (self.clock() if t is None else t, type_, fields)
         if self._closed:
+            if not self._overflow:
+                logger.warning("rasa-ethics audit: %s is closed; events go unrecorded", self.path)
             self._count_overflow()
         elif self.block:
             self._put_blocking(item)

@@ -20,6 +20,16 @@ def register(subparsers: Any) -> None:
     )
     commands = audit.add_subparsers(dest="audit_command", metavar="COMMAND")
     audit.set_defaults(handler=lambda _args: audit.print_help() or 2)
+    _add_verify(commands)
+    report = commands.add_parser("report", help="summarise trails (text, optionally HTML)")
+    _add_files(report)
+    report.add_argument(
+        "--html", metavar="OUT", type=Path, help="also write a self-contained HTML report"
+    )
+    report.set_defaults(handler=run_report)
+
+
+def _add_verify(commands: Any) -> None:
     verify = commands.add_parser(
         "verify",
         help="check that a trail is intact",
@@ -43,12 +53,6 @@ def register(subparsers: Any) -> None:
         help="a hash noted earlier; fail unless the trail still contains it",
     )
     verify.set_defaults(handler=run_verify)
-    report = commands.add_parser("report", help="summarise trails (text, optionally HTML)")
-    _add_files(report)
-    report.add_argument(
-        "--html", metavar="OUT", type=Path, help="also write a self-contained HTML report"
-    )
-    report.set_defaults(handler=run_report)
 
 
 def _add_files(parser: argparse.ArgumentParser) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -152,7 +151,7 @@ class TestRenderHtml:
                 "--disable-component-update",
                 "--disable-sync",
                 "--no-first-run",
-                f"--user-data-dir={tempfile.mkdtemp()}",
+                f"--user-data-dir={tmp_path / 'chromium-profile'}",
                 f"--screenshot={shot}",
                 "--window-size=1280,1600",
                 page.as_uri(),

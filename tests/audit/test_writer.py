@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from rasa_ethics.audit.files import AuditFile, trail_files
+from rasa_ethics.audit.files import AuditFile, rotated_name, trail_files
 from rasa_ethics.audit.verify import verify_trail
 from rasa_ethics.audit.writer import AuditWriter
 
@@ -66,6 +66,30 @@ class TestChain:
         writer.close()
         versions = [(r["type"], r["policy_version"]) for r in records_of(trail)]
         assert versions == [("rotate", "v1"), ("start", "v1"), ("action", "v2"), ("stop", "v2")]
+
+
+class TestWriterErrors:
+    def test_unserialisable_record_becomes_a_gap(self, trail: Path) -> None:
+        """A record that cannot be serialised is counted in a gap; the chain stays intact."""
+        writer = AuditWriter(trail, fsync="never")
+        writer.write("action", {"action": "bad", "value": {1, 2}})
+        writer.write("action", {"action": "good"})
+        writer.close()
+        records = records_of(trail)
+        gap = next(r for r in records if r["type"] == "gap")
+        assert (gap["reason"], gap["dropped"]) == ("writer_error", 1)
+        assert [r["action"] for r in records if r["type"] == "action"] == ["good"]
+        assert verify_trail(trail_files(trail)).ok
+
+    def test_resume_after_the_active_file_vanished(self, trail: Path) -> None:
+        """If only rotated files are left, a new active file links to the newest of them."""
+        write_trail(trail, 40, rotate_max_bytes=3000)
+        first = json.loads(trail.read_bytes().splitlines()[0])
+        trail.rename(trail.with_name(rotated_name(trail, first["ts"], first["seq"])))
+        files = write_trail(trail, 1)
+        header = json.loads(trail.read_bytes().splitlines()[0])
+        assert (header["reason"], header["prev_file"]) == ("resume", files[-2].name)
+        assert verify_trail(files).ok
 
 
 class TestFiles:
