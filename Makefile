@@ -14,7 +14,7 @@ export TF_CPP_MIN_LOG_LEVEL   := 2
 PYTHON310 ?= $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10 /usr/local/bin/python3.10 /usr/bin/python3.10; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; assert sys.version_info[:2]==(3,10)' 2>/dev/null && { echo $$p; break; }; done)
 
-.PHONY: help venv test test-fast lint demo train validate lock clean
+.PHONY: help venv test test-fast lint demo train validate system-deps lock clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -32,7 +32,7 @@ $(STAMP): requirements/lock.txt setup.cfg
 	$(PY) -m pip check
 	@touch $(STAMP)
 
-test: train  ## run the whole test suite (unit + slow end-to-end)
+test: train system-deps  ## run the whole test suite (unit + slow end-to-end)
 	$(BIN)/pytest
 
 test-fast: venv  ## run the unit tests only (no training, no servers)
@@ -52,6 +52,13 @@ train: venv  ## train example_bot/ if its data or config changed
 
 demo: train  ## chat with example_bot/ in the terminal (Ctrl-C stops everything)
 	@bash scripts/demo.sh $(BOT)
+
+system-deps:  ## Debian packages the tests need (headless chromium for the HTML report check)
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo ">> installing chromium (Debian package) for the browser tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "error: the browser tests need chromium: sudo apt-get install chromium" >&2; exit 1; fi; }
 
 lock:  ## re-resolve requirements/in.txt into requirements/lock.txt
 	$(PYTHON310) scripts/lock.py requirements/in.txt requirements/lock.txt
