@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import importlib.util
 import threading
+from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Dict, FrozenSet, Iterable
+from typing import TYPE_CHECKING
 
 from rasa.shared.exceptions import RasaException
 
@@ -26,7 +27,7 @@ INSTALL_HINT = (
     "`pip install --require-hashes --no-deps -r requirements/lock.txt` (or `make venv`)"
 )
 
-_cache: Dict[FrozenSet[str], spacy.Language] = {}
+_cache: dict[frozenset[str], spacy.Language] = {}
 _lock = threading.Lock()
 
 
@@ -41,7 +42,8 @@ def model_path() -> Path:
         msg = f"the spaCy model package {MODEL_PACKAGE!r} is not installed; {INSTALL_HINT}"
         raise SpacyModelError(msg)
     package_dir = Path(next(iter(spec.submodule_search_locations)))
-    inner = sorted(p for p in package_dir.glob(f"{MODEL_PACKAGE}-*") if (p / "config.cfg").is_file())
+    folders = package_dir.glob(f"{MODEL_PACKAGE}-*")
+    inner = sorted(p for p in folders if (p / "config.cfg").is_file())
     if not inner:
         msg = f"the spaCy model package at {package_dir} has no model folder; {INSTALL_HINT}"
         raise SpacyModelError(msg)
@@ -63,7 +65,7 @@ def load_english(pipes: Iterable[str] = ("ner",)) -> spacy.Language:
     return nlp
 
 
-def _load(wanted: FrozenSet[str]) -> spacy.Language:
+def _load(wanted: frozenset[str]) -> spacy.Language:
     try:
         import spacy
     except ImportError:

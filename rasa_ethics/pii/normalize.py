@@ -7,9 +7,9 @@ normalised copy of the text:
 - zero-width characters and soft hyphens are removed, Unicode dashes become ``-``;
 - obfuscated e-mail addresses (``john at example dot com``, ``john[at]example[dot]com``) become
   real addresses;
-- runs of spaces and dashes between two digits become one ``-`` (``4111 1111  1111`` and
-  ``0 7 8 - 0 5`` read as ``4111-1111-1111`` and ``0-7-8-0-5``), so recognizers need a single
-  separator form.
+- a run of spaces and dashes between two digits becomes one space, or one ``-`` if it holds a
+  dash (``4111  1111`` reads ``4111 1111``, ``078 - 05 -- 1123`` reads ``078-05-1123``), so
+  recognizers only need ``[ -]?`` between digit groups.
 
 Each pass records its edits in an :class:`OffsetMap`; spans found in the normalised text are mapped
 back outward, so a span always covers every original character that produced it.  Every pass is a
@@ -21,17 +21,17 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import List, Sequence, Tuple
 
-__all__ = ["Normalized", "OffsetMap", "normalize"]
+__all__ = ["Normalized", "OffsetMap", "apply_edits", "normalize"]
 
-Edit = Tuple[int, int, str]  # original start, original end, replacement
+Edit = tuple[int, int, str]  # original start, original end, replacement
 
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
 _INVISIBLE = "\u00ad\u180e\u200b\u200c\u200d\u2060\ufeff"
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
-_DIGIT_GAP = re.compile(r"(?<=\d)(?:[ \t]{1,3}-?[ \t]{0,3}|-[ \t]{1,3}|-{2,3})(?=\d)")
+_DIGIT_GAP = re.compile(r"(?<=\d)[ \t-]{1,7}(?=\d)")
 _AT = r"(?:\s{0,3}[\[({<]\s{0,2}at\s{0,2}[\])}>]\s{0,3}|\s{1,3}at\s{1,3})"
 _DOT_WORD = r"(?:\s{0,3}[\[({<]\s{0,2}dot\s{0,2}[\])}>]\s{0,3}|\s{1,3}dot\s{1,3})"
 _DOT = rf"(?:{_DOT_WORD}|\.)"
@@ -52,8 +52,8 @@ class OffsetMap:
     """Maps offsets in a rewritten text back to the text it was rewritten from."""
 
     def __init__(self, edits: Sequence[Edit]) -> None:
-        self._new_starts: List[int] = []
-        self._rows: List[Tuple[int, int, int]] = []  # new end, old start, old end
+        self._new_starts: list[int] = []
+        self._rows: list[tuple[int, int, int]] = []  # new end, old start, old end
         shift = 0
         for old_start, old_end, replacement in edits:
             new_start = old_start + shift
@@ -86,9 +86,9 @@ class Normalized:
 
     original: str
     text: str
-    maps: Tuple[OffsetMap, ...]
+    maps: tuple[OffsetMap, ...]
 
-    def to_original(self, start: int, end: int) -> Tuple[int, int]:
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
         """Map a ``[start, end)`` range of :attr:`text` to the original text."""
         for offset_map in reversed(self.maps):
             start, end = offset_map.start(start), offset_map.end(end)
@@ -97,18 +97,19 @@ class Normalized:
 
 def normalize(text: str) -> Normalized:
     """Normalise ``text`` for matching (see the module docstring)."""
-    maps: List[OffsetMap] = []
+    maps: list[OffsetMap] = []
     current = text
     for rewrite in (_characters, _emails, _digit_gaps):
         edits = rewrite(current)
         if edits:
-            current = _apply(current, edits)
+            current = apply_edits(current, edits)
             maps.append(OffsetMap(edits))
     return Normalized(original=text, text=current, maps=tuple(maps))
 
 
-def _apply(text: str, edits: Sequence[Edit]) -> str:
-    parts: List[str] = []
+def apply_edits(text: str, edits: Sequence[Edit]) -> str:
+    """``text`` with each ``(start, end, replacement)`` edit applied (edits sorted, disjoint)."""
+    parts: list[str] = []
     pos = 0
     for start, end, replacement in edits:
         parts.append(text[pos:start])
@@ -118,10 +119,10 @@ def _apply(text: str, edits: Sequence[Edit]) -> str:
     return "".join(parts)
 
 
-def _characters(text: str) -> List[Edit]:
+def _characters(text: str) -> list[Edit]:
     if text.isascii():
         return []
-    edits: List[Edit] = []
+    edits: list[Edit] = []
     for match in _NON_ASCII.finditer(text):
         char = match.group()
         new = _char(char)
@@ -140,10 +141,10 @@ def _char(char: str) -> str:
     return unicodedata.normalize("NFKC", char)
 
 
-def _emails(text: str) -> List[Edit]:
+def _emails(text: str) -> list[Edit]:
     if "at" not in text.lower():
         return []
-    edits: List[Edit] = []
+    edits: list[Edit] = []
     for match in _OBFUSCATED_EMAIL.finditer(text):
         value = match.group()
         if not (_BRACKETED_AT.search(value) or _SPELLED_DOT.search(value)):
@@ -154,5 +155,11 @@ def _emails(text: str) -> List[Edit]:
     return edits
 
 
-def _digit_gaps(text: str) -> List[Edit]:
-    return [(m.start(), m.end(), "-") for m in _DIGIT_GAP.finditer(text)]
+def _digit_gaps(text: str) -> list[Edit]:
+    edits: list[Edit] = []
+    for match in _DIGIT_GAP.finditer(text):
+        gap = match.group()
+        canonical = "-" if "-" in gap else " "
+        if gap != canonical:
+            edits.append((match.start(), match.end(), canonical))
+    return edits

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from typing import Any, Dict, Iterable, List, Tuple
+from typing import Any
 
 __all__ = ["RedactionResult", "Span", "resolve_overlaps"]
 
@@ -35,15 +36,15 @@ class Span:
         """The same detection at other offsets."""
         return replace(self, start=start, end=end)
 
-    def to_dict(self, explain: bool = False) -> Dict[str, Any]:
+    def to_dict(self, explain: bool = False) -> dict[str, Any]:
         """JSON-ready form: ``start``, ``end``, ``type`` (plus score, recognizer, reason)."""
-        data: Dict[str, Any] = {"start": self.start, "end": self.end, "type": self.type}
+        data: dict[str, Any] = {"start": self.start, "end": self.end, "type": self.type}
         if explain:
             data.update(score=round(self.score, 3), recognizer=self.recognizer, reason=self.reason)
         return data
 
     @classmethod
-    def from_dict(cls, data: Dict[str, Any]) -> Span:
+    def from_dict(cls, data: dict[str, Any]) -> Span:
         """Rebuild a span stored with :meth:`to_dict` (e.g. in message metadata)."""
         return cls(
             start=int(data["start"]),
@@ -60,26 +61,26 @@ class RedactionResult:
     """Redacted text plus the spans (offsets into the ORIGINAL text) that were redacted."""
 
     text: str
-    spans: Tuple[Span, ...]
+    spans: tuple[Span, ...]
 
-    def to_dict(self, explain: bool = False) -> Dict[str, Any]:
+    def to_dict(self, explain: bool = False) -> dict[str, Any]:
         """The ``rasa-ethics redact`` JSON contract: ``{"text": ..., "spans": [...]}``."""
         return {"text": self.text, "spans": [s.to_dict(explain) for s in self.spans]}
 
 
-def _rank(span: Span) -> Tuple[float, int]:
+def _rank(span: Span) -> tuple[float, int]:
     return (span.score, span.end - span.start)
 
 
-def resolve_overlaps(spans: Iterable[Span]) -> List[Span]:
+def resolve_overlaps(spans: Iterable[Span]) -> list[Span]:
     """Merge overlapping spans into one span covering their union, sorted by start.
 
     A redactor must hide every character that any recognizer flagged, so overlapping detections
     are unioned rather than dropped.  The best-ranked member (score, then length) names the type.
     """
     ordered = sorted(spans, key=lambda s: (s.start, -s.end))
-    merged: List[Span] = []
-    cluster: List[Span] = []
+    merged: list[Span] = []
+    cluster: list[Span] = []
     end = -1
     for span in ordered:
         if cluster and span.start >= end:
@@ -92,12 +93,12 @@ def resolve_overlaps(spans: Iterable[Span]) -> List[Span]:
     return merged
 
 
-def _merge(cluster: List[Span]) -> Span:
+def _merge(cluster: list[Span]) -> Span:
     best = max(cluster, key=_rank)
     start = min(s.start for s in cluster)
     end = max(s.end for s in cluster)
     if (start, end) == (best.start, best.end):
         return best
-    others = sorted({s.recognizer for s in cluster if s is not best})
+    others = sorted({s.recognizer for s in cluster} - {best.recognizer})
     reason = best.reason + (f"; merged with {', '.join(others)}" if others else "")
     return replace(best, start=start, end=end, reason=reason)

@@ -1,0 +1,1 @@
+"""Recognizers for one country's identifiers, one sub-package per ISO country code."""

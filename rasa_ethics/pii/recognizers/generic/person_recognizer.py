@@ -1,0 +1,78 @@
+"""Person names: spaCy PERSON entities plus phrases such as "my name is X" or "I'm X"."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import ClassVar
+
+from rasa_ethics.pii._lexicon import is_common
+from rasa_ethics.pii.recognizer import NerEntity, Pattern, PatternRecognizer
+from rasa_ethics.pii.spans import Span
+
+__all__ = ["PersonRecognizer"]
+
+_CAP = r"(?:[A-Z][a-z]{0,3}['’]?[A-Z]?[a-z]{1,20}(?:-[A-Z][a-z]{1,20})?)"
+_INITIAL = r"(?:[A-Z]\.?(?![A-Za-z]))"
+_NAME = rf"{_CAP}(?:[ ](?:{_CAP}|{_INITIAL})){{0,2}}"
+_LOWER = r"[a-z][a-z'-]{1,24}(?:[ ][a-z][a-z'-]{1,24})?"
+_TITLE = r"(?:mr|mrs|ms|miss|mx|dr|prof|sir|dame)\.?"
+_STRONG = r"(?:my name is|my name's|my full name is|name is|name:|call me|i go by|account holder:?)"
+_WEAK = r"(?:this is|i'm|i am|im|it's|speaking with|talk(?:ing)? to|regards,?|thanks,?|cheers,?)"
+_NER_REASON = "spaCy PERSON entity"
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z'’.-]*")
+# "Jane Doe MD", "John Smith Jr." are one name; "Smith LLC" is a company, not a person.
+_SUFFIX = re.compile(r",?[ ](?:(?:jr|sr|esq)\b\.?|(?:ii|iii|iv|md|phd|dds|dvm)\b)", re.IGNORECASE)
+_COMPANY = re.compile(
+    r",?[ ](?:llc|inc|ltd|plc|corp|co|group|gmbh|& sons|and sons)\b", re.IGNORECASE
+)
+
+
+class PersonRecognizer(PatternRecognizer):
+    """Names from spaCy's ``PERSON`` entities and from introduction phrases."""
+
+    ENTITY = "person"
+    USES_NER = True
+    FLAGS = 0
+    PATTERNS: ClassVar[tuple[Pattern, ...]] = (
+        Pattern("title_name", rf"(?<!\w)(?i:{_TITLE})[ ]{{1,2}}{_NAME}", 0.85),
+        Pattern("introduced", rf"(?<!\w)(?i:{_STRONG}|{_WEAK})[ ]{{1,2}}(?P<value>{_NAME})", 0.8),
+        Pattern("introduced_lower", rf"(?<!\w)(?i:{_STRONG})[ ]{{1,2}}(?P<value>{_LOWER})", 0.7),
+    )
+    NER_SCORE: ClassVar[float] = 0.75
+    MAX_TOKENS: ClassVar[int] = 4
+
+    def analyze(self, text: str, entities: Sequence[NerEntity] = ()) -> list[Span]:
+        """Introduction phrases, then spaCy PERSON entities that look like names."""
+        found = list(super().analyze(text))
+        found += [
+            Span(e.start, e.end, self.ENTITY, self.NER_SCORE, self.name, _NER_REASON)
+            for e in entities
+            if e.label == "PERSON" and not _has_digit(text, e)
+        ]
+        spans = [self._tidy(text, span) for span in found]
+        return [s for s in spans if s is not None]
+
+    def _tidy(self, text: str, span: Span) -> Span | None:
+        """Trim common words at both ends, add a name suffix, reject companies and non-names."""
+        tokens = list(_TOKEN.finditer(text, span.start, span.end))
+        if text.endswith("'s", span.start, span.end) and tokens:
+            tokens[-1] = _TOKEN.match(text, tokens[-1].start(), span.end - 2) or tokens[-1]
+        while tokens and is_common(tokens[-1].group()):
+            tokens.pop()
+        while tokens and is_common(tokens[0].group()):
+            tokens.pop(0)
+        from_ner = span.reason == _NER_REASON
+        names = [t for t in tokens if t.group()[:1].isupper() or not from_ner]
+        if not names or len(tokens) > self.MAX_TOKENS or all(len(t.group()) < 2 for t in tokens):
+            return None
+        end = tokens[-1].end()
+        if _COMPANY.match(text, end):
+            return None
+        suffix = _SUFFIX.match(text, end)
+        start = tokens[0].start() if from_ner else span.start
+        return span.shifted(start, suffix.end() if suffix else end)
+
+
+def _has_digit(text: str, entity: NerEntity) -> bool:
+    return any(c.isdigit() or c == "@" for c in text[entity.start : entity.end])

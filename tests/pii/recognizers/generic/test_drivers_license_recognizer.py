@@ -1,0 +1,28 @@
+"""DriversLicenseRecognizer."""
+
+from __future__ import annotations
+
+import pytest
+
+from rasa_ethics.pii.recognizers.generic import DriversLicenseRecognizer
+from tests.pii.table import check_table
+
+
+class TestDriversLicenseRecognizer:
+    """US state formats count only next to licence words."""
+
+    @pytest.mark.parametrize(
+        "text, expected_len, expected",
+        [
+            ("driver's license D1234567", 1, ((17, 25),)),
+            ("DL# 123456789", 1, ((4, 13),)),
+            ("license number S530-460-72-874-0", 1, ((15, 32),)),
+            ("driving licence: WDL12AB3C4D", 1, ((17, 28),)),
+            # misses
+            ("D1234567", 0, ()),
+            ("my license expired", 0, ()),
+        ],
+    )
+    def test_table(self, detect, text, expected_len, expected):
+        """Each row: the number of licence numbers found and their offsets."""
+        check_table(detect, DriversLicenseRecognizer(), text, expected_len, expected)

@@ -1,0 +1,22 @@
+"""Presidio-style hit/miss tables: ``(text, expected_len, ((start, end), ...))``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from rasa_ethics.pii import Recognizer
+
+Offsets = tuple[tuple[int, int], ...]
+
+
+def check_table(
+    detect: Callable[[Recognizer, str], Offsets],
+    recognizer: Recognizer,
+    text: str,
+    expected_len: int,
+    expected: Offsets,
+) -> None:
+    """Assert a Presidio-style table row: how many spans, and where."""
+    found: list[tuple[int, int]] = list(detect(recognizer, text))
+    assert len(found) == expected_len, f"{text!r}: got {found}"
+    assert tuple(found) == expected, f"{text!r}: got {found}"

@@ -1,0 +1,115 @@
+"""rasa_ethics.pii.engine."""
+
+from __future__ import annotations
+
+import pytest
+
+from rasa_ethics.pii import PIIConfigError, PIIEngine, Span
+from rasa_ethics.policy.schema import PIIConfig
+
+TEXT = "Hi, I'm Maria Lopez, mail maria@example.org or call +44 20 7946 0958."
+
+
+def _config(**rules: str) -> PIIConfig:
+    return PIIConfig(entities={t: {"operator": op} for t, op in rules.items()})
+
+
+class TestAnalyze:
+    """Spans index the original text and are sorted and disjoint."""
+
+    def test_types_and_offsets(self, engine):
+        """Each span covers exactly its value in the original text."""
+        spans = engine.analyze(TEXT)
+        assert [(s.type, TEXT[s.start : s.end]) for s in spans] == [
+            ("person", "Maria Lopez"),
+            ("email", "maria@example.org"),
+            ("phone", "+44 20 7946 0958"),
+        ]
+
+    def test_explanations(self, engine):
+        """Every span names its recognizer and a reason, never the value."""
+        for span in engine.analyze(TEXT):
+            assert span.recognizer.endswith("Recognizer") and span.reason
+            assert TEXT[span.start : span.end] not in span.reason
+
+    def test_nothing_in_clean_text(self, engine):
+        """A message without personal data yields no spans."""
+        assert engine.analyze("Where is my order #12345678? It was due on 12/03/2024.") == []
+
+    def test_disabled(self):
+        """pii.enabled: false turns detection off."""
+        assert PIIEngine(PIIConfig(enabled=False)).analyze(TEXT) == []
+
+    def test_disabled_type(self):
+        """A type with enabled: false is not detected; spaCy is not even needed."""
+        config = PIIConfig(entities={"person": {"enabled": False}, "address": {"enabled": False}})
+        engine = PIIEngine(config, nlp_loader=lambda: pytest.fail("spaCy loaded"))
+        assert [s.type for s in engine.analyze(TEXT)] == ["email", "phone"]
+
+    def test_allow_list(self):
+        """Allow-listed values are never redacted, whatever their case or spacing."""
+        config = PIIConfig(allow_list=["Support@Northwind.example", "+1 800 555 0100"])
+        engine = PIIEngine(config, recognizers=PIIEngine(config).recognizers[:2])
+        text = "write support@northwind.example or call 1-800-555-0100, not jo@x.io"
+        assert [text[s.start : s.end] for s in engine.analyze(text)] == ["jo@x.io"]
+
+    def test_analyze_many_matches_analyze(self, engine):
+        """Batching through nlp.pipe gives the same spans as one text at a time."""
+        texts = [TEXT, "nothing here", "I live at 42 Baker Street, London NW1 6XE."]
+        assert engine.analyze_many(texts) == [engine.analyze(t) for t in texts]
+
+
+class TestRedact:
+    """Operators from the policy, applied to the original text."""
+
+    def test_default_replace(self, engine):
+        """Unlisted types use replace."""
+        assert engine.redact(TEXT).text == "Hi, I'm <PERSON>, mail <EMAIL> or call <PHONE>."
+
+    def test_mask_and_drop(self):
+        """mask keeps the length; drop removes the value."""
+        engine = PIIEngine(_config(email="mask", phone="drop", person="replace"))
+        assert engine.redact(TEXT).text == "Hi, I'm <PERSON>, mail ***************** or call ."
+
+    def test_hash_tokens(self, monkeypatch):
+        """hash gives a stable keyed token per value."""
+        monkeypatch.setenv("TEST_PII_KEY", "s3cret")
+        config = PIIConfig(hash_key_env="TEST_PII_KEY", entities={"email": {"operator": "hash"}})
+        engine = PIIEngine(config)
+        first = engine.redact("a maria@example.org").text
+        assert first.startswith("a <EMAIL_") and first == engine.redact("a MARIA@example.org").text
+
+    def test_hash_without_key_fails_at_start(self, monkeypatch):
+        """A hash operator with its key variable unset refuses to build (fail closed)."""
+        monkeypatch.delenv("TEST_PII_KEY", raising=False)
+        config = PIIConfig(hash_key_env="TEST_PII_KEY", entities={"email": {"operator": "hash"}})
+        with pytest.raises(PIIConfigError, match="TEST_PII_KEY"):
+            PIIEngine(config)
+
+    def test_no_key_needed_without_hash(self, monkeypatch):
+        """Without a hash operator the key variable may be unset."""
+        monkeypatch.delenv("RASA_ETHICS_PII_KEY", raising=False)
+        PIIEngine(PIIConfig())
+
+    def test_anonymize_stored_spans(self, engine):
+        """Spans detected once (e.g. stored in metadata) redact the text later."""
+        stored = [s.to_dict() for s in engine.analyze(TEXT)]
+        result = engine.anonymize(TEXT, [Span.from_dict(d) for d in stored])
+        assert result.text == engine.redact(TEXT).text
+
+    def test_placeholders_are_left_alone(self, engine):
+        """Redacting redacted text changes nothing."""
+        once = engine.redact(TEXT).text
+        assert engine.redact(once).text == once and engine.analyze(once) == []
+
+    def test_redact_many(self, engine):
+        """The batch API returns one result per text, in order."""
+        texts = [TEXT, "", "call 020 7946 0958"]
+        assert engine.redact_many(texts, batch_size=2) == [engine.redact(t) for t in texts]
+
+    def test_from_policy(self):
+        """An engine can be built from a loaded policy."""
+        from rasa_ethics.policy import load_policy
+
+        engine = PIIEngine.from_policy(load_policy(None))
+        assert engine.redact("card 4111 1111 1111 1111").text.startswith("card ****")
