@@ -18,6 +18,7 @@ _EXPORTS: Dict[str, str] = {
     "load_policy": "rasa_ethics.policy",
     "LivePolicy": "rasa_ethics.policy",
     "PolicyError": "rasa_ethics.policy",
+    "PIIEngine": "rasa_ethics.pii",
     "AuditEventBroker": "rasa_ethics.audit.broker",
 }
 
