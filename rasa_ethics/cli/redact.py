@@ -48,12 +48,12 @@ def register(subparsers: Any) -> None:
 
 def run_redact(args: argparse.Namespace) -> int:
     """Redact stdin to stdout; exit 1 if any line was not valid input."""
+    _without_tensorflow()  # only in the CLI process: a host process may well need TensorFlow
     return redact_stream(sys.stdin, sys.stdout, sys.stderr, args)
 
 
 def redact_stream(stdin: TextIO, stdout: TextIO, stderr: TextIO, args: argparse.Namespace) -> int:
     """The command's work on explicit streams (the testable core)."""
-    _without_tensorflow()
     from rasa_ethics.pii import PIIEngine
     from rasa_ethics.policy import load_policy
 

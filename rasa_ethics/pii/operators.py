@@ -75,6 +75,7 @@ def read_hash_key(env_var: str) -> bytes:
 
 def _hasher(key: bytes) -> OperatorFunc:
     def apply(entity: str, value: str) -> str:
+        """``<TYPE_xxxxxxxx>``: the first hex digits of the HMAC of the canonical value."""
         message = f"{entity}:{canonical(entity, value)}".encode()
         digest = hmac.new(key, message, hashlib.sha256).hexdigest()[:HASH_CHARS]
         return f"<{entity.upper()}_{digest}>"

@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Callable
 
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
-# thinc imports TensorFlow eagerly when it is installed; the PII code never needs it (see
-# rasa_ethics/cli/redact.py).  Other suites may already have imported it, which is fine too.
-sys.modules.setdefault("tensorflow", None)  # type: ignore[arg-type]
 
 import pytest  # noqa: E402
 

@@ -61,7 +61,12 @@ def _worth_parsing(candidate: str) -> bool:
         return False
     if len(groups) > 8 and any(len(g) > 1 for g in groups):
         return False
-    return not any(shape.fullmatch(candidate) for shape in _SHAPES_NOT_PHONES)
+    return not _not_a_phone(candidate)
+
+
+def _not_a_phone(value: str) -> bool:
+    bare = value.strip("()")
+    return any(shape.fullmatch(bare) for shape in _SHAPES_NOT_PHONES)
 
 
 # Written like a phone number: +/00/( prefix, three or more digit groups, or an extension.
@@ -180,7 +185,7 @@ class PhoneRecognizer(PatternRecognizer):
         self, text: str, start: int, end: int, number: phonenumbers.PhoneNumber, region: str
     ) -> Span | None:
         raw = text[start:end]
-        if any(shape.fullmatch(raw) for shape in _SHAPES_NOT_PHONES):
+        if _not_a_phone(raw):
             return None
         score, reason = self._base_score(raw, number, region)
         word = self.context_word(text, start, end)

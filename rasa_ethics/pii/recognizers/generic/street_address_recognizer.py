@@ -57,11 +57,16 @@ _US_ZIP = r"\d{5}(?:-\d{4})?"
 _UK_POSTCODE = r"(?i:[a-z]{1,2}\d[a-z\d]?[ -]?\d[a-z]{2})"
 _ZIP = rf"(?:,?[ ]{{1,2}}(?:{_US_ZIP}|{_UK_POSTCODE})(?![\w-]))"
 # Any case, but only with a state and a ZIP code or a postcode after the city: strong evidence.
+# Up to three comma-separated place names: "Marylebone, London", "East Thomas".
+_PLACE = rf"{_WORD}(?:[ ]{_WORD}){{0,2}}"
+_PLACES = rf"(?i:,?[ ]{{1,2}}{_PLACE}(?:,[ ]{{1,2}}{_PLACE}){{0,2}})"
+_CAPITALISED_PLACE = r"[A-Z][a-zA-Z'.-]{1,24}(?:[ ][A-Z][a-zA-Z'.-]{1,24}){0,2}"
+_CITIES = rf"{_CITY}(?:,[ ]{{1,2}}{_CAPITALISED_PLACE}){{0,2}}"
 _TAIL_STRONG = re.compile(
-    rf"{_UNIT}?(?i:,?[ ]{{1,2}}{_WORD}(?:[ ]{_WORD}){{0,2}}"
-    rf"(?:,?[ ]{{1,2}}[a-z]{{2}}[ ]{{1,2}}{_US_ZIP}|,?[ ]{{1,2}}{_UK_POSTCODE}))(?![\w-])"
+    rf"{_UNIT}?{_PLACES}"
+    rf"(?i:,?[ ]{{1,2}}[a-z]{{2}}[ ]{{1,2}}{_US_ZIP}|,?[ ]{{1,2}}{_UK_POSTCODE})(?![\w-])"
 )
-_TAIL_CAPITALISED = re.compile(rf"{_UNIT}?{_CITY}(?:{_STATE}{_ZIP}?|{_STATE}?{_ZIP})")
+_TAIL_CAPITALISED = re.compile(rf"{_UNIT}?{_CITIES}(?:{_STATE}{_ZIP}?|{_STATE}?{_ZIP})")
 _TAIL_UNIT = re.compile(_UNIT)
 _STATE_ZIP = re.compile(f"{_STATE}?{_ZIP}")
 _SEPARATOR = re.compile(r",?[ ]{1,2}")
