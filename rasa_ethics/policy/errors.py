@@ -9,6 +9,7 @@ from rasa.shared.exceptions import RasaException
 
 __all__ = ["PolicyError", "PolicyIssue"]
 
+# The designers' reference; `rasa-ethics schema` prints the same key list offline.
 DOCS_URL = "https://github.com/rasa-ethics/rasa-ethics/blob/main/docs/policy.md"
 
 
