@@ -1,0 +1,315 @@
+"""What ``RedactingTrackerStore`` stores: a redacted copy of every tracker, event for event.
+
+:class:`TrackerRedaction` provides the store's hooks:
+
+* :meth:`~TrackerRedaction.redact_tracker` (``redactor``): a copy of the tracker with the same
+  number of events, in which user and bot text, parse data (text, entity values), slot values and
+  the metadata of every event are redacted with the policy's operators.  User messages reuse the
+  spans :class:`~rasa_ethics.nlu.PIIDetector` attached (detect once); without them the text is
+  analysed here.  Slots in ``pii.vault_slots`` are stored as vault tokens instead.
+* :meth:`~TrackerRedaction.redact_text` (``redact``): one text, e.g. a handoff transcript line.
+* :meth:`~TrackerRedaction.rehydrate`: puts the real values of vault slots back into a tracker
+  that the running conversation retrieves, while they have not expired.
+
+Why copies, and why the same number of events: the processor keeps using the tracker it saved,
+and ``SQLTrackerStore.save`` appends only the events past the stored count
+(``rasa/core/tracker_store.py``), as does ``stream_events`` towards the event broker.  Redaction
+is deterministic (vault tokens too), so a redacted copy of the same events is always the same.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import logging
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import Any, Callable, Dict, List, Optional, Tuple
+
+from rasa.shared.core.events import Event, SlotSet
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.exceptions import RasaException
+
+from rasa_ethics import constants as c
+from rasa_ethics.pii import PIIEngine, Span
+from rasa_ethics.pii_runtime import KNOWN_VALUES, engine_for
+from rasa_ethics.policy import LivePolicy
+from rasa_ethics.vault import Vault, is_token
+
+__all__ = ["REDACTED_MARK", "TrackerRedaction"]
+
+logger = logging.getLogger(__name__)
+
+#: Set in the parse data of a stored user event and the metadata of a stored bot event: their
+#: text is already redacted, and the spans no longer index it.
+REDACTED_MARK = "ethics_redacted"
+# Keys whose values are names, ids, numbers or flags, never free text (outside _FREE containers).
+_STRUCTURAL = frozenset(
+    {
+        "event",
+        "timestamp",
+        "name",
+        "policy",
+        "confidence",
+        "intent",
+        "intent_ranking",
+        "text_tokens",
+        "message_id",
+        "input_channel",
+        "model_id",
+        "assistant_id",
+        "hide_rule_turn",
+        "utter_action",
+        "entity",
+        "extractor",
+        "role",
+        "group",
+        "start",
+        "end",
+        "confidence_entity",
+        "processors",
+        c.META_PII,
+        REDACTED_MARK,
+        c.META_DISCLOSURE,
+    }
+)
+# Containers of arbitrary data (channel metadata, bot payloads, slot values): every string in them
+# is redacted, whatever its key.
+_FREE = frozenset({"metadata", "data", "value", "kwargs", "additional_info", "action_text"})
+_PURGE_EVERY_SECONDS = 60.0
+
+
+@dataclass
+class _Save:
+    """What one call of :meth:`TrackerRedaction.redact_tracker` collects."""
+
+    sender_id: str
+    engine: PIIEngine
+    vault_slots: frozenset
+    vaulted: Dict[str, Tuple[str, Any]] = field(default_factory=dict)
+
+
+class TrackerRedaction:
+    """The redaction hooks of a tracker store, following the live policy's ``pii:`` section."""
+
+    def __init__(
+        self,
+        live: LivePolicy,
+        vault: Optional[Vault] = None,
+        session_seconds: Callable[[], float] = lambda: 3600.0,
+        cache_size: int = 4096,
+    ) -> None:
+        """``session_seconds`` gives the session expiry (the domain's, read at each save)."""
+        self.live = live
+        self.vault = vault
+        self.session_seconds = session_seconds
+        self._cache: OrderedDict[bytes, str] = OrderedDict()
+        self._cache_size = cache_size
+        self._purged_at = 0.0
+        if self.live.current.pii.vault_slots and vault is None:
+            msg = "pii.vault_slots is set, but the tracker store has no vault"
+            raise RasaException(msg)
+
+    # --- hooks ---------------------------------------------------------------------------------
+
+    def redact_tracker(self, tracker: DialogueStateTracker) -> DialogueStateTracker:
+        """A redacted copy of ``tracker`` with exactly the same number of events."""
+        policy = self.live.current
+        if not policy.pii.enabled:
+            return tracker
+        save = _Save(tracker.sender_id, engine_for(policy), frozenset(policy.pii.vault_slots))
+        redacted = [self._event(copy.deepcopy(e.as_dict()), save) for e in tracker.events]
+        if save.vaulted and self.vault is not None:
+            self.vault.store(tracker.sender_id, save.vaulted, self._expiry(tracker, policy))
+            self._purge()
+        events = [_rebuild(data) for data in redacted]
+        return DialogueStateTracker.from_events(
+            tracker.sender_id,
+            events,
+            slots=[copy.copy(slot) for slot in tracker.slots.values()],
+            max_event_history=tracker._max_event_history,
+            sender_source=tracker.sender_source,
+        )
+
+    def redact_text(self, text: str) -> str:
+        """``text`` redacted with the live policy (handoff transcripts)."""
+        policy = self.live.current
+        return self._text(engine_for(policy), text) if policy.pii.enabled else text
+
+    def rehydrate(self, tracker: Optional[DialogueStateTracker]) -> Optional[DialogueStateTracker]:
+        """Put the real values of vault slots back, for the conversation that owns them.
+
+        A token that no longer resolves (expired, or another conversation's) becomes ``None``, so
+        a form asks for the value again instead of passing a token to a custom action.
+        """
+        if tracker is None or self.vault is None:
+            return tracker
+        names = set(self.live.current.pii.vault_slots)
+        slot_events = [
+            e
+            for e in tracker.events
+            if isinstance(e, SlotSet) and e.key in names and is_token(e.value)
+        ]
+        slots = [s for n, s in tracker.slots.items() if n in names and is_token(s.value)]
+        tokens = [e.value for e in slot_events] + [s.value for s in slots]
+        if not tokens:
+            return tracker
+        found = self.vault.resolve(tracker.sender_id, tokens)
+        for event in slot_events:
+            event.value = _value(found, event.value, event.key)
+        for slot in slots:
+            slot.value = _value(found, slot.value, slot.name)
+        self._remember([value for _, value in found.values()])
+        return tracker
+
+    # --- events --------------------------------------------------------------------------------
+
+    def _event(self, data: Dict[str, Any], save: _Save) -> Dict[str, Any]:
+        kind = data.get("event")
+        if kind == "user":
+            return self._user(data, save)
+        if kind == "bot":
+            return self._bot(data, save)
+        if kind == "slot" and data.get("name") in save.vault_slots:
+            return self._vault_slot(data, save)
+        return self._walk(data, save.engine)
+
+    def _user(self, data: Dict[str, Any], save: _Save) -> Dict[str, Any]:
+        parse_data = data.get("parse_data") or {}
+        if parse_data.get(REDACTED_MARK):
+            return data
+        text = data.get("text")
+        spans = _stored_spans(parse_data, text) if isinstance(text, str) else []
+        if isinstance(text, str) and spans is None:
+            spans = save.engine.analyze(text)
+        spans = spans or []
+        redacted = save.engine.anonymize(text, spans).text if isinstance(text, str) else text
+        if isinstance(text, str):
+            KNOWN_VALUES.remember(text, spans)
+        entities = [
+            self._entity(e, spans, text, save.engine) for e in parse_data.get("entities") or []
+        ]
+        rest = {k: v for k, v in parse_data.items() if k not in {"text", "entities"}}
+        data["parse_data"] = {
+            **self._walk(rest, save.engine),
+            "text": redacted,
+            "entities": entities,
+            c.META_PII: [s.to_dict() for s in spans],
+            REDACTED_MARK: True,
+        }
+        data["text"] = redacted
+        data["metadata"] = self._walk(data.get("metadata"), save.engine, "metadata")
+        return data
+
+    def _entity(
+        self, entity: Dict[str, Any], spans: List[Span], text: Any, engine: PIIEngine
+    ) -> Dict[str, Any]:
+        """An entity whose value is redacted; a value inside a detected span takes its type.
+
+        Extractors may normalise a value ("NW 123" -> "NW-123"), so where the entity covers a
+        detected span, the whole value gets that span's operator whatever it looks like now.
+        """
+        value, start, end = entity.get("value"), entity.get("start"), entity.get("end")
+        if isinstance(value, str) and value and isinstance(start, int) and isinstance(end, int):
+            for span in spans:
+                if span.start < end and start < span.end:
+                    rest = self._walk({k: v for k, v in entity.items() if k != "value"}, engine)
+                    whole = Span(0, len(value), span.type)
+                    return {**rest, "value": engine.anonymize(value, [whole]).text}
+        return dict(self._walk(entity, engine))
+
+    def _bot(self, data: Dict[str, Any], save: _Save) -> Dict[str, Any]:
+        metadata = data.get("metadata") or {}
+        if metadata.get(REDACTED_MARK):
+            return data
+        data = self._walk(data, save.engine)
+        data["metadata"] = {**(data.get("metadata") or {}), REDACTED_MARK: True}
+        return data
+
+    def _vault_slot(self, data: Dict[str, Any], save: _Save) -> Dict[str, Any]:
+        value = data.get("value")
+        if value is None or is_token(value) or self.vault is None:
+            return data
+        token = self.vault.token_for(save.sender_id, data["name"], value)
+        save.vaulted[token] = (data["name"], value)
+        data["value"] = token
+        return data
+
+    # --- values --------------------------------------------------------------------------------
+
+    def _walk(
+        self, value: Any, engine: PIIEngine, key: Optional[str] = None, free: bool = False
+    ) -> Any:
+        """Every string in ``value`` redacted, except under keys that only hold names or ids."""
+        free = free or key in _FREE
+        if not free and key in _STRUCTURAL:
+            return value
+        if isinstance(value, str):
+            return self._text(engine, value) if not is_token(value) else value
+        if isinstance(value, dict):
+            return {k: self._walk(v, engine, k, free) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self._walk(v, engine, None, free) for v in value]
+        return value
+
+    def _text(self, engine: PIIEngine, text: str) -> str:
+        """Redacted ``text``; results are cached by a hash of engine and text (not by the text)."""
+        if not text.strip():
+            return text
+        key = hashlib.blake2b(f"{id(engine)}\x00{text}".encode(), digest_size=16).digest()
+        cached = self._cache.get(key)
+        if cached is not None:
+            self._cache.move_to_end(key)
+            return cached
+        result = engine.redact(text)
+        KNOWN_VALUES.remember(text, result.spans)
+        self._cache[key] = result.text
+        if len(self._cache) > self._cache_size:
+            self._cache.popitem(last=False)
+        return result.text
+
+    def _remember(self, values: List[Any]) -> None:
+        """Let the log filter hide re-hydrated values too (they were detected in an earlier run)."""
+        engine = engine_for(self.live.current)
+        for value in values:
+            if isinstance(value, str):
+                KNOWN_VALUES.remember(value, engine.analyze(value))
+
+    def _expiry(self, tracker: DialogueStateTracker, policy: Any) -> float:
+        """End of the session (last event + session expiry) plus the grace period."""
+        last = max([time.time()] + [e.timestamp for e in list(tracker.events)[-1:]])
+        return last + self.session_seconds() + 60.0 * policy.pii.vault_grace_minutes
+
+    def _purge(self) -> None:
+        now = time.monotonic()
+        if self.vault is not None and now - self._purged_at >= _PURGE_EVERY_SECONDS:
+            self._purged_at = now
+            deleted = self.vault.purge()
+            if deleted:
+                logger.debug("rasa-ethics: deleted %d expired vault values", deleted)
+
+
+def _stored_spans(parse_data: Dict[str, Any], text: str) -> Optional[List[Span]]:
+    """The spans PIIDetector attached, if they fit ``text``; None: analyse the text here."""
+    stored = parse_data.get(c.META_PII)
+    if not isinstance(stored, list):
+        return None
+    try:
+        spans = [Span.from_dict(s) for s in stored]
+    except (KeyError, TypeError, ValueError):
+        return None
+    return spans if all(s.end <= len(text) for s in spans) else None
+
+
+def _value(found: Dict[str, Tuple[str, Any]], token: str, slot: str) -> Any:
+    hit = found.get(token)
+    return hit[1] if hit is not None and hit[0] == slot else None
+
+
+def _rebuild(data: Dict[str, Any]) -> Event:
+    event = Event.from_parameters(data)
+    if event is None:
+        msg = f"rasa-ethics cannot store a redacted copy of a '{data.get('event')}' event"
+        raise RasaException(msg)
+    return event

@@ -1,0 +1,104 @@
+"""The log redaction: every record of the process, whichever handler Rasa adds later."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import urllib.parse
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+from rasa.utils.common import configure_logging_from_file
+
+from rasa_ethics import logging as log_redaction
+from rasa_ethics.pii import Span
+from rasa_ethics.pii_runtime import KNOWN_VALUES
+
+LOGGING_YML = Path(log_redaction.__file__).parents[1] / "resources" / "logging.yml"
+
+
+@pytest.fixture(autouse=True)
+def restore_logging() -> Iterator[None]:
+    """Each test gets the record factory and root handlers back as they were."""
+    factory, handlers = logging.getLogRecordFactory(), logging.root.handlers[:]
+    KNOWN_VALUES.clear()
+    yield
+    logging.setLogRecordFactory(factory)
+    logging.root.handlers[:] = handlers
+    KNOWN_VALUES.clear()
+
+
+def capture(name: str = "rasa.test") -> "tuple[logging.Logger, io.StringIO]":
+    """A logger with a handler added after redaction was installed (as Rasa adds its own)."""
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    logger = logging.getLogger(name)
+    logger.handlers[:] = [handler]
+    logger.setLevel(logging.DEBUG)
+    logger.propagate = False
+    return logger, stream
+
+
+class TestRecords:
+    def test_message_and_arguments(self) -> None:
+        """%-arguments are formatted, then redacted, for handlers added later too."""
+        log_redaction.install()
+        logger, out = capture()
+        logger.debug("Received user message %r", "mail jane.doe@example.com, call 020 7946 0958")
+        assert out.getvalue().strip() == "Received user message 'mail <EMAIL>, call <PHONE>'"
+
+    def test_known_values_in_every_form(self) -> None:
+        """A name NLU found is hidden as is, JSON-escaped and URL-encoded."""
+        log_redaction.install()
+        KNOWN_VALUES.remember("I'm Zoë Müller", [Span(4, 14, "person")])
+        logger, out = capture()
+        logger.debug(json.dumps({"text": "Zoë Müller"}))
+        logger.debug("GET /?q=%s", urllib.parse.quote("Zoë Müller"))
+        assert "Zo" not in out.getvalue() and out.getvalue().count("<PERSON>") == 2
+
+    def test_tracebacks(self) -> None:
+        """Exception messages and source lines in a traceback are redacted."""
+        log_redaction.install()
+        logger, out = capture()
+        try:
+            raise ValueError("bad card 4111 1111 1111 1111")
+        except ValueError:
+            logger.exception("lookup failed")
+        assert (
+            "4111" not in out.getvalue() and "ValueError: bad card <CREDIT_CARD>" in out.getvalue()
+        )
+
+    def test_loopback_addresses_stay(self) -> None:
+        """Server addresses in Rasa's logs identify no one."""
+        log_redaction.install()
+        logger, out = capture()
+        logger.info("Starting server on http://127.0.0.1:5005, client 10.1.2.3")
+        assert (
+            out.getvalue().strip()
+            == "Starting server on http://127.0.0.1:5005, client <IP_ADDRESS>"
+        )
+
+    def test_timestamps_stay(self) -> None:
+        """Event timestamps in DEBUG dumps are not taken for phone numbers."""
+        assert log_redaction.redact_message('"timestamp": 1795751449.2615') == (
+            '"timestamp": 1795751449.2615'
+        )
+
+
+class TestConfigurationFile:
+    def test_rasa_applies_it(self) -> None:
+        """`--logging-config-file` (Rasa's configure_logging_from_file) installs the redaction."""
+        assert not log_redaction.installed()
+        configure_logging_from_file(str(LOGGING_YML))
+        assert log_redaction.installed()
+
+    def test_filter_on_its_own(self) -> None:
+        """The filter also redacts a record created before the factory was installed."""
+        record = logging.LogRecord(
+            "x", logging.INFO, __file__, 1, "to %s", ("jane@example.org",), None
+        )
+        log_redaction.RedactingFilter().filter(record)
+        assert record.getMessage() == "to <EMAIL>"
