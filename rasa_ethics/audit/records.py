@@ -24,6 +24,7 @@ __all__ = [
     "RECORD_TYPES",
     "canonical",
     "format_ts",
+    "parse",
     "seal",
     "split_line",
 ]
@@ -83,6 +84,20 @@ def canonical(record: Any) -> str:
     if _C_ENCODE is None:  # pragma: no cover - CPython always has the C encoder
         return _ENCODER.encode(record)
     return "".join(_C_ENCODE(record, 0))
+
+
+def _no_constant(name: str) -> Any:
+    msg = f"{name} is not JSON"
+    raise ValueError(msg)
+
+
+# NaN and Infinity are not JSON, though Python's json reads them
+_DECODER = json.JSONDecoder(parse_constant=_no_constant)
+
+
+def parse(data: bytes) -> Any:
+    """Parse strict JSON from UTF-8 ``data``; raise ValueError if it is not JSON."""
+    return _DECODER.decode(data.decode("utf-8"))
 
 
 def seal(record: Mapping[str, Any]) -> tuple[str, str]:

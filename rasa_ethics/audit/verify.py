@@ -1,26 +1,35 @@
 """Verify a trail: every line hashes to its ``hash``, links to the line before, and is canonical.
 
 The check stops at the first bad record and names it (file, line, seq, what is wrong).  Intact
-chunks of lines take a fast path (one JSON parse and one re-serialisation per 1000 lines); a chunk
-that fails is re-checked line by line to find and explain the first bad record.
+runs of lines take a bulk path (:mod:`rasa_ethics.audit._scan`: one ``json.loads`` and one
+canonical re-encoding per 1000 lines, no Python loop per record); a run that fails is re-checked
+line by line to find and explain the first bad record.  Large trails are cut into segments that
+worker processes check in parallel; the chain is then stitched together here, in order.
 """
 
 from __future__ import annotations
 
 import gc
 import hashlib
-import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from rasa_ethics.audit._scan import (
+    CHUNK,
+    Segment,
+    SegmentResult,
+    Workers,
+    plan_segments,
+    read_segment,
+    split_lines,
+)
 from rasa_ethics.audit.files import parse_rotated
-from rasa_ethics.audit.records import GENESIS, HASH_SUFFIX_LEN, canonical, split_line
+from rasa_ethics.audit.records import GENESIS, canonical, parse, split_line
 
 __all__ = ["Problem", "VerifyResult", "verify_trail"]
 
-_CHUNK = 1000
 _SHA = hashlib.sha256
 
 
@@ -40,13 +49,14 @@ class Problem:
 
 @dataclass
 class VerifyResult:
-    """What :func:`verify_trail` found."""
+    """What :func:`verify_trail` found (``workers``: processes that checked it)."""
 
     files: list[Path]
     records: int = 0
     head_seq: int | None = None
     head_hash: str | None = None
     problem: Problem | None = None
+    workers: int = 1
 
     @property
     def ok(self) -> bool:
@@ -76,6 +86,7 @@ def verify_trail(
     strict: bool = True,
     allow_missing_start: bool = False,
     anchor: str | None = None,
+    jobs: int | None = None,
 ) -> VerifyResult:
     """Verify ``files`` (one trail, oldest first).
 
@@ -84,22 +95,21 @@ def verify_trail(
         allow_missing_start: accept a trail whose oldest files were archived or deleted.
         anchor: a ``hash`` noted earlier (e.g. from ``verify`` output); fail unless it is in the
             trail, which detects a trail cut short or rewritten before that point.
+        jobs: processes for large trails (default: the usable CPUs, at most 8; 1: this one).
     """
     result = VerifyResult(list(files))
     start_seq, start_prev = (None, None) if allow_missing_start else (0, GENESIS)
     state = _State(seq=start_seq, prev=start_prev, strict=strict)
+    workers = Workers(jobs, sum(_size(path) for path in files))
     enabled = gc.isenabled()
     gc.disable()  # millions of short-lived dicts: collection passes cost more than the checks
     try:
-        for path in files:
-            problem = _verify_file(path, state, anchor)
-            if problem is not None:
-                result.problem = problem
-                break
+        result.problem = _verify_files(files, state, anchor, workers)
     finally:
+        workers.close()
         if enabled:
             gc.enable()
-    result.records = state.records
+    result.records, result.workers = state.records, workers.count
     result.head_seq = None if state.seq is None else state.seq - 1
     result.head_hash = state.prev if state.records else None
     if result.ok and anchor and anchor not in state.anchors:
@@ -107,71 +117,79 @@ def verify_trail(
     return result
 
 
+def _verify_files(
+    files: Sequence[Path], state: _State, anchor: str | None, workers: Workers
+) -> Problem | None:
+    for path in files:
+        problem = _verify_file(path, state, anchor, workers)
+        if problem is not None:
+            return problem
+    return None
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
 def _missing_anchor(files: Sequence[Path], anchor: str) -> Problem:
     message = f"anchor {anchor} is not in the trail: it was cut short or rewritten"
     return Problem(files[-1] if files else Path("-"), 0, None, message)
 
 
-def _verify_file(path: Path, state: _State, anchor: str | None) -> Problem | None:
+def _verify_file(path: Path, state: _State, anchor: str | None, workers: Workers) -> Problem | None:
     try:
-        data = path.read_bytes()
+        size = path.stat().st_size
+        with open(path, "rb") as handle:
+            header = handle.readline()
     except OSError as exc:
         return Problem(path, 0, state.seq, f"cannot read the file: {exc.strerror}")
-    if anchor and f'"hash":"{anchor}"'.encode("ascii") in data:
-        state.anchors.append(anchor)
-    lines = data.split(b"\n")
-    torn = lines.pop()
     try:
-        if not lines and not torn:
-            raise _Bad(1, state.seq, "empty file: every file starts with a rotate record")
-        if lines:
-            _slow_chunk(lines[:1], state, path, 1)  # the file header gets the full treatment
-        for first, chunk in _chunks(lines, 1):
-            if not _fast_chunk(chunk, state):
-                _slow_chunk(chunk, state, path, first)
-        if torn:
-            raise _Bad(len(lines) + 1, state.seq, "the last line is incomplete (no newline)")
+        _check_file(path, size, header, state, anchor, workers)
     except _Bad as bad:
         return Problem(path, bad.line, bad.seq, bad.message)
     state.prev_file = path.name
     return None
 
 
-def _chunks(lines: list[bytes], skip: int) -> Iterator[tuple[int, list[bytes]]]:
-    for start in range(skip, len(lines), _CHUNK):
-        yield start + 1, lines[start : start + _CHUNK]
+def _check_file(
+    path: Path, size: int, header: bytes, state: _State, anchor: str | None, workers: Workers
+) -> None:
+    """Check the header line here, the rest in segments; raise :class:`_Bad` at a problem."""
+    if not header:
+        raise _Bad(1, state.seq, "empty file: every file starts with a rotate record")
+    if not header.endswith(b"\n"):
+        raise _Bad(1, state.seq, "the last line is incomplete (no newline)")
+    needle = f'"hash":"{anchor}"'.encode("ascii") if anchor else b""
+    if needle and needle in header:
+        state.anchors.append(str(anchor))
+    _slow_chunk([header[:-1]], state, path, 1)  # the file header gets the full treatment
+    bounds = plan_segments(path, len(header), size, workers.target)
+    segments = [Segment(path, start, end, state.strict, needle) for start, end in bounds]
+    line = 2
+    for segment, found in zip(segments, workers.map(segments), strict=True):
+        if found.anchor_found:
+            state.anchors.append(str(anchor))
+        _apply(segment, found, state, line)
+        line += found.lines
+        if found.torn:
+            raise _Bad(line, state.seq, "the last line is incomplete (no newline)")
 
 
-def _fast_chunk(chunk: list[bytes], state: _State) -> bool:
-    """Check a chunk in bulk; False if anything is off (the slow path then explains it)."""
-    bodies = []
-    for line in chunk:
-        body = line[:-HASH_SUFFIX_LEN] + b"}"
-        if (
-            line[-HASH_SUFFIX_LEN:-66] != b',"hash":"'
-            or line[-2:] != b'"}'
-            or _SHA(body).hexdigest().encode("ascii") != line[-66:-2]
-        ):
-            return False
-        bodies.append(body)
-    joined = b"[" + b",".join(bodies) + b"]"
-    try:
-        records = json.loads(joined)
-    except ValueError:
-        return False
-    if len(records) != len(chunk) or (state.strict and canonical(records).encode() != joined):
-        return False
-    seq, prev = state.seq, state.prev
-    if seq is None:
-        return False
-    for record, line in zip(records, chunk, strict=True):
-        if type(record) is not dict or type(record.get("seq")) is not int:
-            return False
-        if record["seq"] != seq or record.get("prev") != prev:
-            return False
-        seq, prev = seq + 1, line[-66:-2].decode("ascii")
-    state.seq, state.prev, state.records = seq, prev, state.records + len(chunk)
-    return True
+def _apply(segment: Segment, found: SegmentResult, state: _State, first_line: int) -> None:
+    """Advance the chain over the runs of a segment; re-check a run that fails line by line."""
+    lines: list[bytes] | None = None
+    for index, run in enumerate(found.runs):
+        if run is not None and (run.first_seq, run.first_prev) == (state.seq, state.prev):
+            state.seq, state.prev = run.first_seq + run.count, run.last_hash
+            state.records += run.count
+            continue
+        if lines is None:
+            lines = split_lines(read_segment(segment))[0]
+        start = index * CHUNK
+        _slow_chunk(lines[start : start + CHUNK], state, segment.path, first_line + start)
 
 
 def _slow_chunk(chunk: list[bytes], state: _State, path: Path, first: int) -> None:
@@ -195,8 +213,8 @@ def _check_line(line: bytes, number: int, state: _State) -> tuple[dict[str, Any]
             "hash mismatch: the record was changed after it was written",
         )
     try:
-        record: Any = json.loads(body)
-    except ValueError:
+        record: Any = parse(body)
+    except (ValueError, RecursionError):
         record = None
     if type(record) is not dict:
         raise _Bad(number, state.seq, "not a JSON object")
@@ -216,8 +234,8 @@ def _check_line(line: bytes, number: int, state: _State) -> tuple[dict[str, Any]
 
 def _peek_seq(body: bytes, state: _State) -> int | None:
     try:
-        seq = json.loads(body).get("seq")
-    except (ValueError, AttributeError):
+        seq = parse(body).get("seq")
+    except (ValueError, RecursionError, AttributeError):
         return state.seq
     return seq if type(seq) is int else state.seq
 
