@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +14,8 @@ os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 from rasa_ethics.audit.files import trail_files  # noqa: E402
 from rasa_ethics.audit.writer import AuditWriter  # noqa: E402
 
+#: Where tests leave files for people to look at (screenshots); ignored by git.
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 SENDER = "jane.doe@example.com"
 HANDOFF = {"reason": "explicit_request", "signals": ["intent", "phrase"]}
 
@@ -20,6 +24,38 @@ def records_of(trail: Path) -> list[dict[str, Any]]:
     """Every record of the trail, oldest first."""
     files = trail_files(trail)
     return [json.loads(line) for path in files for line in path.read_bytes().splitlines()]
+
+
+def screenshot(page: Path, shot: Path, scratch: Path, height: int = 1600) -> Path:
+    """Render ``page`` with headless Chromium to the PNG ``shot``; skip the test without Chromium.
+
+    Chromium gets a fresh profile in ``scratch`` and its network features are switched off; the
+    report loads nothing from outside anyway.
+    """
+    import pytest
+
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser is None:
+        pytest.skip("chromium is not installed (apt-get install -y chromium); no screenshot")
+    shot.parent.mkdir(parents=True, exist_ok=True)
+    shot.unlink(missing_ok=True)
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+    flags += ["--disable-component-update", "--disable-sync", "--no-first-run"]
+    subprocess.run(
+        [
+            browser,
+            *flags,
+            f"--user-data-dir={scratch / 'chromium-profile'}",
+            f"--screenshot={shot}",
+            f"--window-size=1280,{height}",
+            page.as_uri(),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", f"{shot} is not a PNG"
+    return shot
 
 
 def write_trail(trail: Path, count: int, **options: Any) -> list[Path]:
