@@ -1,15 +1,18 @@
-"""Benchmark the audit trail: write throughput, verify throughput, publish() cost per turn.
+"""Benchmark the audit trail: write and verify throughput, publish() cost, served turn latency.
 
 Run from the repository root::
 
     RASA_TELEMETRY_ENABLED=false .venv/bin/python bench/audit/run.py [--records 200000] [--repeat 5]
 
-Each figure is the median of ``--repeat`` runs.  ``write`` is the end-to-end rate of
+Each throughput figure is the median of ``--repeat`` runs.  ``write`` is the end-to-end rate of
 ``AuditWriter.write`` until ``close()`` has flushed and fsynced everything (policy default
 ``fsync: batch``).  ``verify`` reads the trail back (strict: hashes, links and canonical form; fast:
-no canonical-form check).  ``publish`` is the time ``AuditEventBroker.publish`` holds the caller
-(Rasa's event loop) for one turn of 8 realistic events, and the rate at which the writer then
-drains them.
+no canonical-form check), in this process and in worker processes (``rasa-ethics audit verify``
+uses the usable CPUs); its CPU figure counts the workers too.  ``publish`` is the time
+``AuditEventBroker.publish`` holds the caller (Rasa's event loop) for one turn of 8 realistic
+events.  ``latency`` serves the example bot twice, with and without the audit broker, and times
+``--latency-turns`` REST turns on each, interleaved (see ``latency.py``); ``--latency-turns 0``
+skips it.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import resource
 import shutil
 import statistics
 import sys
@@ -32,6 +36,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from rasa_ethics.audit.files import trail_files  # noqa: E402
 from rasa_ethics.audit.verify import verify_trail  # noqa: E402
 from rasa_ethics.audit.writer import AuditWriter  # noqa: E402
+
+#: One line of the result table: label, wall-clock figure, CPU figure, target.
+Row = tuple[str, str, str, str]
 
 USER_TURN = {
     "sender": "3f1c0a9e2b7d4c55a1e0f9b8c7d6e5f4",
@@ -56,13 +63,20 @@ def bench_write(root: Path, records: int, fsync: str) -> tuple[float, float]:
     return records / elapsed, cpu / records * 1e6
 
 
-def bench_verify(files: list[Path], strict: bool) -> tuple[float, float]:
-    """(records/s verified, records per CPU-second)."""
-    started, cpu = time.perf_counter(), time.process_time()
-    result = verify_trail(files, strict=strict)
-    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+def cpu_seconds() -> float:
+    """CPU time of this process and of its finished child processes (verify's workers)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def bench_verify(files: list[Path], strict: bool, jobs: int | None) -> tuple[float, float, int]:
+    """(records/s verified, records per CPU-second, processes used)."""
+    started, cpu = time.perf_counter(), cpu_seconds()
+    result = verify_trail(files, strict=strict, jobs=jobs)
+    elapsed, cpu = time.perf_counter() - started, cpu_seconds() - cpu
     assert result.ok, result.problem
-    return result.records / elapsed, result.records / cpu
+    return result.records / elapsed, result.records / cpu, result.workers
 
 
 def turn_events(sender: str) -> list[dict[str, Any]]:
@@ -115,78 +129,97 @@ def bench_publish(root: Path, turns: int) -> tuple[float, float]:
     return statistics.median(held) * 1e6, cpu / turns * 1e6
 
 
-def median_of(repeat: int, run: Callable[[], Any]) -> Any:
-    """Median of ``repeat`` runs (element-wise for tuples)."""
-    results = [run() for _ in range(repeat)]
+def median_of(repeat: int, run: Callable[..., Any], *args: Any) -> Any:
+    """Median of ``repeat`` runs of ``run(*args)`` (element-wise for tuples)."""
+    results = [run(*args) for _ in range(repeat)]
     if isinstance(results[0], tuple):
         return tuple(statistics.median(column) for column in zip(*results, strict=True))
     return statistics.median(results)
 
 
 def main() -> int:
-    """Run every benchmark and print a table."""
+    """Run every benchmark and print one table."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--records", type=int, default=200_000, help="records per write run")
     parser.add_argument("--turns", type=int, default=2_000, help="8-event turns per publish run")
     parser.add_argument("--repeat", type=int, default=5, help="runs per figure (median)")
+    parser.add_argument(
+        "--latency-turns", type=int, default=400, help="REST turns per served bot (0: skip)"
+    )
+    parser.add_argument("--model", type=Path, help="model of example_bot/ (default: train)")
     args = parser.parse_args()
     root = Path(tempfile.mkdtemp(prefix="audit-bench-"))
     load = os.getloadavg()[0]
     try:
-        rows = run_all(root, args.records, args.turns, args.repeat)
+        rows = run_all(root, args)
     finally:
         shutil.rmtree(root, ignore_errors=True)
     print(
-        f"\naudit trail benchmark: median of {args.repeat} runs, {os.cpu_count()} CPUs, "
-        f"load average {load:.1f} at start ({os.getloadavg()[0]:.1f} at end)\n"
+        f"\naudit trail benchmark: throughput = median of {args.repeat} runs; "
+        f"{os.cpu_count()} CPUs, load average {load:.1f} at start "
+        f"({os.getloadavg()[0]:.1f} at end)\n"
     )
-    print(f"{'measure':<46}{'wall clock':>18}{'CPU':>22}  target")
+    print(f"{'measure':<46}{'wall clock':>20}{'CPU':>22}  target")
     for label, wall, cpu, target in rows:
-        print(f"{label:<46}{wall:>18}{cpu:>22}  {target}")
+        print(f"{label:<46}{wall:>20}{cpu:>22}  {target}")
     return 0
 
 
-def run_all(root: Path, records: int, turns: int, repeat: int) -> list[tuple[str, ...]]:
+def run_all(root: Path, args: argparse.Namespace) -> list[Row]:
     """All figures as (label, wall-clock figure, CPU figure, target) rows."""
-    write_batch = median_of(repeat, lambda: bench_write(root, records, "batch"))
-    write_never = median_of(repeat, lambda: bench_write(root, records, "never"))
+    rows = write_rows(root, args.records, args.repeat)
+    rows += verify_rows(root, args.records, args.repeat)
+    held, turn_cpu = median_of(args.repeat, bench_publish, root, args.turns)
+    share = f"CPU = {turn_cpu / 28_000:.1%} of a 28 ms turn"
+    rows.append(("publish(): caller held per 8-event turn", f"{held:,.1f} us (p50)",
+                 f"{turn_cpu:,.0f} us/turn", share))  # fmt: skip
+    if args.latency_turns:
+        rows += latency_rows(root, args.latency_turns, args.model)
+    return rows
+
+
+def write_rows(root: Path, records: int, repeat: int) -> list[Row]:
+    """Write throughput with the default fsync (per batch) and without fsync."""
+    rows: list[Row] = []
+    for fsync, target in (("batch", ">= 50k rec/s"), ("never", "")):
+        rate, cpu = median_of(repeat, bench_write, root, records, fsync)
+        label = f"write {records:,} records, fsync {'per batch' if fsync == 'batch' else fsync}"
+        rows.append((label, f"{rate:,.0f} rec/s", f"{cpu:.1f} us/rec", target))
+    return rows
+
+
+def verify_rows(root: Path, records: int, repeat: int) -> list[Row]:
+    """Verify throughput: strict and --fast, in this process and with worker processes."""
     trail = root / "verify" / "audit.jsonl"
     writer = AuditWriter(trail, fsync="never", queue_size=records + 10)
     for _ in range(records):
         writer.write("user_turn", dict(USER_TURN))
     writer.close(timeout=120)
     files = trail_files(trail)
-    strict = median_of(repeat, lambda: bench_verify(files, True))
-    fast = median_of(repeat, lambda: bench_verify(files, False))
-    held, turn_cpu = median_of(repeat, lambda: bench_publish(root, turns))
-    per_cpu_second = "{:,.0f} rec/CPU-s".format
-    return [
-        (
-            f"write {records:,} records, fsync per batch",
-            f"{write_batch[0]:,.0f} rec/s",
-            f"{write_batch[1]:.1f} us/rec",
-            ">= 50k rec/s",
-        ),
-        (
-            f"write {records:,} records, fsync never",
-            f"{write_never[0]:,.0f} rec/s",
-            f"{write_never[1]:.1f} us/rec",
-            "",
-        ),
-        (
-            "verify (hashes, links, canonical form)",
-            f"{strict[0]:,.0f} rec/s",
-            per_cpu_second(strict[1]),
-            ">= 200k rec/s",
-        ),
-        ("verify --fast (hashes, links)", f"{fast[0]:,.0f} rec/s", per_cpu_second(fast[1]), ""),
-        (
-            "publish(): caller held per 8-event turn",
-            f"{held:,.1f} us (p50)",
-            f"{turn_cpu:,.0f} us/turn",
-            f"CPU = {turn_cpu / 28_000:.1%} of a 28 ms turn",
-        ),
-    ]
+    rows: list[Row] = []
+    for strict, jobs in ((True, 1), (True, None), (False, 1), (False, None)):
+        rate, per_cpu, workers = median_of(repeat, bench_verify, files, strict, jobs)
+        what = "verify (hashes, links, canonical form)" if strict else "verify --fast"
+        label = f"{what}, {int(workers)} process{'es' if workers > 1 else ''}"
+        target = ">= 200k rec/s" if strict and jobs is None else ""
+        rows.append((label, f"{rate:,.0f} rec/s", f"{per_cpu:,.0f} rec/CPU-s", target))
+    return rows
+
+
+def latency_rows(root: Path, turns: int, model: Path | None) -> list[Row]:
+    """p50/p90 turn latency of the served example bot without and with the audit broker."""
+    from latency import measure_latency, percentile
+
+    result = measure_latency(root / "served", turns, model)
+    rows: list[Row] = []
+    for label, times in (("without", result.without), ("with", result.with_audit)):
+        p50, p90 = statistics.median(times) * 1e3, percentile(times, 0.9) * 1e3
+        rows.append((f"REST turn {label} audit broker, {len(times)} turns",
+                     f"p50 {p50:.1f} ms", f"p90 {p90:.1f} ms", ""))  # fmt: skip
+    ratio = f"p50 ratio {result.ratio:.3f}"
+    rows.append(("REST turn latency, with / without", ratio,
+                 f"paired {result.paired_ratio:.3f}", "<= 1.03"))  # fmt: skip
+    return rows
 
 
 if __name__ == "__main__":
