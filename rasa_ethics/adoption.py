@@ -6,8 +6,9 @@ only written when its content really changes: a second run leaves every file byt
 What it switches on:
 
 * ``config.yml``: the importer (``importers:``) and ``rasa_ethics.EthicsPolicy`` (``policies:``);
-* ``endpoints.yml``: ``nlg: rasa_ethics.EthicsNLG`` and ``tracker_store:
-  rasa_ethics.RedactingTrackerStore`` (wrapping the bot's own store as ``inner:``, or SQLite);
+* ``endpoints.yml``: ``nlg: rasa_ethics.EthicsNLG``, ``tracker_store:
+  rasa_ethics.RedactingTrackerStore`` (wrapping the bot's own store as ``inner:``, or SQLite) and
+  ``event_broker: rasa_ethics.AuditEventBroker`` (wrapping the bot's own broker, if any);
 * ``credentials.yml``: ``rasa_ethics.AgentChannel`` with its token in ``$RASA_ETHICS_AGENT_TOKEN``.
 """
 
@@ -36,6 +37,7 @@ IMPORTER = "rasa_ethics.EthicsImporter"
 POLICY = "rasa_ethics.EthicsPolicy"
 NLG = "rasa_ethics.EthicsNLG"
 TRACKER_STORE = "rasa_ethics.RedactingTrackerStore"
+EVENT_BROKER = "rasa_ethics.AuditEventBroker"
 AGENT_CHANNEL = "rasa_ethics.AgentChannel"
 AGENT_TOKEN_ENV = "RASA_ETHICS_AGENT_TOKEN"
 DEFAULT_RASA_CONFIG = (
@@ -170,7 +172,25 @@ def _endpoints_edits(endpoints: CommentedMap, policy_ref: str) -> List[str]:
         _comment(endpoints, "tracker_store", "rasa-ethics: queues handoffs; your store is `inner:`")
         kept = "your tracker store" if inner is store else "SQLite rasa.db"
         whats.append(f"set tracker_store to {TRACKER_STORE} around {kept} (handoff queue)")
-    return whats
+    return whats + _event_broker_edits(endpoints, policy_ref)
+
+
+def _event_broker_edits(endpoints: CommentedMap, policy_ref: str) -> List[str]:
+    """The audit trail; a bot's own event broker is kept, wrapped as ``inner:``."""
+    broker = endpoints.get("event_broker")
+    if isinstance(broker, dict) and broker.get("type") == EVENT_BROKER:
+        return []
+    entry = CommentedMap([("type", EVENT_BROKER), ("policy", policy_ref)])
+    if isinstance(broker, dict) and broker:
+        inner = broker if isinstance(broker, CommentedMap) else CommentedMap(broker)
+        # Rasa takes a broker without `type:` for pika (rasa/core/brokers/broker.py)
+        if not inner.get("type"):
+            inner.insert(0, "type", "pika")
+        entry["inner"] = inner
+    endpoints["event_broker"] = entry
+    _comment(endpoints, "event_broker", "rasa-ethics: the audit trail; your broker is `inner:`")
+    kept = " around your event broker" if "inner" in entry else ""
+    return [f"set event_broker to {EVENT_BROKER}{kept} (audit trail in audit/)"]
 
 
 def _comment(mapping: CommentedMap, key: str, text: str) -> None:
