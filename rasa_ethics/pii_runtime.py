@@ -5,10 +5,13 @@ The NLU component, the tracker-store redaction, the NLG and the log filter all n
 about a second and tens of megabytes, so there is one engine per policy version and one spaCy
 pipeline per process.
 
-:class:`KnownValues` remembers, for a short while, the values the engines found in this process.
-Rasa logs a user message *after* NLU has run on it, so the log filter can hide a name that only
-spaCy recognised in the message, even where the log line itself gives spaCy nothing to go on (a
-JSON dump, a slot listing).  The values live in process memory only, never on disk.
+:class:`KnownValues` remembers, for a short while, the values found in what customers wrote (by
+the NLU component, or by the tracker store for messages that bypassed it) and the values the vault
+gave back.  Rasa logs a user message *after* NLU has run on it, so the log filter can hide a name
+that only spaCy recognised in the message, even where the log line itself gives spaCy nothing to
+go on (a JSON dump, a slot listing).  Bot texts do not feed it: spaCy's guesses there ("I'm
+Northwind's assistant") would then be hidden in every log line.  The values live in process
+memory only, never on disk.
 """
 
 from __future__ import annotations
@@ -156,14 +159,22 @@ class KnownValues:
                 self._values.popitem(last=False)
                 self._pattern = None
 
-    def redact(self, text: str) -> str:
-        """``text`` with every remembered value (in any of its :func:`variants`) replaced."""
+    def redact(self, text: str, keep: str = "") -> str:
+        """``text`` with every remembered value (in any of its :func:`variants`) replaced.
+
+        Values that also occur in ``keep`` (e.g. a response template) are left alone.
+        """
         if not self._values:
             return text
         pattern, replacements = self._compiled()
         if pattern is None:
             return text
-        return pattern.sub(lambda m: replacements[m.group(0)], text)
+
+        def replace(match: re.Match[str]) -> str:
+            value = match.group(0)
+            return value if keep and value in keep else replacements[value]
+
+        return pattern.sub(replace, text)
 
     def clear(self) -> None:
         """Forget everything (tests)."""
@@ -181,7 +192,9 @@ class KnownValues:
                     for form in variants(value)
                 }
                 ordered = sorted(replacements, key=len, reverse=True)
-                self._pattern = re.compile("|".join(map(re.escape, ordered)))
+                # Whole words only: a name must not eat into "action_listen" or "Marianne".
+                alternatives = "|".join(map(re.escape, ordered))
+                self._pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
                 self._replacements = replacements
             return self._pattern, self._replacements
 

@@ -31,10 +31,14 @@ __all__ = ["RedactingFilter", "install", "installed", "redact_message", "redact_
 
 _MARK = "_rasa_ethics_redacted"
 _FACTORY_MARK = "__rasa_ethics_redacting__"
-# Unix timestamps with a fraction (1795751449.2615): Rasa's DEBUG dumps of events are full of
-# them, and each would cost the phone recognizer a phonenumbers lookup.  No one writes a phone
-# number with a decimal point, so they are set aside before the patterns run.
-_TIMESTAMP = re.compile(r"(?<![\d.+-])1[5-9]\d{8}\.\d{1,9}(?![\d.])")
+# Set aside before the patterns run, put back afterwards:
+# * Unix timestamps with a fraction (1795751449.2615): Rasa's DEBUG dumps of events are full of
+#   them, each would cost the phone recognizer a phonenumbers lookup, and no one writes a phone
+#   number with a decimal point;
+# * Rasa's action names ("previous action name: action_listen" reads like an introduction).
+_TIMESTAMP = re.compile(
+    r"(?<![\d.+-])1[5-9]\d{8}\.\d{1,9}(?![\d.])|(?<!\w)(?:action|utter|validate)_\w+"
+)
 _SHIELD = "\x00{}\x00"
 _SHIELDED = re.compile("\x00(\\d+)\x00")
 _busy = threading.local()

@@ -30,11 +30,13 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 from rasa.shared.core.events import Event, SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import RasaException
+from sqlalchemy.engine import Engine
 
 from rasa_ethics import constants as c
 from rasa_ethics.pii import PIIEngine, Span
 from rasa_ethics.pii_runtime import KNOWN_VALUES, engine_for
 from rasa_ethics.policy import LivePolicy
+from rasa_ethics.privacy import protect_process
 from rasa_ethics.vault import Vault, is_token
 
 __all__ = ["REDACTED_MARK", "TrackerRedaction"]
@@ -111,6 +113,21 @@ class TrackerRedaction:
             msg = "pii.vault_slots is set, but the tracker store has no vault"
             raise RasaException(msg)
 
+    @classmethod
+    def for_store(
+        cls, live: LivePolicy, engine: Engine, domain: Callable[[], Any]
+    ) -> TrackerRedaction:
+        """The hooks of a tracker store whose SQL database (``engine``) also holds the vault.
+
+        Also protects the process (:func:`rasa_ethics.privacy.protect_process`: Sentry, log
+        redaction) and loads spaCy now rather than on the first message.
+        """
+        policy = live.current
+        engine_for(policy).warm_up()
+        protect_process(policy)
+        vault = Vault.for_engine(engine) if policy.pii.enabled and policy.pii.vault_slots else None
+        return cls(live, vault, lambda: _session_seconds(domain()))
+
     # --- hooks ---------------------------------------------------------------------------------
 
     def redact_tracker(self, tracker: DialogueStateTracker) -> DialogueStateTracker:
@@ -171,7 +188,7 @@ class TrackerRedaction:
             return self._user(data, save)
         if kind == "bot":
             return self._bot(data, save)
-        if kind == "slot" and data.get("name") in save.vault_slots:
+        if kind == "slot" and data.get("name") in save.vault_slots and self.vault is not None:
             return self._vault_slot(data, save)
         return self._walk(data, save.engine)
 
@@ -230,7 +247,7 @@ class TrackerRedaction:
     def _vault_slot(self, data: Dict[str, Any], save: _Save) -> Dict[str, Any]:
         value = data.get("value")
         if value is None or is_token(value) or self.vault is None:
-            return data
+            return data  # without a vault (slot added to the policy later) it is redacted above
         token = self.vault.token_for(save.sender_id, data["name"], value)
         save.vaulted[token] = (data["name"], value)
         data["value"] = token
@@ -263,7 +280,6 @@ class TrackerRedaction:
             self._cache.move_to_end(key)
             return cached
         result = engine.redact(text)
-        KNOWN_VALUES.remember(text, result.spans)
         self._cache[key] = result.text
         if len(self._cache) > self._cache_size:
             self._cache.popitem(last=False)
@@ -288,6 +304,12 @@ class TrackerRedaction:
             deleted = self.vault.purge()
             if deleted:
                 logger.debug("rasa-ethics: deleted %d expired vault values", deleted)
+
+
+def _session_seconds(domain: Any) -> float:
+    """The domain's session expiry in seconds (0 when sessions never expire)."""
+    minutes = getattr(getattr(domain, "session_config", None), "session_expiration_time", 60)
+    return 60.0 * float(minutes or 0)
 
 
 def _stored_spans(parse_data: Dict[str, Any], text: str) -> Optional[List[Span]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 import urllib.parse
 from pathlib import Path
 from typing import Any, List
@@ -62,12 +63,17 @@ def redaction(live: LivePolicy, tmp_path_factory: pytest.TempPathFactory) -> Tra
 
 
 def session(*events: Event) -> List[Event]:
-    return [
+    """A session start, then ``events``, time-stamped in order (SQL retrieval relies on it)."""
+    start = [
         ActionExecuted("action_session_start"),
         SessionStarted(),
         ActionExecuted("action_listen"),
-        *events,
     ]
+    ordered = [*start, *events]
+    base = time.time()
+    for i, event in enumerate(ordered):
+        event.timestamp = base + i / 1000
+    return ordered
 
 
 def tracker(*events: Event, sender: str = "c1") -> DialogueStateTracker:
@@ -266,3 +272,60 @@ class TestProperties:
             DialogueStateTracker.from_events("c1", events, DOMAIN.slots)
         )
         assert dump(again) == dump(first)
+
+
+class TestInTheStore:
+    """Through RedactingTrackerStore as Rasa builds it from endpoints.yml (SQLite, a broker)."""
+
+    @pytest.fixture
+    def built(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+        from rasa.core.brokers.broker import EventBroker
+        from rasa.core.tracker_store import TrackerStore
+        from rasa.utils.endpoints import EndpointConfig
+
+        class ListBroker(EventBroker):
+            def __init__(self) -> None:
+                self.published: List[Any] = []
+
+            def publish(self, event: Any) -> None:
+                self.published.append(event)
+
+        monkeypatch.setenv("RASA_ETHICS_VAULT_KEY", generate_key())
+        broker = ListBroker()
+        config = {
+            "type": "rasa_ethics.RedactingTrackerStore",
+            "policy": str(POLICY),
+            "inner": {"type": "sql", "dialect": "sqlite", "db": str(tmp_path / "rasa.db")},
+        }
+        store = TrackerStore.create(EndpointConfig(**config), DOMAIN, broker)
+        return store, broker, tmp_path / "rasa.db"
+
+    def test_stored_broadcast_and_given_back(self, built: Any, live: LivePolicy) -> None:
+        """The database and the broker get redacted events; retrieve re-hydrates vault slots."""
+        import asyncio
+
+        store, broker, db = built
+        running = tracker(
+            detected(live, "it's jane.doe@example.com"), SlotSet("email", "jane.doe@example.com")
+        )
+        asyncio.run(store.save(running))
+        assert b"jane.doe" not in db.read_bytes()
+        assert broker.published and "jane.doe" not in json.dumps(broker.published)
+        assert len(broker.published) == len(running.events)
+        again = asyncio.run(store.retrieve("c1"))
+        assert again.get_slot("email") == "jane.doe@example.com"
+        full = asyncio.run(store.retrieve_full_tracker("c1"))
+        assert is_token(full.get_slot("email"))  # the API's view: what is stored
+
+    def test_saving_the_next_turn_appends(self, built: Any, live: LivePolicy) -> None:
+        """Saving a re-hydrated tracker plus new events stores only the new ones, redacted."""
+        import asyncio
+
+        store, broker, db = built
+        asyncio.run(store.save(tracker(SlotSet("email", "jane.doe@example.com"))))
+        running = asyncio.run(store.retrieve("c1"))
+        running.update(detected(live, "and call +44 20 7946 0958"))
+        before = len(broker.published)
+        asyncio.run(store.save(running))
+        assert len(broker.published) == before + 1
+        assert asyncio.run(store.retrieve_full_tracker("c1")).events[-1].text == "and call <PHONE>"
