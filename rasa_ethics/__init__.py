@@ -14,11 +14,16 @@ __version__ = "0.1.0"
 
 # public name -> module that defines it
 _EXPORTS: Dict[str, str] = {
+    "AgentChannel": "rasa_ethics.handoff.channel",
     "EthicsImporter": "rasa_ethics.importer",
+    "EthicsNLG": "rasa_ethics.nlg",
+    "EthicsPolicy": "rasa_ethics.dialogue.ethics_policy",
+    "RedactingTrackerStore": "rasa_ethics.stores.tracker_store",
     "load_policy": "rasa_ethics.policy",
     "LivePolicy": "rasa_ethics.policy",
     "PolicyError": "rasa_ethics.policy",
     "PIIEngine": "rasa_ethics.pii",
+    "PIIDetector": "rasa_ethics.nlu.pii_detector",
     "AuditEventBroker": "rasa_ethics.audit.broker",
 }
 

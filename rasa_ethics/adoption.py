@@ -5,7 +5,8 @@ only written when its content really changes: a second run leaves every file byt
 
 What it switches on:
 
-* ``config.yml``: the importer (``importers:``) and ``rasa_ethics.EthicsPolicy`` (``policies:``);
+* ``config.yml``: the importer (``importers:``), ``rasa_ethics.PIIDetector`` first in
+  ``pipeline:`` and ``rasa_ethics.EthicsPolicy`` (``policies:``);
 * ``endpoints.yml``: ``nlg: rasa_ethics.EthicsNLG``, ``tracker_store:
   rasa_ethics.RedactingTrackerStore`` (wrapping the bot's own store as ``inner:``, or SQLite) and
   ``event_broker: rasa_ethics.AuditEventBroker`` (wrapping the bot's own broker, if any);
@@ -35,6 +36,7 @@ __all__ = ["AdoptionError", "Change", "STARTER_POLICY", "adopt"]
 STARTER_POLICY = "ethics_policy.yml"
 IMPORTER = "rasa_ethics.EthicsImporter"
 POLICY = "rasa_ethics.EthicsPolicy"
+PII_DETECTOR = "rasa_ethics.PIIDetector"
 NLG = "rasa_ethics.EthicsNLG"
 TRACKER_STORE = "rasa_ethics.RedactingTrackerStore"
 EVENT_BROKER = "rasa_ethics.AuditEventBroker"
@@ -145,11 +147,20 @@ def _config_edits(config: CommentedMap, policy_ref: str) -> List[str]:
     if not any(_name(item) == IMPORTER for item in importers):
         _append(importers, CommentedMap([("name", IMPORTER), ("policy", policy_ref)]))
         whats.append(f"added importer {IMPORTER} (policy: {policy_ref})")
+    whats += _pipeline_edits(config["pipeline"], policy_ref)
     policies = config["policies"]
     if not any(_name(item) == POLICY for item in policies):
         _append(policies, CommentedMap([("name", POLICY), ("policy", policy_ref)]))
         whats.append(f"added policy {POLICY} (handoff and bot challenge, above RulePolicy)")
     return whats
+
+
+def _pipeline_edits(pipeline: CommentedSeq, policy_ref: str) -> List[str]:
+    """The PII detector, first: it must see the message before any tokenizer does."""
+    if any(_name(item) == PII_DETECTOR for item in pipeline):
+        return []
+    pipeline.insert(0, CommentedMap([("name", PII_DETECTOR), ("policy", policy_ref)]))
+    return [f"added {PII_DETECTOR} first in the pipeline (PII detected once per message)"]
 
 
 def _endpoints_edits(endpoints: CommentedMap, policy_ref: str) -> List[str]:

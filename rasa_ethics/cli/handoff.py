@@ -1,0 +1,109 @@
+"""``rasa-ethics handoff list|show|reply|resolve``: the agent side, against a running bot."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+from datetime import datetime, timezone
+from typing import Any, Dict, List
+
+from rasa_ethics.handoff.client import DEFAULT_TOKEN_ENV
+
+URL_ENV = "RASA_ETHICS_URL"
+
+
+def register(subparsers: Any) -> None:
+    """Add ``handoff`` with its four operations."""
+    parser = subparsers.add_parser(
+        "handoff",
+        help="list, read, answer and resolve human handoffs of a running bot",
+        description="Work on handoff requests through the bot's rasa_ethics.AgentChannel.",
+    )
+    parser.add_argument(
+        "--url",
+        default=os.environ.get(URL_ENV, "http://localhost:5005"),
+        help=f"the bot's base URL (default: ${URL_ENV} or http://localhost:5005)",
+    )
+    parser.add_argument(
+        "--token", help=f"the agent token (default: ${DEFAULT_TOKEN_ENV})"
+    )
+    parser.add_argument("--json", action="store_true", help="print the raw JSON answer")
+    parser.add_argument("--agent", default=os.environ.get("USER", "agent"), help="your name")
+    operations = parser.add_subparsers(dest="operation", metavar="OPERATION", required=True)
+    listing = operations.add_parser("list", help="list handoff requests")
+    listing.add_argument("--status", choices=["open", "resolved", "all"], default="open")
+    show = operations.add_parser("show", help="show one request and the conversation since")
+    show.add_argument("id")
+    reply = operations.add_parser("reply", help="send a message to the customer")
+    reply.add_argument("id")
+    reply.add_argument("text")
+    resolve = operations.add_parser("resolve", help="close the request; the bot takes over again")
+    resolve.add_argument("id")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Call the bot and print the answer."""
+    from rasa_ethics.cli import CLIError
+    from rasa_ethics.handoff.client import HandoffClient
+
+    token = args.token or os.environ.get(DEFAULT_TOKEN_ENV)
+    if not token:
+        msg = f"no agent token: pass --token or set ${DEFAULT_TOKEN_ENV}"
+        raise CLIError(msg)
+    client = HandoffClient(args.url, token)
+    if args.operation == "list":
+        result: Any = client.list(args.status)
+    elif args.operation == "show":
+        result = client.show(args.id)
+    elif args.operation == "reply":
+        result = client.reply(args.id, args.text, args.agent)
+    else:
+        result = client.resolve(args.id, args.agent)
+    print(json.dumps(result, indent=2, ensure_ascii=False) if args.json else _render(args, result))
+    return 0
+
+
+def _render(args: argparse.Namespace, result: Any) -> str:
+    if args.operation == "list":
+        return _table(result)
+    if args.operation == "show":
+        return _detail(result)
+    if args.operation == "reply":
+        where = "delivered live" if result.get("pushed") else "stored in the conversation"
+        return f"reply to {result['conversation_id']}: {where}"
+    resumed = "the bot is back" if result.get("resumed") else "conversation was not paused"
+    return f"handoff {result['id']} resolved ({resumed})"
+
+
+def _table(rows: List[Dict[str, Any]]) -> str:
+    if not rows:
+        return "no handoff requests"
+    lines = [f"{'ID':36}  {'CREATED (UTC)':19}  {'STATUS':8}  {'WEBHOOK':9}  REASON  CONVERSATION"]
+    for row in rows:
+        lines.append(
+            f"{row['id']:36}  {_time(row['created_at'])}  {row['status']:8}  "
+            f"{row['delivery']:9}  {row['reason']}  {row['conversation_id']}"
+        )
+    return "\n".join(lines)
+
+
+def _detail(row: Dict[str, Any]) -> str:
+    lines = [
+        f"handoff {row['id']} ({row['status']}, {'paused' if row['paused'] else 'not paused'})",
+        f"conversation: {row['conversation_id']}",
+        f"reason: {row['reason']}  signals: {', '.join(row['signals']) or '-'}",
+        f"created: {_time(row['created_at'])} UTC, agent available: {row['agent_available']}",
+        f"webhook: {row['delivery']} (attempts {row['attempts']})",
+        "transcript:",
+    ]
+    lines += [f"  {m['role']:>8}: {m['text']}" for m in row["transcript"]]
+    if row.get("since"):
+        lines.append("since the handoff:")
+        lines += [f"  {m['role']:>8}: {m['text']}" for m in row["since"]]
+    return "\n".join(lines)
+
+
+def _time(timestamp: float) -> str:
+    return datetime.fromtimestamp(timestamp, tz=timezone.utc).strftime("%Y-%m-%d %H:%M:%S")

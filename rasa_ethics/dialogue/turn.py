@@ -1,0 +1,182 @@
+"""What the ethics layer does with the latest customer message: a pure function of the tracker.
+
+Both :class:`~rasa_ethics.dialogue.EthicsPolicy` (which predicts the actions) and
+:class:`~rasa_ethics.nlg.EthicsNLG` (which labels the handoff message with its reason) call
+:func:`analyse_turn`.  It only reads events up to and including the latest user message, so every
+prediction step of one turn, and the NLG in between, reach the same decision without sharing any
+process-local state.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Dict, Iterable, List, Optional, Tuple
+
+from rasa.shared.core.constants import ACTION_SESSION_START_NAME
+from rasa.shared.core.events import (
+    ActionExecuted,
+    ActiveLoop,
+    ConversationResumed,
+    Event,
+    Restarted,
+    SessionStarted,
+    UserUttered,
+)
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from rasa_ethics import constants as c
+from rasa_ethics.dialogue.detectors import Detectors, Message, Signals
+
+__all__ = [
+    "BOT_CHALLENGE",
+    "HANDOFF",
+    "HANDOFF_RESPONSES",
+    "TurnPlan",
+    "analyse_turn",
+    "consecutive_fallbacks",
+    "latest_user_message",
+    "session_events",
+]
+
+HANDOFF = "handoff"
+BOT_CHALLENGE = "bot_challenge"
+HANDOFF_RESPONSES = (c.RESPONSE_HANDOFF, c.RESPONSE_HANDOFF_UNAVAILABLE)
+
+# Reasons recorded with a handoff, most important first.
+REASON_REQUEST = "customer_request"
+REASON_COMPLAINT = "complaint"
+REASON_FRUSTRATION = "frustration"
+REASON_FALLBACKS = "consecutive_fallbacks"
+
+
+@dataclass(frozen=True)
+class TurnPlan:
+    """What the ethics layer does this turn.
+
+    ``preambles`` are responses said before the main one, e.g. the crisis resources of
+    ``utter_ethics_topic_self_harm`` before the handoff text.
+    """
+
+    kind: str
+    reason: Optional[str] = None
+    signals: Tuple[str, ...] = ()
+    preambles: Tuple[str, ...] = ()
+    detail: Dict[str, str] = field(default_factory=dict)
+
+
+def session_events(tracker: DialogueStateTracker) -> List[Event]:
+    """The events of the current session (after the latest session start or restart)."""
+    events = list(tracker.events)
+    for index in range(len(events) - 1, -1, -1):
+        event = events[index]
+        if isinstance(event, (SessionStarted, Restarted)) or (
+            isinstance(event, ActionExecuted) and event.action_name == ACTION_SESSION_START_NAME
+        ):
+            return events[index + 1 :]
+    return events
+
+
+def latest_user_message(tracker: DialogueStateTracker) -> Optional[UserUttered]:
+    """The latest ``UserUttered`` of the current session, if any."""
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            return event
+        if isinstance(event, (SessionStarted, Restarted)):
+            return None
+    return None
+
+
+def analyse_turn(
+    tracker: DialogueStateTracker,
+    detectors: Detectors,
+    available_actions: Optional[Iterable[str]] = None,
+) -> Optional[TurnPlan]:
+    """What to do about the latest user message, or None to leave the turn to the host bot."""
+    user = latest_user_message(tracker)
+    if user is None or (user.text is None and not user.intent_name):
+        return None
+    message = Message.from_parse_data(user.text, user.parse_data or {})
+    signals = detectors.inspect(message)
+    reasons = _handoff_reasons(signals)
+    if not reasons and signals.low_confidence:
+        needed = detectors.document.handoff.signals.consecutive_fallbacks
+        if needed and detectors.document.handoff.enabled:
+            if consecutive_fallbacks(tracker, detectors) >= needed:
+                reasons = [REASON_FALLBACKS]
+    if reasons:
+        return TurnPlan(
+            kind=HANDOFF,
+            reason=reasons[0],
+            signals=tuple(reasons),
+            preambles=_preambles(signals, detectors, available_actions),
+            detail=_detail(signals),
+        )
+    if signals.bot_challenge:
+        return TurnPlan(kind=BOT_CHALLENGE, detail=_detail(signals))
+    return None
+
+
+def _handoff_reasons(signals: Signals) -> List[str]:
+    reasons = [f"topic:{topic}" for topic in signals.topics]
+    if signals.handoff_request:
+        reasons.append(REASON_REQUEST)
+    if signals.complaint:
+        reasons.append(REASON_COMPLAINT)
+    if signals.frustration:
+        reasons.append(REASON_FRUSTRATION)
+    return reasons
+
+
+def _preambles(
+    signals: Signals, detectors: Detectors, available_actions: Optional[Iterable[str]]
+) -> Tuple[str, ...]:
+    """Topic responses (e.g. crisis resources) said before the handoff text, if trained."""
+    topics = detectors.document.handoff.signals.sensitive_topics
+    names = [c.topic_response(t) for t in signals.topics if topics[t].text]
+    if available_actions is not None:
+        known = set(available_actions)
+        names = [name for name in names if name in known]
+    return tuple(names)
+
+
+def _detail(signals: Signals) -> Dict[str, str]:
+    """Which intent or phrase fired each trigger; the values never contain user text."""
+    found = {
+        "handoff_request": signals.handoff_request,
+        "bot_challenge": signals.bot_challenge,
+        "complaint": signals.complaint,
+        "frustration": signals.frustration,
+    }
+    return {key: value for key, value in found.items() if value}
+
+
+def consecutive_fallbacks(tracker: DialogueStateTracker, detectors: Detectors) -> int:
+    """How many of the latest user turns in a row NLU did not understand.
+
+    A turn that arrives while a form is active is not counted: the form validates it (its
+    ``from_text`` slots take free text on purpose).  The count restarts after a handoff or when an
+    agent hands the conversation back.
+    """
+    events = session_events(tracker)
+    last_user = max((i for i, e in enumerate(events) if isinstance(e, UserUttered)), default=-1)
+    turns: List[Tuple[UserUttered, bool]] = []  # (message, understood regardless of NLU)
+    loop: Optional[str] = None
+    for event in events[: last_user + 1]:  # this turn's own actions must not reset the count
+        if isinstance(event, ActiveLoop):
+            loop = event.name
+        elif isinstance(event, UserUttered):
+            turns.append((event, loop is not None))
+        elif isinstance(event, ConversationResumed) or (
+            isinstance(event, ActionExecuted) and event.action_name in HANDOFF_RESPONSES
+        ):
+            turns.clear()
+        elif isinstance(event, ActionExecuted) and event.action_name == c.RESPONSE_BOT_CHALLENGE:
+            if turns:  # answered by the backstop: that turn was understood after all
+                turns[-1] = (turns[-1][0], True)
+    count = 0
+    for user, understood in reversed(turns):
+        message = Message.from_parse_data(user.text, user.parse_data or {})
+        if understood or not detectors.is_low_confidence(message):
+            break
+        count += 1
+    return count

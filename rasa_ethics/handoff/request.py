@@ -1,0 +1,113 @@
+"""Handoff requests as they are found in a conversation: who, why, when, and a short transcript."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Any, Callable, Dict, List, Optional, Sequence
+
+from rasa.shared.core.events import ActionExecuted, BotUttered, Event, UserUttered
+
+from rasa_ethics import constants as c
+from rasa_ethics.dialogue.turn import HANDOFF_RESPONSES
+
+__all__ = ["HandoffRequest", "Redactor", "identity", "requests_in", "request_id"]
+
+Redactor = Callable[[str], str]
+
+_NAMESPACE = uuid.UUID("5f0c1c8e-2b64-4c1e-9d6a-7f3e2a1b9c40")
+
+
+def identity(text: str) -> str:
+    """The default redactor: text unchanged, until the PII integration plugs its own in."""
+    return text
+
+
+def request_id(conversation_id: str, timestamp: float) -> str:
+    """A stable id for the handoff announced at ``timestamp``, the same on every replica."""
+    return str(uuid.uuid5(_NAMESPACE, f"{conversation_id}\x00{timestamp!r}"))
+
+
+@dataclass(frozen=True)
+class HandoffRequest:
+    """One handoff, ready to be queued."""
+
+    id: str
+    conversation_id: str
+    reason: str
+    created_at: float
+    available: bool
+    signals: Sequence[str] = ()
+    transcript: List[Dict[str, str]] = field(default_factory=list)
+
+    def as_payload(self, policy_name: str) -> Dict[str, Any]:
+        """The JSON body sent to the webhook."""
+        return {
+            "id": self.id,
+            "conversation_id": self.conversation_id,
+            "reason": self.reason,
+            "signals": list(self.signals),
+            "created_at": self.created_at,
+            "agent_available": self.available,
+            "transcript": self.transcript,
+            "policy": policy_name,
+        }
+
+
+def requests_in(
+    conversation_id: str,
+    events: Sequence[Event],
+    transcript_turns: int,
+    redact: Redactor = identity,
+) -> List[HandoffRequest]:
+    """Every handoff announced in ``events`` (the handoff response's ``ActionExecuted``).
+
+    The reason comes from the action metadata EthicsPolicy attached, else from the message's
+    ``ethics_handoff`` metadata (EthicsNLG), else it is "unspecified".
+    """
+    found = []
+    for index, event in enumerate(events):
+        if isinstance(event, ActionExecuted) and event.action_name in HANDOFF_RESPONSES:
+            info = _handoff_info(event, events[index + 1 : index + 3])
+            found.append(
+                HandoffRequest(
+                    id=request_id(conversation_id, event.timestamp),
+                    conversation_id=conversation_id,
+                    reason=str(info.get("reason") or "unspecified"),
+                    signals=tuple(info.get("signals") or ()),
+                    created_at=event.timestamp,
+                    available=event.action_name == c.RESPONSE_HANDOFF,
+                    transcript=transcript(events[: index + 3], transcript_turns, redact),
+                )
+            )
+    return found
+
+
+def _handoff_info(action: ActionExecuted, following: Sequence[Event]) -> Dict[str, Any]:
+    info = (action.metadata or {}).get(c.META_HANDOFF)
+    if isinstance(info, dict):
+        return info
+    for event in following:
+        if isinstance(event, BotUttered):
+            info = (event.metadata or {}).get(c.META_HANDOFF)
+            return info if isinstance(info, dict) else {}
+    return {}
+
+
+def transcript(
+    events: Sequence[Event], turns: int, redact: Redactor = identity
+) -> List[Dict[str, str]]:
+    """The last ``turns`` messages in ``events``, oldest first, each passed through ``redact``."""
+    messages: List[Dict[str, str]] = []
+    for event in reversed(events):
+        if len(messages) >= turns:
+            break
+        role: Optional[str] = None
+        if isinstance(event, UserUttered):
+            role = "customer"
+        elif isinstance(event, BotUttered):
+            role = "agent" if (event.metadata or {}).get(c.META_AGENT) else "bot"
+        if role and event.text:
+            messages.append({"role": role, "text": redact(event.text)})
+    messages.reverse()
+    return messages

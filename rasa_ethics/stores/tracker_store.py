@@ -1,0 +1,210 @@
+"""``rasa_ethics.RedactingTrackerStore``: wraps any Rasa tracker store; queues handoffs on save.
+
+Configure it in ``endpoints.yml`` around the store the bot would use anyway::
+
+    tracker_store:
+      type: rasa_ethics.RedactingTrackerStore
+      policy: ethics_policy.yml
+      inner:                      # any Rasa tracker store config; this is the default
+        type: sql
+        dialect: sqlite
+        db: rasa.db
+
+Facts of Rasa 3.6.21 this class is built around (``rasa/core/tracker_store.py``):
+
+* a custom store is built as ``cls(host=url, domain=domain, event_broker=broker, **kwargs)``;
+  an ``ImportError``/``AttributeError`` while doing so silently falls back to the in-memory
+  store, so the constructor turns every error into a ``RasaException``, and the agent channel
+  checks at start-up that this store is really in use (see ``rasa_ethics.handoff.channel``);
+* ``SQLTrackerStore.save`` appends only the events past the stored count, so a redacted copy
+  must keep the same number of events;
+* the event broker belongs to the inner store only, or every event would be published twice.
+
+Two hooks for the PII integration: :attr:`redactor` (a whole tracker, before it is stored) and
+:attr:`redact` (one text, for handoff transcripts).  The constructor sets both from the policy
+(:class:`rasa_ethics.stores.redaction.TrackerRedaction`), and :meth:`retrieve` gives the running
+conversation the real values of its vault slots back.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Callable, Dict, Iterable, List, Optional, Text
+
+from rasa.core.brokers.broker import EventBroker
+from rasa.core.tracker_store import (
+    InMemoryTrackerStore,
+    SQLTrackerStore,
+    TrackerStore,
+    create_tracker_store,
+)
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.exceptions import RasaException
+from rasa.utils.endpoints import EndpointConfig
+
+from rasa_ethics.dialogue.turn import session_events
+from rasa_ethics.handoff.request import Redactor, identity, requests_in
+from rasa_ethics.handoff.store import HandoffStore
+from rasa_ethics.handoff.webhook import WebhookWorker
+from rasa_ethics.policy import LivePolicy
+from rasa_ethics.stores.redaction import TrackerRedaction
+
+__all__ = ["RedactingTrackerStore", "TrackerRedactor"]
+
+logger = logging.getLogger(__name__)
+
+TrackerRedactor = Callable[[DialogueStateTracker], DialogueStateTracker]
+DEFAULT_INNER: Dict[str, Any] = {"type": "sql", "dialect": "sqlite", "db": "rasa.db"}
+_BUILTIN = {"sql", "redis", "mongod", "dynamo", "in_memory"}
+
+
+def _same_tracker(tracker: DialogueStateTracker) -> DialogueStateTracker:
+    return tracker
+
+
+class RedactingTrackerStore(TrackerStore):
+    """Stores through an inner store, after redaction; queues every handoff it sees."""
+
+    #: PII hook: returns the tracker to store, with the same number of events. Identity for now.
+    redactor: TrackerRedactor = staticmethod(_same_tracker)
+    #: PII hook: redacts one text of a handoff transcript. Identity for now.
+    redact: Redactor = staticmethod(identity)
+
+    def __init__(
+        self,
+        domain: Optional[Domain] = None,
+        host: Optional[Text] = None,
+        event_broker: Optional[EventBroker] = None,
+        policy: Optional[Text] = None,
+        inner: Optional[Dict[str, Any]] = None,
+        **kwargs: Any,
+    ) -> None:
+        """Build the inner store and the handoff queue; any problem is an error (fail closed)."""
+        try:
+            self.live = LivePolicy(policy)
+            self.inner = _build_inner(inner or DEFAULT_INNER, domain, event_broker)
+            self.handoffs = _handoff_store(self.live, self.inner)
+            # PII: redaction at rest, the vault (in the handoff table's database), log redaction
+            self.redaction = TrackerRedaction.for_store(
+                self.live, self.handoffs.engine, lambda: self.inner.domain
+            )
+            self.redactor = self.redaction.redact_tracker
+            self.redact = self.redaction.redact_text
+        except RasaException:
+            raise
+        except Exception as exc:  # AttributeError/ImportError would make Rasa fall back silently
+            msg = f"rasa_ethics.RedactingTrackerStore could not start: {type(exc).__name__}: {exc}"
+            raise RasaException(msg) from exc
+        self.webhook = WebhookWorker(self.handoffs, self.live)
+        self._recorded: "Dict[str, None]" = {}
+        super().__init__(domain, event_broker=None, **kwargs)
+        self.webhook.start()  # under `rasa run` the loop is running; else on the first save
+
+    @property
+    def event_broker(self) -> Optional[EventBroker]:
+        """The inner store's broker (it alone publishes; exposed so Rasa closes it at shutdown)."""
+        inner = self.__dict__.get("inner")
+        return inner.event_broker if inner is not None else None
+
+    @event_broker.setter
+    def event_broker(self, broker: Optional[EventBroker]) -> None:
+        # TrackerStore.__init__ assigns None here; the broker stays with the inner store.
+        pass
+
+    @property
+    def domain(self) -> Domain:
+        """The inner store's domain."""
+        return self.inner.domain
+
+    @domain.setter
+    def domain(self, domain: Optional[Domain]) -> None:
+        if hasattr(self, "inner"):
+            self.inner.domain = domain
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        """Store a redacted copy, then queue any handoff announced in this session."""
+        stored = self.redactor(tracker)
+        if len(stored.events) != len(tracker.events):
+            msg = "RedactingTrackerStore.redactor must keep the number of events"
+            raise RasaException(msg)
+        await self.inner.save(stored)
+        self._queue_handoffs(tracker)
+
+    async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
+        """The latest session, from the inner store, with the real values of vault slots."""
+        return self.redaction.rehydrate(await self.inner.retrieve(sender_id))
+
+    async def retrieve_full_tracker(self, conversation_id: Text) -> Optional[DialogueStateTracker]:
+        """All sessions, from the inner store."""
+        return await self.inner.retrieve_full_tracker(conversation_id)
+
+    async def keys(self) -> Iterable[Text]:
+        """Conversation ids, from the inner store."""
+        return await self.inner.keys()
+
+    def _queue_handoffs(self, tracker: DialogueStateTracker) -> None:
+        """Insert-or-ignore each handoff of the current session into the queue.
+
+        The id is derived from the conversation and the handoff's timestamp, so saving again (or
+        another replica saving) never queues it twice.  Ids seen by this process are remembered
+        only to skip the database round trip.
+        """
+        policy = self.live.current
+        found = requests_in(
+            tracker.sender_id, session_events(tracker), policy.handoff.transcript_turns, self.redact
+        )
+        fresh = [r for r in found if r.id not in self._recorded]
+        if not fresh:
+            return
+        with_webhook = bool(policy.handoff.webhook.url)
+        for request in fresh:
+            if self.handoffs.add(request, with_webhook):
+                logger.info("rasa-ethics queued handoff %s (reason=%s)", request.id, request.reason)
+            self._remember(request.id)
+        if with_webhook:
+            self.webhook.nudge()
+
+    def _remember(self, request_id: str, size: int = 10_000) -> None:
+        self._recorded[request_id] = None
+        if len(self._recorded) > size:
+            self._recorded.pop(next(iter(self._recorded)))
+
+
+def _build_inner(
+    config: Dict[str, Any], domain: Optional[Domain], broker: Optional[EventBroker]
+) -> TrackerStore:
+    """The wrapped store, built the way Rasa builds a store from endpoints.yml."""
+    store_type = str(config.get("type", "")).lower()
+    if store_type == "in_memory":
+        return InMemoryTrackerStore(domain or Domain.empty(), broker)
+    endpoint = EndpointConfig.from_dict(dict(config))
+    store = create_tracker_store(endpoint, domain, broker)
+    if store_type not in _BUILTIN and isinstance(store, InMemoryTrackerStore):
+        msg = f"inner tracker store type '{config.get('type')}' could not be imported"
+        raise RasaException(msg)
+    return store
+
+
+def _handoff_store(live: LivePolicy, inner: TrackerStore) -> HandoffStore:
+    """The handoff table: in ``handoff.store_url``, else in the inner SQL store's database."""
+    url = live.current.handoff.store_url
+    if url:
+        return HandoffStore.from_url(url)
+    sql = getattr(inner, "_tracker_store", inner)  # AwaitableTrackerStore wraps sync stores
+    if isinstance(sql, SQLTrackerStore):
+        return HandoffStore(sql.engine)
+    msg = (
+        f"handoff requests need a SQL database, and the inner tracker store is "
+        f"{type(sql).__name__}. Name one in the policy, e.g.\n"
+        "  handoff:\n    store_url: sqlite:///handoffs.db"
+    )
+    raise RasaException(msg)
+
+
+def unwrap(store: Any) -> List[Any]:
+    """The chain of stores Rasa wrapped around ours (FailSafe, Awaitable), outermost first."""
+    chain = [store]
+    while hasattr(chain[-1], "_tracker_store"):
+        chain.append(chain[-1]._tracker_store)
+    return chain

@@ -1,0 +1,192 @@
+"""The agent side (`rasa-ethics handoff` via AgentChannel), the webhook outbox, fail-closed start.
+
+All against real `rasa run` servers of the example bot (see tests/e2e/conftest.py).
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import subprocess
+import time
+import urllib.error
+import urllib.request
+import uuid
+from pathlib import Path
+from typing import Any, Dict, List
+
+import pytest
+
+from rasa_ethics.policy import load_policy
+from tests.e2e.ethics_bot import AGENT_TOKEN, API_TOKEN, BotClient, bot_events, make_workspace
+from tests.servers import BIN, REPO, serve_bot
+
+pytestmark = pytest.mark.slow
+
+NORTHWIND = load_policy(REPO / "policies" / "northwind.yml")
+HANDOFF_TEXTS = {NORTHWIND.handoff.text, NORTHWIND.handoff.unavailable_text}
+CLI = str(BIN / "rasa-ethics")
+
+
+def sender(name: str) -> str:
+    return f"{name}-{uuid.uuid4().hex[:8]}"
+
+
+def cli(bot: BotClient, *args: str, token: str = AGENT_TOKEN) -> subprocess.CompletedProcess:
+    command = [
+        CLI,
+        "handoff",
+        "--url",
+        bot.url,
+        "--token",
+        token,
+        "--agent",
+        "sam",
+        "--json",
+        *args,
+    ]
+    return subprocess.run(command, capture_output=True, text=True, timeout=60)
+
+
+def handoffs(bot: BotClient, status: str = "all") -> List[Dict[str, Any]]:
+    result = cli(bot, "list", "--status", status)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def request_of(bot: BotClient, conversation: str) -> Dict[str, Any]:
+    [row] = [r for r in handoffs(bot) if r["conversation_id"] == conversation]
+    return row
+
+
+class TestAgentSide:
+    def test_reply_and_resolve_round_trip(self, plugin_bot: BotClient) -> None:
+        """list -> show -> reply (into the conversation) -> resolve (bot back, customer told)."""
+        who = sender("agent")
+        plugin_bot.say(who, "hello")
+        assert set(plugin_bot.say(who, "can I speak to a real person please")) & HANDOFF_TEXTS
+        assert plugin_bot.say(who, "my parcel is late") == []  # paused
+        row = request_of(plugin_bot, who)
+        assert row["status"] == "open" and row["reason"] == "customer_request"
+        shown = json.loads(cli(plugin_bot, "show", row["id"]).stdout)
+        assert shown["paused"] and shown["since"] == [
+            {"role": "customer", "text": "my parcel is late"}
+        ]
+
+        assert cli(plugin_bot, "reply", row["id"], "Hi, Sam from Northwind here.").returncode == 0
+        agent_message = bot_events(plugin_bot.tracker(who))[-1]
+        assert agent_message["text"] == "Hi, Sam from Northwind here."
+        assert agent_message["metadata"]["ethics_agent"] == {"name": "sam"}
+
+        resolved = json.loads(cli(plugin_bot, "resolve", row["id"]).stdout)
+        assert resolved["resumed"]
+        tracker = plugin_bot.tracker(who)
+        assert not tracker["paused"]
+        assert bot_events(tracker)[-1]["text"] == NORTHWIND.handoff.resumed_text
+        assert plugin_bot.say(who, "what are your opening hours?")[0].startswith(
+            "Our stores are open"
+        )
+        assert request_of(plugin_bot, who)["status"] == "resolved"
+
+    def test_human_readable_output(self, plugin_bot: BotClient) -> None:
+        """Without --json the CLI prints a table."""
+        command = [CLI, "handoff", "--url", plugin_bot.url, "--token", AGENT_TOKEN, "list"]
+        result = subprocess.run(command, capture_output=True, text=True, timeout=60)
+        assert result.returncode == 0 and (
+            "CONVERSATION" in result.stdout or "no handoff" in result.stdout
+        )
+
+    def test_wrong_token_is_refused(self, plugin_bot: BotClient) -> None:
+        """The agent endpoints need the token; the CLI says so and exits 1."""
+        result = cli(plugin_bot, "list", token="wrong")
+        assert (
+            result.returncode == 1 and "401" in result.stderr and "Traceback" not in result.stderr
+        )
+        with pytest.raises(urllib.error.HTTPError) as error:
+            urllib.request.urlopen(plugin_bot.url + "/webhooks/ethics_agent/handoffs", timeout=10)
+        assert error.value.code == 401
+
+
+class TestWebhookOutbox:
+    def test_outage_neither_delays_nor_loses(self, degraded_bot: BotClient, webhook) -> None:
+        """503s, then hanging requests, then recovery: replies are not delayed, each request
+        arrives exactly once (measured figures are printed)."""
+        _, hook = webhook
+        hook.override = "ok"
+        healthy = self.handoff_latencies(degraded_bot, 5, "healthy")
+        hook.override = "fail"
+        failing = self.handoff_latencies(degraded_bot, 5, "failing")
+        hook.override = "hang"
+        hanging = self.handoff_latencies(degraded_bot, 5, "hanging")
+        time.sleep(3)  # several delivery attempts time out
+        hook.override = "ok"
+        outage = failing[1] + hanging[1]
+        ids = [request_of(degraded_bot, who)["id"] for who in healthy[1] + outage]
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and not all(hook.accepted.get(i) for i in ids):
+            time.sleep(0.5)
+        time.sleep(2)  # give a duplicate the chance to show up
+        figures = {
+            "handoff_reply_p50_ms_webhook_healthy": round(statistics.median(healthy[0]) * 1000, 1),
+            "handoff_reply_p50_ms_webhook_failing": round(statistics.median(failing[0]) * 1000, 1),
+            "handoff_reply_p50_ms_webhook_hanging": round(statistics.median(hanging[0]) * 1000, 1),
+            "handoff_reply_max_ms_during_outage": round(max(failing[0] + hanging[0]) * 1000, 1),
+            "requests": len(ids),
+            "delivered_exactly_once": sum(1 for i in ids if hook.accepted.get(i) == 1),
+            "failed_attempts_seen": sum(1 for _, _, status, _ in hook.log if status != 200),
+        }
+        print("\nwebhook outage figures:", json.dumps(figures))
+        assert {i: hook.accepted.get(i) for i in ids} == {i: 1 for i in ids}
+        assert figures["failed_attempts_seen"] >= len(outage)
+        assert max(failing[0] + hanging[0]) < 1.0  # a hung endpoint never holds a reply up
+        assert statistics.median(failing[0] + hanging[0]) < statistics.median(healthy[0]) + 0.1
+        assert all(r["delivery"] == "delivered" for r in handoffs(degraded_bot) if r["id"] in ids)
+
+    @staticmethod
+    def handoff_latencies(bot: BotClient, n: int, name: str) -> "tuple[List[float], List[str]]":
+        latencies, senders = [], []
+        for _ in range(n):
+            who = sender(f"hook-{name}")
+            bot.say(who, "hello")
+            texts, seconds = bot.timed_say(who, "I want to talk to a human")
+            assert set(texts) & HANDOFF_TEXTS
+            latencies.append(seconds)
+            senders.append(who)
+        return latencies, senders
+
+
+class TestFailClosed:
+    def test_store_that_fails_to_import_stops_the_server(
+        self, trained_example_bot: Path, tmp_path: Path
+    ) -> None:
+        """Rasa would fall back to an in-memory store; the agent channel notices and stops it."""
+        space = make_workspace(tmp_path, None, tracker_store_type="rasa_ethics.NoSuchTrackerStore")
+        env = {"RASA_ETHICS_AGENT_TOKEN": AGENT_TOKEN}
+        still_up = False
+        try:
+            with serve_bot(
+                trained_example_bot,
+                space.bot,
+                space.bot / "endpoints.yml",
+                space.bot / "credentials.yml",
+                auth_token=API_TOKEN,
+                env=env,
+            ) as url:
+                still_up = _answers_for(url, seconds=20)
+        except RuntimeError:
+            pass  # it stopped before it was seen to be up
+        log = next(space.bot.glob("rasa-run-*.log")).read_text()
+        assert not still_up
+        assert "not rasa_ethics.RedactingTrackerStore" in log
+
+
+def _answers_for(url: str, seconds: float) -> bool:
+    """True if the server still answers after ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url + "/", timeout=2).read()
+        except OSError:
+            return False
+        time.sleep(0.5)
+    return True

@@ -1,0 +1,104 @@
+"""Agent operations on a real (model-less) Rasa Agent with a SQLite RedactingTrackerStore."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from rasa.core.agent import Agent
+from rasa.core.tracker_store import TrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, BotUttered, ConversationPaused, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.utils.endpoints import EndpointConfig
+
+from rasa_ethics.handoff.desk import AgentDesk, DeskError
+from tests.dialogue.builders import DOMAIN_YAML, session
+
+REPO = Path(__file__).resolve().parents[2]
+POLICY = str(REPO / "policies" / "northwind.yml")
+DOMAIN = Domain.from_yaml(DOMAIN_YAML)
+
+
+@pytest.fixture
+def desk(tmp_path: Path) -> AgentDesk:
+    store = TrackerStore.create(
+        EndpointConfig(
+            type="rasa_ethics.RedactingTrackerStore",
+            policy=POLICY,
+            inner={"type": "sql", "dialect": "sqlite", "db": str(tmp_path / "rasa.db")},
+        ),
+        DOMAIN,
+    )
+    nlg = EndpointConfig(type="rasa_ethics.EthicsNLG", policy=POLICY)
+    agent = Agent(domain=DOMAIN, generator=nlg, tracker_store=store)
+    tracker = DialogueStateTracker.from_events(
+        "c1",
+        session(
+            UserUttered("get me a human"),
+            ActionExecuted(
+                "utter_ethics_handoff", metadata={"ethics_handoff": {"reason": "customer_request"}}
+            ),
+            BotUttered("connecting you"),
+            ConversationPaused(),
+            ActionExecuted("action_listen"),
+        ),
+        DOMAIN.slots,
+    )
+    asyncio.run(agent.tracker_store.save(tracker))
+    asyncio.run(agent.tracker_store.save(tracker))
+    tracker.update(UserUttered("hello? anyone?"))
+    asyncio.run(agent.tracker_store.save(tracker))
+    return AgentDesk(agent)
+
+
+def only_id(desk: AgentDesk) -> str:
+    [row] = desk.list("open")
+    return row["id"]
+
+
+class TestDesk:
+    def test_list_and_show(self, desk: AgentDesk) -> None:
+        """One open request; show adds what the customer wrote since, and the pause state."""
+        shown = asyncio.run(desk.show(only_id(desk)))
+        assert shown["paused"] and shown["reason"] == "customer_request"
+        assert shown["since"] == [{"role": "customer", "text": "hello? anyone?"}]
+
+    def test_reply_goes_into_the_tracker(self, desk: AgentDesk) -> None:
+        """The agent's message is stored in the conversation, marked as the agent's."""
+        result = asyncio.run(desk.reply(only_id(desk), "Hi, Sam here.", "sam"))
+        tracker = asyncio.run(desk.agent.tracker_store.retrieve("c1"))
+        last = tracker.events[-1]
+        assert isinstance(last, BotUttered) and last.text == "Hi, Sam here."
+        assert last.metadata["ethics_agent"] == {"name": "sam"}
+        assert result["pushed"] is False  # no channel that can push in this test
+        assert tracker.is_paused()
+
+    def test_resolve_resumes_and_says_so(self, desk: AgentDesk) -> None:
+        """Resolving lifts the pause and tells the customer the assistant is back."""
+        handoff = only_id(desk)
+        assert asyncio.run(desk.resolve(handoff, "sam"))["resumed"]
+        tracker = asyncio.run(desk.agent.tracker_store.retrieve("c1"))
+        assert not tracker.is_paused()
+        texts = [e.text for e in tracker.events if isinstance(e, BotUttered)]
+        assert texts[-1] == "You're talking to the AI assistant again. How else can I help?"
+        assert tracker.latest_action_name == "action_listen"
+        assert desk.list("open") == [] and desk.handoffs.get(handoff)["resolved_by"] == "sam"
+        with pytest.raises(DeskError) as error:
+            asyncio.run(desk.resolve(handoff, "sam"))
+        assert error.value.status == 409
+
+    def test_unknown_and_empty(self, desk: AgentDesk) -> None:
+        """Clear errors with HTTP statuses."""
+        with pytest.raises(DeskError) as missing:
+            asyncio.run(desk.show("nope"))
+        with pytest.raises(DeskError) as empty:
+            asyncio.run(desk.reply(only_id(desk), "  ", "sam"))
+        assert (missing.value.status, empty.value.status) == (404, 400)
+
+    def test_refuses_other_tracker_stores(self) -> None:
+        """Without RedactingTrackerStore there is no queue to work on."""
+        with pytest.raises(DeskError) as error:
+            AgentDesk(Agent(domain=DOMAIN))
+        assert error.value.status == 503

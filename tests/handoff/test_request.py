@@ -1,0 +1,62 @@
+"""Finding handoff requests in a conversation's events."""
+
+from __future__ import annotations
+
+from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
+
+from rasa_ethics.handoff.request import request_id, requests_in, transcript
+
+
+def handoff_events(name: str = "utter_ethics_handoff", metadata=None):
+    return [
+        UserUttered("hello"),
+        BotUttered("Hi!"),
+        UserUttered("my email is jane@example.com, get me a human"),
+        ActionExecuted(name, metadata=metadata, timestamp=1000.0),
+        BotUttered("connecting you", metadata={"ethics_handoff": {"reason": "from-nlg"}}),
+    ]
+
+
+class TestRequestsIn:
+    def test_reason_from_the_policy_metadata(self) -> None:
+        """EthicsPolicy's action metadata gives the reason and signals."""
+        meta = {"ethics_handoff": {"reason": "customer_request", "signals": ["customer_request"]}}
+        [request] = requests_in("c1", handoff_events(metadata=meta), transcript_turns=10)
+        assert request.reason == "customer_request" and request.signals == ("customer_request",)
+        assert request.available and request.created_at == 1000.0
+
+    def test_reason_from_the_message_metadata(self) -> None:
+        """Without action metadata the message's metadata (EthicsNLG) is used."""
+        [request] = requests_in("c1", handoff_events(), transcript_turns=10)
+        assert request.reason == "from-nlg"
+
+    def test_unavailable(self) -> None:
+        """The unavailable response marks the request as queued without an agent."""
+        [request] = requests_in("c1", handoff_events("utter_ethics_handoff_unavailable"), 10)
+        assert not request.available
+
+    def test_stable_id(self) -> None:
+        """The same handoff gets the same id on every save and replica."""
+        first = requests_in("c1", handoff_events(), 10)[0].id
+        assert first == requests_in("c1", handoff_events(), 10)[0].id == request_id("c1", 1000.0)
+        assert first != request_id("c2", 1000.0)
+
+    def test_transcript_is_short_and_redacted(self) -> None:
+        """The transcript holds the last N messages, each through the redact hook."""
+        [request] = requests_in(
+            "c1", handoff_events(), 2, redact=lambda t: t.replace("jane@example.com", "<EMAIL>")
+        )
+        assert request.transcript == [
+            {"role": "customer", "text": "my email is <EMAIL>, get me a human"},
+            {"role": "bot", "text": "connecting you"},
+        ]
+
+
+class TestTranscript:
+    def test_agent_messages_are_labelled(self) -> None:
+        """Messages an agent sent are marked as such."""
+        events = [
+            UserUttered("hi"),
+            BotUttered("I'm Sam from support", metadata={"ethics_agent": {"name": "sam"}}),
+        ]
+        assert [m["role"] for m in transcript(events, 10)] == ["customer", "agent"]

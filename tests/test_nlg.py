@@ -1,0 +1,143 @@
+"""EthicsNLG: the disclosure in each session's first message, wherever it comes from."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+import rasa
+from rasa.core.actions.action import RemoteAction
+from rasa.core.channels.channel import CollectingOutputChannel
+from rasa.core.nlg import NaturalLanguageGenerator, TemplatedNaturalLanguageGenerator
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, BotUttered, Restarted, SessionStarted
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.exceptions import RasaException
+from rasa.utils.endpoints import EndpointConfig
+
+from rasa_ethics import disclosure
+from rasa_ethics.nlg import EthicsNLG
+from rasa_ethics.policy import load_policy
+from tests.dialogue.builders import DOMAIN_YAML, session, user
+
+REPO = Path(__file__).resolve().parents[1]
+DOMAIN = Domain.from_yaml(DOMAIN_YAML)
+NORTHWIND = load_policy(REPO / "policies" / "northwind.yml")
+DISCLOSURE = NORTHWIND.disclosure.text
+
+
+@pytest.fixture
+def nlg() -> EthicsNLG:
+    """Built the way Rasa builds a custom NLG from endpoints.yml."""
+    config = EndpointConfig(
+        type="rasa_ethics.EthicsNLG", policy=str(REPO / "policies" / "northwind.yml")
+    )
+    generator = NaturalLanguageGenerator.create(config, DOMAIN)
+    assert isinstance(generator, EthicsNLG)
+    return generator
+
+
+def tracker(*events) -> DialogueStateTracker:
+    return DialogueStateTracker.from_events("c", session(*events), DOMAIN.slots)
+
+
+def generate(nlg, name: str, t: DialogueStateTracker) -> dict:
+    return asyncio.run(nlg.generate(name, t, "rest"))
+
+
+class TestDisclosure:
+    def test_first_message_of_the_session(self, nlg) -> None:
+        """The host's first answer keeps its text, after the disclosure, and is marked."""
+        message = generate(nlg, "utter_greet", tracker(user("hi")))
+        assert message["text"] == f"{DISCLOSURE}\n\nHello!"
+        assert message["ethics_disclosure"] is True
+
+    def test_only_the_first(self, nlg) -> None:
+        """Later messages are the host's, untouched."""
+        message = generate(
+            nlg, "utter_greet", tracker(user("hi"), BotUttered("Hello!"), user("hi"))
+        )
+        assert message == {"text": "Hello!"}
+
+    @pytest.mark.parametrize("boundary", [SessionStarted, Restarted])
+    def test_again_after_a_new_session_or_restart(self, nlg, boundary) -> None:
+        """Every session starts with the disclosure."""
+        t = tracker(user("hi"), BotUttered("Hello!"), boundary(), user("hi"))
+        assert generate(nlg, "utter_greet", t)["ethics_disclosure"]
+
+    def test_ethics_texts_come_from_the_live_policy(self, tmp_path: Path) -> None:
+        """Designers' edits apply without retraining."""
+        policies = tmp_path / "policies"
+        shutil.copytree(REPO / "policies", policies)
+        path = policies / "northwind.yml"
+        live = EthicsNLG(policy=str(path))
+        live.live._check_every = 0
+        t = tracker(user("are you a bot"), BotUttered("x"))
+        before = generate(live, "utter_ethics_bot_challenge", t)["text"]
+        edited = path.read_text().replace(
+            "disclosure:\n", 'disclosure:\n  bot_challenge_text: "Yes, I am a bot."\n'
+        )
+        path.write_text(edited)
+        os.utime(path, (1, 1))  # a different mtime, whatever the clock's resolution
+        after = generate(live, "utter_ethics_bot_challenge", t)["text"]
+        assert before == NORTHWIND.disclosure.bot_challenge_text and after == "Yes, I am a bot."
+
+    def test_handoff_message_carries_its_reason(self, nlg) -> None:
+        """The handoff text is marked with the reason EthicsPolicy decided."""
+        t = tracker(user("I want to kill myself"), BotUttered("crisis"))
+        message = generate(nlg, "utter_ethics_handoff", t)
+        assert message["ethics_handoff"]["reason"] == "topic:self_harm"
+
+    def test_disabled(self, tmp_path: Path) -> None:
+        """disclosure.enabled: false leaves the first message alone."""
+        path = tmp_path / "p.yml"
+        path.write_text(
+            f"extends: {REPO / 'policies' / 'northwind.yml'}\ndisclosure:\n  enabled: false\n"
+        )
+        quiet = EthicsNLG(policy=str(path))
+        quiet.responses = DOMAIN.responses
+        assert generate(quiet, "utter_greet", tracker(user("hi"))) == {"text": "Hello!"}
+
+
+class TestCustomActionMessages:
+    """dispatcher.utter_message(text=...) bypasses the NLG: the RemoteAction wrapper covers it."""
+
+    def utter(self, nlg, responses, t):
+        return asyncio.run(
+            RemoteAction._utter_responses(responses, CollectingOutputChannel(), nlg, t)
+        )
+
+    def test_text_from_a_custom_action_is_disclosed(self, nlg) -> None:
+        """The first of the action's messages gets the disclosure; the others stay as sent."""
+        events = self.utter(
+            nlg,
+            [{"text": "Order NW-1 is out."}, {"response": "utter_greet"}],
+            tracker(user("order?"), ActionExecuted("action_lookup_order")),
+        )
+        assert [e.text for e in events] == [f"{DISCLOSURE}\n\nOrder NW-1 is out.", "Hello!"]
+        assert events[0].metadata["ethics_disclosure"] is True
+        assert "ethics_disclosure" not in events[1].metadata
+
+    def test_not_first_in_session(self, nlg) -> None:
+        """After a bot message nothing changes."""
+        events = self.utter(
+            nlg, [{"text": "Order NW-1 is out."}], tracker(user("x"), BotUttered("y"))
+        )
+        assert [e.text for e in events] == ["Order NW-1 is out."]
+
+    def test_other_nlgs_are_untouched(self) -> None:
+        """The wrapper only acts for EthicsNLG."""
+        EthicsNLG(policy=str(REPO / "policies" / "northwind.yml"))  # installs the wrapper
+        plain = TemplatedNaturalLanguageGenerator(DOMAIN.responses)
+        events = self.utter(plain, [{"text": "Order NW-1 is out."}], tracker(user("x")))
+        assert [e.text for e in events] == ["Order NW-1 is out."]
+
+    def test_refuses_other_rasa_versions(self, monkeypatch) -> None:
+        """The wrapper is verified against Rasa 3.6 and refuses to guess elsewhere."""
+        original = RemoteAction._utter_responses.__wrapped__
+        monkeypatch.setattr(rasa, "__version__", "3.7.0")
+        with pytest.raises(RasaException, match="verified against Rasa 3.6"):
+            disclosure._verify(original)
