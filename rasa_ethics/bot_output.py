@@ -32,7 +32,7 @@ from rasa.shared.core.events import BotUttered
 from rasa_ethics.pii import PIIEngine
 from rasa_ethics.pii_runtime import KNOWN_VALUES, engine_for
 
-__all__ = ["redact_bot_messages", "redact_response"]
+__all__ = ["redact_bot_messages", "redact_response", "written_texts"]
 
 _TITLED = ("buttons", "quick_replies")
 
@@ -47,7 +47,7 @@ def redact_response(
     if not (policy.pii.enabled and policy.pii.redact_bot_output):
         return message
     engine = engine_for(policy, ner=False)
-    written = _template_strings(templates)
+    written = written_texts(policy, list(templates))
     if isinstance(message.get("text"), str):
         message["text"] = _redact(engine, message["text"], written)
     for key in _TITLED:
@@ -83,6 +83,24 @@ def _redact(engine: PIIEngine, text: str, written: str = "") -> str:
     text = KNOWN_VALUES.redact(text, keep=written)
     spans = [s for s in engine.analyze(text) if text[s.start : s.end] not in written]
     return engine.anonymize(text, spans).text
+
+
+def written_texts(policy: Any, templates: Any = None) -> str:
+    """What designers wrote, joined: a response's variations and the policy's own texts.
+
+    A value found in these was written by the designers (the shop's phone number, its name in
+    the disclosure), not given by a customer.
+    """
+    topics = policy.handoff.signals.sensitive_topics.values()
+    texts = [
+        policy.disclosure.text,
+        policy.disclosure.bot_challenge_text,
+        policy.handoff.text,
+        policy.handoff.unavailable_text,
+        policy.handoff.resumed_text,
+        *(t.text for t in topics if t.text),
+    ]
+    return _template_strings([texts, templates or []])
 
 
 def _template_strings(templates: Iterable[Any]) -> str:

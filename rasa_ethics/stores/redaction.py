@@ -33,6 +33,7 @@ from rasa.shared.exceptions import RasaException
 from sqlalchemy.engine import Engine
 
 from rasa_ethics import constants as c
+from rasa_ethics.bot_output import written_texts
 from rasa_ethics.pii import PIIEngine, Span
 from rasa_ethics.pii_runtime import KNOWN_VALUES, engine_for
 from rasa_ethics.policy import LivePolicy
@@ -99,13 +100,13 @@ class TrackerRedaction:
         self,
         live: LivePolicy,
         vault: Optional[Vault] = None,
-        session_seconds: Callable[[], float] = lambda: 3600.0,
+        domain: Callable[[], Any] = lambda: None,
         cache_size: int = 4096,
     ) -> None:
-        """``session_seconds`` gives the session expiry (the domain's, read at each save)."""
+        """``domain`` gives the current domain (session expiry, response templates)."""
         self.live = live
         self.vault = vault
-        self.session_seconds = session_seconds
+        self.domain = domain
         self._cache: OrderedDict[bytes, str] = OrderedDict()
         self._cache_size = cache_size
         self._purged_at = 0.0
@@ -126,7 +127,7 @@ class TrackerRedaction:
         engine_for(policy).warm_up()
         protect_process(policy)
         vault = Vault.for_engine(engine) if policy.pii.enabled and policy.pii.vault_slots else None
-        return cls(live, vault, lambda: _session_seconds(domain()))
+        return cls(live, vault, domain)
 
     # --- hooks ---------------------------------------------------------------------------------
 
@@ -237,10 +238,17 @@ class TrackerRedaction:
         return dict(self._walk(entity, engine))
 
     def _bot(self, data: Dict[str, Any], save: _Save) -> Dict[str, Any]:
+        """Bot text and payloads; values the designers wrote (templates, policy texts) stay."""
         metadata = data.get("metadata") or {}
         if metadata.get(REDACTED_MARK):
             return data
+        text = data.pop("text", None)
         data = self._walk(data, save.engine)
+        if isinstance(text, str):
+            responses = getattr(self.domain(), "responses", None) or {}
+            written = written_texts(self.live.current, responses.get(metadata.get("utter_action")))
+            text = self._text(save.engine, text, written)
+        data["text"] = text
         data["metadata"] = {**(data.get("metadata") or {}), REDACTED_MARK: True}
         return data
 
@@ -270,20 +278,27 @@ class TrackerRedaction:
             return [self._walk(v, engine, None, free) for v in value]
         return value
 
-    def _text(self, engine: PIIEngine, text: str) -> str:
-        """Redacted ``text``; results are cached by a hash of engine and text (not by the text)."""
+    def _text(self, engine: PIIEngine, text: str, written: str = "") -> str:
+        """Redacted ``text``; cached by a hash of engine, text and ``written`` (never the text).
+
+        Values that occur in ``written`` (the designers' texts) are not redacted.
+        """
         if not text.strip():
             return text
-        key = hashlib.blake2b(f"{id(engine)}\x00{text}".encode(), digest_size=16).digest()
+        material = f"{id(engine)}\x00{text}\x00{written}".encode()
+        key = hashlib.blake2b(material, digest_size=16).digest()
         cached = self._cache.get(key)
         if cached is not None:
             self._cache.move_to_end(key)
             return cached
-        result = engine.redact(text)
-        self._cache[key] = result.text
+        spans = [
+            s for s in engine.analyze(text) if not written or text[s.start : s.end] not in written
+        ]
+        redacted = engine.anonymize(text, spans).text
+        self._cache[key] = redacted
         if len(self._cache) > self._cache_size:
             self._cache.popitem(last=False)
-        return result.text
+        return redacted
 
     def _remember(self, values: List[Any]) -> None:
         """Let the log filter hide re-hydrated values too (they were detected in an earlier run)."""
@@ -295,7 +310,8 @@ class TrackerRedaction:
     def _expiry(self, tracker: DialogueStateTracker, policy: Any) -> float:
         """End of the session (last event + session expiry) plus the grace period."""
         last = max([time.time()] + [e.timestamp for e in list(tracker.events)[-1:]])
-        return last + self.session_seconds() + 60.0 * policy.pii.vault_grace_minutes
+        session = _session_seconds(self.domain())
+        return last + session + 60.0 * policy.pii.vault_grace_minutes
 
     def _purge(self) -> None:
         now = time.monotonic()
@@ -308,6 +324,8 @@ class TrackerRedaction:
 
 def _session_seconds(domain: Any) -> float:
     """The domain's session expiry in seconds (0 when sessions never expire)."""
+    if domain is None:
+        return 3600.0
     minutes = getattr(getattr(domain, "session_config", None), "session_expiration_time", 60)
     return 60.0 * float(minutes or 0)
 

@@ -6,6 +6,7 @@ import json
 import time
 import urllib.parse
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, List
 
 import pytest
@@ -153,6 +154,12 @@ class TestWhatIsStored:
         assert [e.text for e in list(stored.events)[-2:]] == ["mail <EMAIL>"] * 2
         assert stored.events[-1].parse_data["ethics_pii"][0]["type"] == "email"
 
+    def test_designers_texts_stay(self, redaction: TrackerRedaction, live: LivePolicy) -> None:
+        """The disclosure names the shop ("I'm Northwind's assistant"): not a person's name."""
+        disclosure = live.current.disclosure.text
+        stored = redaction.redact_tracker(tracker(BotUttered(disclosure)))
+        assert stored.events[-1].text == disclosure
+
     def test_the_running_tracker_is_untouched(
         self, redaction: TrackerRedaction, live: LivePolicy
     ) -> None:
@@ -190,7 +197,8 @@ class TestVaultSlots:
     def test_not_after_expiry(self, live: LivePolicy, tmp_path: Path) -> None:
         """Once the session and the grace period are over, the value is gone."""
         vault = Vault(sa.create_engine(f"sqlite:///{tmp_path / 'v.db'}"), generate_key().encode())
-        past = TrackerRedaction(live, vault, session_seconds=lambda: -1e6)
+        ended = SimpleNamespace(session_config=SimpleNamespace(session_expiration_time=-1e6))
+        past = TrackerRedaction(live, vault, domain=lambda: ended)
         stored = past.redact_tracker(tracker(SlotSet("email", "jane.doe@example.com")))
         back = past.rehydrate(stored)
         assert back is not None and back.get_slot("email") is None
