@@ -43,8 +43,8 @@ def protect_process(policy: Any) -> None:
     """What every rasa-ethics component does when it loads in a Rasa process.
 
     Stops Rasa's error reporting (unless the policy allows it) and, with PII redaction on, makes
-    every log record of the process redacted (:mod:`rasa_ethics.logging`) with the policy's
-    ``pii:`` settings.
+    every log record of the process, and the traceback of an uncaught exception, redacted
+    (:mod:`rasa_ethics.logging`) with the policy's ``pii:`` settings.
     """
     from rasa_ethics import logging as log_redaction
     from rasa_ethics.pii_runtime import set_log_config
@@ -53,6 +53,8 @@ def protect_process(policy: Any) -> None:
     if policy.pii.enabled:
         set_log_config(policy.pii)
         log_redaction.install()
+        if not policy.privacy.error_reporting:  # else Sentry's hook must stay in place
+            log_redaction.install_excepthook()
 
 
 def apply_privacy_policy(policy: Any) -> None:

@@ -7,9 +7,17 @@ plugin install it: the NLU component and the tracker store do so when they load.
 from rasa_ethics.logging.redaction import (
     RedactingFilter,
     install,
+    install_excepthook,
     installed,
     redact_message,
     redact_record,
 )
 
-__all__ = ["RedactingFilter", "install", "installed", "redact_message", "redact_record"]
+__all__ = [
+    "RedactingFilter",
+    "install",
+    "install_excepthook",
+    "installed",
+    "redact_message",
+    "redact_record",
+]

@@ -22,12 +22,22 @@ from __future__ import annotations
 
 import logging
 import re
+import sys
 import threading
-from typing import Any, Callable
+import traceback
+from types import TracebackType
+from typing import Any, Callable, Optional, Type
 
 from rasa_ethics.pii_runtime import KNOWN_VALUES, log_engine
 
-__all__ = ["RedactingFilter", "install", "installed", "redact_message", "redact_record"]
+__all__ = [
+    "RedactingFilter",
+    "install",
+    "install_excepthook",
+    "installed",
+    "redact_message",
+    "redact_record",
+]
 
 _MARK = "_rasa_ethics_redacted"
 _FACTORY_MARK = "__rasa_ethics_redacting__"
@@ -112,6 +122,29 @@ def _factory(previous: Callable[..., logging.LogRecord]) -> Callable[..., loggin
 
     setattr(make_record, _FACTORY_MARK, True)
     return make_record
+
+
+def install_excepthook() -> None:
+    """Print uncaught exceptions redacted (Python's own hook writes them to stderr as they are).
+
+    Replaces whatever hook is installed, Sentry's included: call it only when error reporting
+    is off (:func:`rasa_ethics.privacy.protect_process` does).
+    """
+    if getattr(sys.excepthook, _FACTORY_MARK, False):
+        return
+
+    def excepthook(
+        kind: Type[BaseException], value: BaseException, tb: Optional[TracebackType]
+    ) -> None:
+        text = "".join(traceback.format_exception(kind, value, tb))
+        try:
+            text = redact_message(text)
+        except Exception:  # never hide that the process crashed
+            text = f"{kind.__name__}: <message withheld: redaction failed>\n"
+        sys.stderr.write(text)
+
+    setattr(excepthook, _FACTORY_MARK, True)
+    sys.excepthook = excepthook
 
 
 class RedactingFilter(logging.Filter):

@@ -140,7 +140,7 @@ class TrackerRedaction:
         redacted = [self._event(copy.deepcopy(e.as_dict()), save) for e in tracker.events]
         if save.vaulted and self.vault is not None:
             self.vault.store(tracker.sender_id, save.vaulted, self._expiry(tracker, policy))
-            self._purge()
+        self._purge()
         events = [_rebuild(data) for data in redacted]
         return DialogueStateTracker.from_events(
             tracker.sender_id,

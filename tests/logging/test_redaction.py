@@ -102,3 +102,20 @@ class TestConfigurationFile:
         )
         log_redaction.RedactingFilter().filter(record)
         assert record.getMessage() == "to <EMAIL>"
+
+
+class TestUncaughtExceptions:
+    def test_traceback_is_redacted(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """A crash's traceback goes to stderr without the customer's data."""
+        import sys
+
+        monkeypatch.setattr(sys, "excepthook", sys.__excepthook__)
+        err = io.StringIO()
+        monkeypatch.setattr(sys, "stderr", err)
+        log_redaction.install_excepthook()
+        try:
+            raise RuntimeError("could not handle 'mail jane.doe@example.com'")
+        except RuntimeError as exc:
+            sys.excepthook(type(exc), exc, exc.__traceback__)
+        assert "RuntimeError: could not handle 'mail <EMAIL>'" in err.getvalue()
+        assert "jane.doe" not in err.getvalue()
