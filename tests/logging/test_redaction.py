@@ -14,7 +14,8 @@ from rasa.utils.common import configure_logging_from_file
 
 from rasa_ethics import logging as log_redaction
 from rasa_ethics.pii import Span
-from rasa_ethics.pii_runtime import KNOWN_VALUES
+from rasa_ethics.pii_runtime import KNOWN_VALUES, set_log_config
+from rasa_ethics.policy.schema import PIIConfig
 
 LOGGING_YML = Path(log_redaction.__file__).parents[1] / "resources" / "logging.yml"
 
@@ -24,6 +25,8 @@ def restore_logging() -> Iterator[None]:
     """Each test gets the record factory and root handlers back as they were."""
     factory, handlers = logging.getLogRecordFactory(), logging.root.handlers[:]
     KNOWN_VALUES.clear()
+    set_log_config(PIIConfig.parse_obj({}))  # the defaults, whatever another test loaded
+    logging.setLogRecordFactory(logging.LogRecord)  # as if no component had installed it yet
     yield
     logging.setLogRecordFactory(factory)
     logging.root.handlers[:] = handlers
