@@ -20,10 +20,8 @@ is deterministic (vault tokens too), so a redacted copy of the same events is al
 from __future__ import annotations
 
 import copy
-import hashlib
 import logging
 import time
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
@@ -34,52 +32,17 @@ from sqlalchemy.engine import Engine
 
 from rasa_ethics import constants as c
 from rasa_ethics.bot_output import written_texts
-from rasa_ethics.pii import PIIEngine, Span
+from rasa_ethics.pii import PIIEngine
 from rasa_ethics.pii_runtime import KNOWN_VALUES, engine_for
 from rasa_ethics.policy import LivePolicy
 from rasa_ethics.privacy import protect_process
+from rasa_ethics.stores._values import REDACTED_MARK, ValueRedactor, stored_spans
 from rasa_ethics.vault import Vault, is_token
 
 __all__ = ["REDACTED_MARK", "TrackerRedaction"]
 
 logger = logging.getLogger(__name__)
 
-#: Set in the parse data of a stored user event and the metadata of a stored bot event: their
-#: text is already redacted, and the spans no longer index it.
-REDACTED_MARK = "ethics_redacted"
-# Keys whose values are names, ids, numbers or flags, never free text (outside _FREE containers).
-_STRUCTURAL = frozenset(
-    {
-        "event",
-        "timestamp",
-        "name",
-        "policy",
-        "confidence",
-        "intent",
-        "intent_ranking",
-        "text_tokens",
-        "message_id",
-        "input_channel",
-        "model_id",
-        "assistant_id",
-        "hide_rule_turn",
-        "utter_action",
-        "entity",
-        "extractor",
-        "role",
-        "group",
-        "start",
-        "end",
-        "confidence_entity",
-        "processors",
-        c.META_PII,
-        REDACTED_MARK,
-        c.META_DISCLOSURE,
-    }
-)
-# Containers of arbitrary data (channel metadata, bot payloads, slot values): every string in them
-# is redacted, whatever its key.
-_FREE = frozenset({"metadata", "data", "value", "kwargs", "additional_info", "action_text"})
 _PURGE_EVERY_SECONDS = 60.0
 
 
@@ -107,8 +70,7 @@ class TrackerRedaction:
         self.live = live
         self.vault = vault
         self.domain = domain
-        self._cache: OrderedDict[bytes, str] = OrderedDict()
-        self._cache_size = cache_size
+        self.values = ValueRedactor(cache_size)
         self._purged_at = 0.0
         if self.live.current.pii.vault_slots and vault is None:
             msg = "pii.vault_slots is set, but the tracker store has no vault"
@@ -153,7 +115,7 @@ class TrackerRedaction:
     def redact_text(self, text: str) -> str:
         """``text`` redacted with the live policy (handoff transcripts)."""
         policy = self.live.current
-        return self._text(engine_for(policy), text) if policy.pii.enabled else text
+        return self.values.text(engine_for(policy), text) if policy.pii.enabled else text
 
     def rehydrate(self, tracker: Optional[DialogueStateTracker]) -> Optional[DialogueStateTracker]:
         """Put the real values of vault slots back, for the conversation that owns them.
@@ -191,14 +153,14 @@ class TrackerRedaction:
             return self._bot(data, save)
         if kind == "slot" and data.get("name") in save.vault_slots and self.vault is not None:
             return self._vault_slot(data, save)
-        return self._walk(data, save.engine)
+        return self.values.walk(data, save.engine)
 
     def _user(self, data: Dict[str, Any], save: _Save) -> Dict[str, Any]:
         parse_data = data.get("parse_data") or {}
         if parse_data.get(REDACTED_MARK):
             return data
         text = data.get("text")
-        spans = _stored_spans(parse_data, text) if isinstance(text, str) else []
+        spans = stored_spans(parse_data, text) if isinstance(text, str) else []
         if isinstance(text, str) and spans is None:
             spans = save.engine.analyze(text)
         spans = spans or []
@@ -206,36 +168,19 @@ class TrackerRedaction:
         if isinstance(text, str):
             KNOWN_VALUES.remember(text, spans)
         entities = [
-            self._entity(e, spans, text, save.engine) for e in parse_data.get("entities") or []
+            self.values.entity(e, spans, save.engine) for e in parse_data.get("entities") or []
         ]
         rest = {k: v for k, v in parse_data.items() if k not in {"text", "entities"}}
         data["parse_data"] = {
-            **self._walk(rest, save.engine),
+            **self.values.walk(rest, save.engine),
             "text": redacted,
             "entities": entities,
             c.META_PII: [s.to_dict() for s in spans],
             REDACTED_MARK: True,
         }
         data["text"] = redacted
-        data["metadata"] = self._walk(data.get("metadata"), save.engine, "metadata")
+        data["metadata"] = self.values.walk(data.get("metadata"), save.engine, "metadata")
         return data
-
-    def _entity(
-        self, entity: Dict[str, Any], spans: List[Span], text: Any, engine: PIIEngine
-    ) -> Dict[str, Any]:
-        """An entity whose value is redacted; a value inside a detected span takes its type.
-
-        Extractors may normalise a value ("NW 123" -> "NW-123"), so where the entity covers a
-        detected span, the whole value gets that span's operator whatever it looks like now.
-        """
-        value, start, end = entity.get("value"), entity.get("start"), entity.get("end")
-        if isinstance(value, str) and value and isinstance(start, int) and isinstance(end, int):
-            for span in spans:
-                if span.start < end and start < span.end:
-                    rest = self._walk({k: v for k, v in entity.items() if k != "value"}, engine)
-                    whole = Span(0, len(value), span.type)
-                    return {**rest, "value": engine.anonymize(value, [whole]).text}
-        return dict(self._walk(entity, engine))
 
     def _bot(self, data: Dict[str, Any], save: _Save) -> Dict[str, Any]:
         """Bot text and payloads; values the designers wrote (templates, policy texts) stay."""
@@ -243,11 +188,11 @@ class TrackerRedaction:
         if metadata.get(REDACTED_MARK):
             return data
         text = data.pop("text", None)
-        data = self._walk(data, save.engine)
+        data = self.values.walk(data, save.engine)
         if isinstance(text, str):
             responses = getattr(self.domain(), "responses", None) or {}
             written = written_texts(self.live.current, responses.get(metadata.get("utter_action")))
-            text = self._text(save.engine, text, written)
+            text = self.values.text(save.engine, text, written)
         data["text"] = text
         data["metadata"] = {**(data.get("metadata") or {}), REDACTED_MARK: True}
         return data
@@ -260,45 +205,6 @@ class TrackerRedaction:
         save.vaulted[token] = (data["name"], value)
         data["value"] = token
         return data
-
-    # --- values --------------------------------------------------------------------------------
-
-    def _walk(
-        self, value: Any, engine: PIIEngine, key: Optional[str] = None, free: bool = False
-    ) -> Any:
-        """Every string in ``value`` redacted, except under keys that only hold names or ids."""
-        free = free or key in _FREE
-        if not free and key in _STRUCTURAL:
-            return value
-        if isinstance(value, str):
-            return self._text(engine, value) if not is_token(value) else value
-        if isinstance(value, dict):
-            return {k: self._walk(v, engine, k, free) for k, v in value.items()}
-        if isinstance(value, list):
-            return [self._walk(v, engine, None, free) for v in value]
-        return value
-
-    def _text(self, engine: PIIEngine, text: str, written: str = "") -> str:
-        """Redacted ``text``; cached by a hash of engine, text and ``written`` (never the text).
-
-        Values that occur in ``written`` (the designers' texts) are not redacted.
-        """
-        if not text.strip():
-            return text
-        material = f"{id(engine)}\x00{text}\x00{written}".encode()
-        key = hashlib.blake2b(material, digest_size=16).digest()
-        cached = self._cache.get(key)
-        if cached is not None:
-            self._cache.move_to_end(key)
-            return cached
-        spans = [
-            s for s in engine.analyze(text) if not written or text[s.start : s.end] not in written
-        ]
-        redacted = engine.anonymize(text, spans).text
-        self._cache[key] = redacted
-        if len(self._cache) > self._cache_size:
-            self._cache.popitem(last=False)
-        return redacted
 
     def _remember(self, values: List[Any]) -> None:
         """Let the log filter hide re-hydrated values too (they were detected in an earlier run)."""
@@ -328,18 +234,6 @@ def _session_seconds(domain: Any) -> float:
         return 3600.0
     minutes = getattr(getattr(domain, "session_config", None), "session_expiration_time", 60)
     return 60.0 * float(minutes or 0)
-
-
-def _stored_spans(parse_data: Dict[str, Any], text: str) -> Optional[List[Span]]:
-    """The spans PIIDetector attached, if they fit ``text``; None: analyse the text here."""
-    stored = parse_data.get(c.META_PII)
-    if not isinstance(stored, list):
-        return None
-    try:
-        spans = [Span.from_dict(s) for s in stored]
-    except (KeyError, TypeError, ValueError):
-        return None
-    return spans if all(s.end <= len(text) for s in spans) else None
 
 
 def _value(found: Dict[str, Tuple[str, Any]], token: str, slot: str) -> Any:

@@ -1,0 +1,128 @@
+"""Redacting the values inside one event: free text, nested payloads, entities.
+
+Used by :class:`rasa_ethics.stores.redaction.TrackerRedaction` for every event it stores.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import OrderedDict
+from typing import Any, Dict, List, Optional
+
+from rasa_ethics import constants as c
+from rasa_ethics.pii import PIIEngine, Span
+from rasa_ethics.vault import is_token
+
+__all__ = ["REDACTED_MARK", "ValueRedactor", "stored_spans"]
+
+#: Set in the parse data of a stored user event and the metadata of a stored bot event: their
+#: text is already redacted, and the spans no longer index it.
+REDACTED_MARK = "ethics_redacted"
+# Keys whose values are names, ids, numbers or flags, never free text (outside _FREE containers).
+_STRUCTURAL = frozenset(
+    {
+        "event",
+        "timestamp",
+        "name",
+        "policy",
+        "confidence",
+        "intent",
+        "intent_ranking",
+        "text_tokens",
+        "message_id",
+        "input_channel",
+        "model_id",
+        "assistant_id",
+        "hide_rule_turn",
+        "utter_action",
+        "entity",
+        "extractor",
+        "role",
+        "group",
+        "start",
+        "end",
+        "confidence_entity",
+        "processors",
+        c.META_PII,
+        REDACTED_MARK,
+        c.META_DISCLOSURE,
+    }
+)
+# Containers of arbitrary data (channel metadata, bot payloads, slot values): every string in them
+# is redacted, whatever its key.
+_FREE = frozenset({"metadata", "data", "value", "kwargs", "additional_info", "action_text"})
+
+
+class ValueRedactor:
+    """Redacts strings wherever they sit in an event; remembers results by hash, not by text."""
+
+    def __init__(self, cache_size: int = 4096) -> None:
+        """Cache up to ``cache_size`` results (a turn re-saves the whole session)."""
+        self._cache: OrderedDict[bytes, str] = OrderedDict()
+        self._cache_size = cache_size
+
+    def entity(
+        self, entity: Dict[str, Any], spans: List[Span], engine: PIIEngine
+    ) -> Dict[str, Any]:
+        """An entity whose value is redacted; a value inside a detected span takes its type.
+
+        Extractors may normalise a value ("NW 123" -> "NW-123"), so where the entity covers a
+        detected span, the whole value gets that span's operator whatever it looks like now.
+        """
+        value, start, end = entity.get("value"), entity.get("start"), entity.get("end")
+        if isinstance(value, str) and value and isinstance(start, int) and isinstance(end, int):
+            for span in spans:
+                if span.start < end and start < span.end:
+                    rest = self.walk({k: v for k, v in entity.items() if k != "value"}, engine)
+                    whole = Span(0, len(value), span.type)
+                    return {**rest, "value": engine.anonymize(value, [whole]).text}
+        return dict(self.walk(entity, engine))
+
+    def walk(
+        self, value: Any, engine: PIIEngine, key: Optional[str] = None, free: bool = False
+    ) -> Any:
+        """Every string in ``value`` redacted, except under keys that only hold names or ids."""
+        free = free or key in _FREE
+        if not free and key in _STRUCTURAL:
+            return value
+        if isinstance(value, str):
+            return self.text(engine, value) if not is_token(value) else value
+        if isinstance(value, dict):
+            return {k: self.walk(v, engine, k, free) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.walk(v, engine, None, free) for v in value]
+        return value
+
+    def text(self, engine: PIIEngine, text: str, written: str = "") -> str:
+        """Redacted ``text``; cached by a hash of engine, text and ``written`` (never the text).
+
+        Values that occur in ``written`` (the designers' texts) are not redacted.
+        """
+        if not text.strip():
+            return text
+        material = f"{id(engine)}\x00{text}\x00{written}".encode()
+        key = hashlib.blake2b(material, digest_size=16).digest()
+        cached = self._cache.get(key)
+        if cached is not None:
+            self._cache.move_to_end(key)
+            return cached
+        spans = [
+            s for s in engine.analyze(text) if not written or text[s.start : s.end] not in written
+        ]
+        redacted = engine.anonymize(text, spans).text
+        self._cache[key] = redacted
+        if len(self._cache) > self._cache_size:
+            self._cache.popitem(last=False)
+        return redacted
+
+
+def stored_spans(parse_data: Dict[str, Any], text: str) -> Optional[List[Span]]:
+    """The spans PIIDetector attached, if they fit ``text``; None: analyse the text here."""
+    stored = parse_data.get(c.META_PII)
+    if not isinstance(stored, list):
+        return None
+    try:
+        spans = [Span.from_dict(s) for s in stored]
+    except (KeyError, TypeError, ValueError):
+        return None
+    return spans if all(s.end <= len(text) for s in spans) else None
