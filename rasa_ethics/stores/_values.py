@@ -13,7 +13,7 @@ from rasa_ethics import constants as c
 from rasa_ethics.pii import PIIEngine, Span
 from rasa_ethics.vault import is_token
 
-__all__ = ["REDACTED_MARK", "ValueRedactor", "stored_spans"]
+__all__ = ["REDACTED_MARK", "WITHHELD", "ValueRedactor", "scrub", "stored_spans"]
 
 #: Set in the parse data of a stored user event and the metadata of a stored bot event: their
 #: text is already redacted, and the spans no longer index it.
@@ -114,6 +114,23 @@ class ValueRedactor:
         if len(self._cache) > self._cache_size:
             self._cache.popitem(last=False)
         return redacted
+
+
+WITHHELD = "<WITHHELD>"
+
+
+def scrub(value: Any, key: Optional[str] = None, free: bool = False) -> Any:
+    """``value`` with every string that could be free text replaced by ``<WITHHELD>``."""
+    free = free or key in _FREE
+    if not free and key in _STRUCTURAL:
+        return value
+    if isinstance(value, str):
+        return WITHHELD
+    if isinstance(value, dict):
+        return {k: scrub(v, k, free) for k, v in value.items()}
+    if isinstance(value, list):
+        return [scrub(v, None, free) for v in value]
+    return value
 
 
 def stored_spans(parse_data: Dict[str, Any], text: str) -> Optional[List[Span]]:

@@ -36,7 +36,7 @@ from rasa_ethics.pii import PIIEngine
 from rasa_ethics.pii_runtime import KNOWN_VALUES, engine_for
 from rasa_ethics.policy import LivePolicy
 from rasa_ethics.privacy import protect_process
-from rasa_ethics.stores._values import REDACTED_MARK, ValueRedactor, stored_spans
+from rasa_ethics.stores._values import REDACTED_MARK, ValueRedactor, scrub, stored_spans
 from rasa_ethics.vault import Vault, is_token
 
 __all__ = ["REDACTED_MARK", "TrackerRedaction"]
@@ -99,9 +99,14 @@ class TrackerRedaction:
         if not policy.pii.enabled:
             return tracker
         save = _Save(tracker.sender_id, engine_for(policy), frozenset(policy.pii.vault_slots))
-        redacted = [self._event(copy.deepcopy(e.as_dict()), save) for e in tracker.events]
+        redacted = [self._safely(event, save) for event in tracker.events]
         if save.vaulted and self.vault is not None:
-            self.vault.store(tracker.sender_id, save.vaulted, self._expiry(tracker, policy))
+            try:
+                self.vault.store(tracker.sender_id, save.vaulted, self._expiry(tracker, policy))
+            except Exception as exc:  # the tokens are stored; the values are lost, not leaked
+                logger.error(
+                    "rasa-ethics: the vault could not store values (%s)", type(exc).__name__
+                )
         self._purge()
         events = [_rebuild(data) for data in redacted]
         return DialogueStateTracker.from_events(
@@ -144,6 +149,19 @@ class TrackerRedaction:
         return tracker
 
     # --- events --------------------------------------------------------------------------------
+
+    def _safely(self, event: Event, save: _Save) -> Dict[str, Any]:
+        """The redacted event; if redacting fails, the event with all its text withheld.
+
+        Never raise from here: Rasa's ``FailSafeTrackerStore`` would answer an exception by
+        keeping the raw tracker in memory and publishing it to the event broker.
+        """
+        try:
+            return self._event(copy.deepcopy(event.as_dict()), save)
+        except Exception as exc:
+            kind = type(exc).__name__
+            logger.error("rasa-ethics: could not redact a %s event (%s)", event.type_name, kind)
+            return scrub(copy.deepcopy(event.as_dict()))
 
     def _event(self, data: Dict[str, Any], save: _Save) -> Dict[str, Any]:
         kind = data.get("event")
@@ -223,7 +241,13 @@ class TrackerRedaction:
         now = time.monotonic()
         if self.vault is not None and now - self._purged_at >= _PURGE_EVERY_SECONDS:
             self._purged_at = now
-            deleted = self.vault.purge()
+            try:
+                deleted = self.vault.purge()
+            except Exception as exc:  # tried again a minute later
+                logger.error(
+                    "rasa-ethics: expired vault values not deleted (%s)", type(exc).__name__
+                )
+                return
             if deleted:
                 logger.debug("rasa-ethics: deleted %d expired vault values", deleted)
 

@@ -128,7 +128,13 @@ class RedactingTrackerStore(TrackerStore):
         if len(stored.events) != len(tracker.events):
             msg = "RedactingTrackerStore.redactor must keep the number of events"
             raise RasaException(msg)
-        await self.inner.save(stored)
+        try:
+            await self.inner.save(stored)
+        except Exception as exc:
+            # Raising would make Rasa's FailSafeTrackerStore keep the raw tracker in memory and
+            # publish it, unredacted, to the event broker (rasa/core/tracker_store.py).
+            logger.error("rasa-ethics: the inner tracker store failed (%s); turn not stored", exc)
+            return
         self._queue_handoffs(tracker)
 
     async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:

@@ -337,3 +337,39 @@ class TestInTheStore:
         asyncio.run(store.save(running))
         assert len(broker.published) == before + 1
         assert asyncio.run(store.retrieve_full_tracker("c1")).events[-1].text == "and call <PHONE>"
+
+    def test_a_failing_inner_store_leaks_nothing(
+        self, built: Any, live: LivePolicy, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Rasa's FailSafeTrackerStore would publish the raw tracker if save raised: it doesn't."""
+        import asyncio
+
+        from rasa.core.tracker_store import FailSafeTrackerStore
+
+        store, broker, _ = built
+
+        async def broken(tracker: Any) -> None:
+            raise OSError("disk full")
+
+        monkeypatch.setattr(store.inner, "save", broken)
+        wrapped = FailSafeTrackerStore(store)
+        asyncio.run(wrapped.save(tracker(detected(live, "it's jane.doe@example.com"))))
+        assert "jane.doe" not in json.dumps(broker.published)
+        assert wrapped._fallback_tracker_store is None  # Rasa's raw fallback never started
+
+
+class TestWhenRedactionFails:
+    def test_text_is_withheld(
+        self, redaction: TrackerRedaction, live: LivePolicy, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """An event that cannot be redacted is stored with all its text withheld, not raw."""
+
+        def fail(data: Any, save: Any) -> Any:
+            raise ValueError("boom")
+
+        monkeypatch.setattr(redaction, "_event", fail)
+        original = tracker(detected(live, "it's jane.doe@example.com"), BotUttered("hi Maria"))
+        stored = redaction.redact_tracker(original)
+        assert len(stored.events) == len(original.events)
+        assert "jane.doe" not in dump(stored) and "Maria" not in dump(stored)
+        assert stored.events[-2].text == "<WITHHELD>"
