@@ -1,22 +1,24 @@
-"""Turn latency of the example bot with rasa-ethics against without it, measured in the same run.
+"""Turn latency of the example bot with EthicsPolicy against without it, measured in the same run.
 
 Run from the repository root::
 
-    RASA_TELEMETRY_ENABLED=false .venv/bin/python bench/dialogue/run.py [--rounds 40]
+    RASA_TELEMETRY_ENABLED=false .venv/bin/python bench/dialogue/run.py [--rounds 30]
 
-Two `rasa run` servers (REST channel) share one action server:
+Three `rasa run` servers (REST channel) share one action server:
 
-* **with**: the example bot as `rasa-ethics init` sets it up: EthicsPolicy in the model, EthicsNLG,
-  RedactingTrackerStore around a SQLite store;
-* **without**: the example bot trained without the plugin, SQLite store, default NLG.
+* **with**: the example bot as `rasa-ethics init` sets it up (EthicsPolicy, EthicsNLG,
+  RedactingTrackerStore around SQLite, and whatever else the plugin adds, e.g. PII detection);
+* **without_ethics_policy**: the same bot and endpoints, trained without EthicsPolicy: the
+  ratio with / without_ethics_policy is the cost of the dialogue policy (the issue's figure);
+* **plain**: the bot without any rasa-ethics component (SQLite store, default NLG): the ratio
+  with / plain is the cost of the whole plugin, PII redaction included.
 
-Both stores are SQLite files, so the comparison is about the plugin, not the storage.  The
-conversations are the example bot's own (no ethics trigger in them, i.e. the everyday path where
-EthicsPolicy abstains).  Each conversation runs on both servers in lockstep, turn by turn, so that
-background load hits both sides alike.  Prints p50/p90 per side, the p50 ratio and the median of
-the per-turn ratios; writes
-``bench/out/dialogue.json``.  The plain model is trained once into ``bench/out/plain_model/``
-(``--plain-model`` to reuse another one).
+All stores are SQLite files, so storage is the same everywhere.  The conversations are the
+example bot's own (no ethics trigger: the everyday path where EthicsPolicy abstains).  Each
+conversation runs on every server in lockstep, turn by turn, the order rotating, so background
+load hits all sides alike.  Prints p50/p90 per side, p50 ratios and medians of per-turn ratios;
+writes ``bench/out/dialogue.json``.  Variant models are trained once and cached in
+``bench/out/models/`` (keyed by a hash of the training inputs).
 """
 
 from __future__ import annotations
@@ -40,7 +42,8 @@ from tests.e2e.ethics_bot import (  # noqa: E402
     API_TOKEN,
     BotClient,
     make_workspace,
-    train_plain_model,  # noqa: E402
+    train_variant,
+    without_plugin,
 )
 from tests.servers import REPO, action_server, free_port, serve_bot, train_if_changed  # noqa: E402
 
@@ -64,15 +67,9 @@ CONVERSATIONS = [
 ]
 
 
-def plain_model(explicit: Optional[Path]) -> Path:
-    """The example bot without the plugin: given, cached, or trained now (about a minute)."""
-    if explicit:
-        return explicit
-    cached = sorted((OUT / "plain_model").glob("plain_bot/models/*.tar.gz"))
-    if cached:
-        return cached[-1]
-    (OUT / "plain_model").mkdir(parents=True, exist_ok=True)
-    return train_plain_model(OUT / "plain_model")
+def without_ethics_policy(name: str) -> bool:
+    """Only the dialogue policy."""
+    return name == "rasa_ethics.EthicsPolicy"
 
 
 def measure(bots: Dict[str, BotClient], rounds: int, warmup: int = 2) -> Dict[str, List[float]]:
@@ -81,12 +78,13 @@ def measure(bots: Dict[str, BotClient], rounds: int, warmup: int = 2) -> Dict[st
     latencies: Dict[str, List[float]] = {name: [] for name in bots}
     names = list(bots)
     turn = 0
+    orders = [names[i:] + names[:i] for i in range(len(names))]
     for round_index in range(warmup + rounds):
         for messages in CONVERSATIONS:
             senders = {name: f"bench-{uuid.uuid4().hex[:10]}" for name in names}
             for message in messages:
                 turn += 1
-                for name in names if turn % 2 else names[::-1]:
+                for name in orders[turn % len(orders)]:
                     seconds = bots[name].timed_say(senders[name], message)[1]
                     if round_index >= warmup:
                         latencies[name].append(seconds)
@@ -110,19 +108,20 @@ def summary(values: List[float]) -> Dict[str, float]:
 
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=40, help="rounds of all conversations")
-    parser.add_argument("--plain-model", type=Path, help="model of the bot without the plugin")
-    parser.add_argument("--model", type=Path, help="model of the bot with the plugin")
+    parser.add_argument("--rounds", type=int, default=30, help="rounds of all conversations")
     args = parser.parse_args(argv)
-    with_model = args.model or train_if_changed(REPO / "example_bot")
-    without_model = plain_model(args.plain_model)
+    models = {
+        "with": train_if_changed(REPO / "example_bot"),
+        "without_ethics_policy": train_variant(OUT / "models", without_ethics_policy),
+        "plain": train_variant(OUT / "models", without_plugin),
+    }
     env = {"RASA_ETHICS_AGENT_TOKEN": AGENT_TOKEN}
     with tempfile.TemporaryDirectory() as tmp, ExitStack() as stack:
         root = Path(tmp)
         actions = stack.enter_context(action_server(REPO / "example_bot", root, free_port()))
         bots = {}
-        for name, model, plugin in (("with", with_model, True), ("without", without_model, False)):
-            space = make_workspace(root / name, actions, plugin=plugin)
+        for name, model in models.items():
+            space = make_workspace(root / name, actions, plugin=name != "plain")
             url = stack.enter_context(
                 serve_bot(
                     model,
@@ -135,14 +134,16 @@ def main(argv: Optional[List[str]] = None) -> int:
             )
             bots[name] = BotClient(url, space)
         latencies = measure(bots, args.rounds)
-    result = {name: summary(values) for name, values in latencies.items()}
-    result["p50_ratio_with_over_without"] = round(
-        result["with"]["p50_ms"] / result["without"]["p50_ms"], 3
-    )
-    result["median_paired_turn_ratio"] = round(
-        paired_ratio(latencies["with"], latencies["without"]), 3
-    )
-    result["models"] = {"with": str(with_model), "without": str(without_model)}
+    result: Dict[str, object] = {name: summary(values) for name, values in latencies.items()}
+    for other in ("without_ethics_policy", "plain"):
+        result[f"p50_ratio_with_over_{other}"] = round(
+            result["with"]["p50_ms"] / result[other]["p50_ms"],
+            3,  # type: ignore[index]
+        )
+        result[f"median_paired_turn_ratio_with_over_{other}"] = round(
+            paired_ratio(latencies["with"], latencies[other]), 3
+        )
+    result["models"] = {name: str(path) for name, path in models.items()}
     OUT.mkdir(exist_ok=True)
     (OUT / "dialogue.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
     print(json.dumps(result, indent=2))

@@ -5,7 +5,8 @@
   local endpoint the tests can make fail, hang or recover (``webhook``);
 * ``plain_bot``: the example bot trained and served without rasa-ethics (for comparisons).
 
-Set RASA_ETHICS_TEST_PLAIN_MODEL to a model archive to skip training the plain bot.
+The plain model is cached in bench/out/models/ (keyed by a hash of the training inputs); set
+RASA_ETHICS_TEST_PLAIN_MODEL to a model archive to use another one.
 """
 
 from __future__ import annotations
@@ -21,10 +22,11 @@ from tests.e2e.ethics_bot import (
     API_TOKEN,
     BotClient,
     make_workspace,
-    train_plain_model,
+    train_variant,
+    without_plugin,
 )
 from tests.handoff.flaky_webhook import FlakyWebhook, flaky_webhook
-from tests.servers import action_server, free_port, serve_bot
+from tests.servers import REPO, action_server, free_port, serve_bot
 
 SERVER_ENV = {"RASA_ETHICS_AGENT_TOKEN": AGENT_TOKEN}
 
@@ -79,10 +81,12 @@ def degraded_bot(trained_example_bot: Path, webhook, tmp_path_factory) -> Iterat
 
 
 @pytest.fixture(scope="session")
-def plain_model(tmp_path_factory) -> Path:
-    """The example bot trained without the plugin (once per session)."""
+def plain_model() -> Path:
+    """The example bot trained without the plugin (cached while its inputs do not change)."""
     override = os.environ.get("RASA_ETHICS_TEST_PLAIN_MODEL")
-    return Path(override) if override else train_plain_model(tmp_path_factory.mktemp("plain"))
+    if override:
+        return Path(override)
+    return train_variant(REPO / "bench" / "out" / "models", without_plugin)
 
 
 @pytest.fixture(scope="session")

@@ -7,6 +7,7 @@ that folder, and endpoints/credentials written for the test.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import sqlite3
@@ -16,7 +17,7 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional
 
 import yaml
 
@@ -81,24 +82,52 @@ def make_workspace(
     return space
 
 
-def train_plain_model(out: Path) -> Path:
-    """The example bot trained without rasa-ethics (its importer and policy taken out)."""
-    bot = out / "plain_bot"
+def train_variant(out: Path, drop: Callable[[str], bool]) -> Path:
+    """The example bot trained with the config entries named by ``drop`` taken out.
+
+    Models are cached under ``out`` by a hash of everything that goes into training, so a second
+    call (or a second session) with unchanged data reuses the model.
+    """
+    config = yaml.safe_load((REPO / "example_bot" / "config.yml").read_text(encoding="utf-8"))
+    for key in ("importers", "pipeline", "policies"):
+        config[key] = [item for item in config.get(key) or [] if not drop(item["name"])]
+    text = yaml.safe_dump(config, sort_keys=False)
+    folder = out / f"variant-{_training_hash(text)}"
+    cached = sorted((folder / "models").glob("*.tar.gz"))
+    if cached:
+        return cached[-1]
+    shutil.rmtree(folder, ignore_errors=True)
+    # The config names its policy as ../policies/...: keep that valid next to the variant.
+    shutil.copytree(REPO / "policies", out / "policies", dirs_exist_ok=True)
     shutil.copytree(
-        REPO / "example_bot", bot, ignore=shutil.ignore_patterns("models", ".rasa", "*.db")
+        REPO / "example_bot", folder, ignore=shutil.ignore_patterns("models", ".rasa", "*.db")
     )
-    config = yaml.safe_load((bot / "config.yml").read_text(encoding="utf-8"))
-    config["importers"] = [i for i in config["importers"] if "rasa_ethics" not in i["name"]]
-    config["policies"] = [p for p in config["policies"] if "rasa_ethics" not in p["name"]]
-    (bot / "config.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    (folder / "config.yml").write_text(text, encoding="utf-8")
     subprocess.run(
-        [RASA, "train", "--quiet", "--out", str(bot / "models")],
-        cwd=bot,
+        [RASA, "train", "--quiet", "--out", str(folder / "models")],
+        cwd=folder,
         env=rasa_env(),
         check=True,
         capture_output=True,
     )
-    return next((bot / "models").glob("*.tar.gz"))
+    return next((folder / "models").glob("*.tar.gz"))
+
+
+def without_plugin(name: str) -> bool:
+    """Every rasa-ethics component."""
+    return name.startswith("rasa_ethics.")
+
+
+def _training_hash(config_text: str) -> str:
+    digest = hashlib.sha256(config_text.encode("utf-8"))
+    for path in (
+        sorted((REPO / "example_bot").glob("*.yml"))
+        + sorted((REPO / "example_bot" / "data").glob("*.yml"))
+        + sorted((REPO / "policies").glob("*.yml"))
+        + [REPO / "rasa_ethics" / "resources" / "nlu" / "ethics_nlu.yml"]
+    ):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def shift_into_the_past(db: Path, sender: str, seconds: float) -> None:

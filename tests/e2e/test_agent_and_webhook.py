@@ -26,6 +26,7 @@ pytestmark = pytest.mark.slow
 NORTHWIND = load_policy(REPO / "policies" / "northwind.yml")
 HANDOFF_TEXTS = {NORTHWIND.handoff.text, NORTHWIND.handoff.unavailable_text}
 CLI = str(BIN / "rasa-ethics")
+REPLY = "Thanks for waiting, I am looking at your parcel now."  # no personal data (stored redacted)
 
 
 def sender(name: str) -> str:
@@ -73,9 +74,9 @@ class TestAgentSide:
             {"role": "customer", "text": "my parcel is late"}
         ]
 
-        assert cli(plugin_bot, "reply", row["id"], "Hi, Sam from Northwind here.").returncode == 0
+        assert cli(plugin_bot, "reply", row["id"], REPLY).returncode == 0
         agent_message = bot_events(plugin_bot.tracker(who))[-1]
-        assert agent_message["text"] == "Hi, Sam from Northwind here."
+        assert agent_message["text"] == REPLY
         assert agent_message["metadata"]["ethics_agent"] == {"name": "sam"}
 
         resolved = json.loads(cli(plugin_bot, "resolve", row["id"]).stdout)
@@ -105,6 +106,28 @@ class TestAgentSide:
         with pytest.raises(urllib.error.HTTPError) as error:
             urllib.request.urlopen(plugin_bot.url + "/webhooks/ethics_agent/handoffs", timeout=10)
         assert error.value.code == 401
+
+
+class TestAvailability:
+    def test_no_agent_available_is_told_and_still_queued(self, degraded_bot: BotClient) -> None:
+        """With agents offline (a live policy edit, no retraining) the customer gets the
+        unavailable text, and the request is queued all the same."""
+        policy = degraded_bot.space.policy
+        original = policy.read_text(encoding="utf-8")
+        closed = original.replace(
+            "handoff:\n", "handoff:\n  availability:\n    agents_online: false\n", 1
+        )
+        policy.write_text(closed, encoding="utf-8")
+        try:
+            time.sleep(3)  # the live policy looks for changes every 2 s
+            who = sender("closed")
+            replies = degraded_bot.say(who, "get me a human")
+            assert NORTHWIND.handoff.unavailable_text in replies
+            row = request_of(degraded_bot, who)
+            assert row["agent_available"] is False and row["status"] == "open"
+        finally:
+            policy.write_text(original, encoding="utf-8")
+            time.sleep(3)
 
 
 class TestWebhookOutbox:

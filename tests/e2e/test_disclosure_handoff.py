@@ -139,11 +139,11 @@ class TestHandoff:
         the live model, so the test really exercises that path.
         """
         candidates = [
+            "jane.doe at example dot com, human please",
+            "it is NW-100234 but I want a human",
             "is anyone actually there?",
             "humna",
             "operater",
-            "huamn please",
-            "reall person",
         ]
         phrase = next(
             (

@@ -19,6 +19,7 @@ from tests.dialogue.builders import DOMAIN_YAML, session
 REPO = Path(__file__).resolve().parents[2]
 POLICY = str(REPO / "policies" / "northwind.yml")
 DOMAIN = Domain.from_yaml(DOMAIN_YAML)
+REPLY = "Thanks for waiting, I am looking at it now."  # no personal data: it is stored redacted
 
 
 @pytest.fixture
@@ -67,10 +68,10 @@ class TestDesk:
 
     def test_reply_goes_into_the_tracker(self, desk: AgentDesk) -> None:
         """The agent's message is stored in the conversation, marked as the agent's."""
-        result = asyncio.run(desk.reply(only_id(desk), "Hi, Sam here.", "sam"))
+        result = asyncio.run(desk.reply(only_id(desk), REPLY, "sam"))
         tracker = asyncio.run(desk.agent.tracker_store.retrieve("c1"))
         last = tracker.events[-1]
-        assert isinstance(last, BotUttered) and last.text == "Hi, Sam here."
+        assert isinstance(last, BotUttered) and last.text == REPLY
         assert last.metadata["ethics_agent"] == {"name": "sam"}
         assert result["pushed"] is False  # no channel that can push in this test
         assert tracker.is_paused()
