@@ -219,7 +219,10 @@ class Workers:
             and threading.active_count() == 1
             and "fork" in multiprocessing.get_all_start_methods()
         ):
-            self.pool = multiprocessing.get_context("fork").Pool(jobs)
+            try:
+                self.pool = multiprocessing.get_context("fork").Pool(jobs)
+            except OSError:  # e.g. no /dev/shm for the pool's locks: check in this process
+                self.pool = None
         self.count = jobs if self.pool is not None else 1
         # in-process: one segment per file; workers: several segments each, to share the load
         self.target = SEGMENT_BYTES if self.pool is not None else max(total_bytes, 1)

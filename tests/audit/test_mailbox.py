@@ -59,3 +59,22 @@ class TestMailbox:
         box: Mailbox[int] = Mailbox(1)
         box.offer(0)
         assert not box.put(1, timeout=0.05)
+
+    def test_an_idle_consumer_sleeps(self) -> None:
+        """A consumer with nothing to do waits to be woken instead of looking every few ms."""
+        box: Mailbox[int] = Mailbox(100, linger=0.001, idle_wait=5)
+        waits: list[float | None] = []
+        wait = box._ready.wait
+
+        def counting_wait(timeout: float | None = None) -> bool:
+            waits.append(timeout)
+            return wait(timeout)
+
+        box._ready.wait = counting_wait  # type: ignore[method-assign]
+        taken: list[list[int]] = []
+        consumer = threading.Thread(target=lambda: taken.append(box.take(10)))
+        consumer.start()
+        time.sleep(0.3)
+        box.offer(7)
+        consumer.join(2)
+        assert taken == [[7]] and len(waits) <= 3
