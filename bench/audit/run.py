@@ -10,9 +10,9 @@ Each throughput figure is the median of ``--repeat`` runs.  ``write`` is the end
 no canonical-form check), in this process and in worker processes (``rasa-ethics audit verify``
 uses the usable CPUs); its CPU figure counts the workers too.  ``publish`` is the time
 ``AuditEventBroker.publish`` holds the caller (Rasa's event loop) for one turn of 8 realistic
-events.  ``latency`` serves the example bot twice, with and without the audit broker, and times
-``--latency-turns`` REST turns on each, interleaved (see ``latency.py``); ``--latency-turns 0``
-skips it.
+events.  ``latency`` serves the example bot three times (no event broker, a do-nothing one, the
+audit broker) and times ``--latency-turns`` REST turns on each, interleaved (see ``latency.py``);
+``--latency-turns 0`` skips it.
 """
 
 from __future__ import annotations
@@ -159,9 +159,9 @@ def main() -> int:
         f"{os.cpu_count()} CPUs, load average {load:.1f} at start "
         f"({os.getloadavg()[0]:.1f} at end)\n"
     )
-    print(f"{'measure':<46}{'wall clock':>20}{'CPU':>22}  target")
+    print(f"{'measure':<50}{'wall clock':>26}{'CPU':>20}  target")
     for label, wall, cpu, target in rows:
-        print(f"{label:<46}{wall:>20}{cpu:>22}  {target}")
+        print(f"{label:<50}{wall:>26}{cpu:>20}  {target}")
     return 0
 
 
@@ -207,18 +207,23 @@ def verify_rows(root: Path, records: int, repeat: int) -> list[Row]:
 
 
 def latency_rows(root: Path, turns: int, model: Path | None) -> list[Row]:
-    """p50/p90 turn latency of the served example bot without and with the audit broker."""
+    """p50/p90 REST turn latency per event-broker variant, and the ratios against none."""
     from latency import measure_latency, percentile
 
     result = measure_latency(root / "served", turns, model)
     rows: list[Row] = []
-    for label, times in (("without", result.without), ("with", result.with_audit)):
+    for name, times in result.times.items():
         p50, p90 = statistics.median(times) * 1e3, percentile(times, 0.9) * 1e3
-        rows.append((f"REST turn {label} audit broker, {len(times)} turns",
-                     f"p50 {p50:.1f} ms", f"p90 {p90:.1f} ms", ""))  # fmt: skip
-    ratio = f"p50 ratio {result.ratio:.3f}"
-    rows.append(("REST turn latency, with / without", ratio,
-                 f"paired {result.paired_ratio:.3f}", "<= 1.03"))  # fmt: skip
+        cpu = result.cpu[name]
+        server = "-" if cpu is None else f"{cpu * 1e3:.1f} ms/turn"
+        rows.append((f"REST turn, {name} event broker, {len(times)} turns",
+                     f"p50 {p50:.1f} / p90 {p90:.0f} ms", server, ""))  # fmt: skip
+    for name, base, target in (("audit", "none", "<= 1.03"), ("audit", "no-op", ""),
+                               ("no-op", "none", "")):  # fmt: skip
+        wall = f"{result.ratio(name, base):.3f} (paired {result.paired_ratio(name, base):.3f})"
+        cpu_a, cpu_b = result.cpu[name], result.cpu[base]
+        cpu_ratio = f"{cpu_a / cpu_b:.3f}" if cpu_a and cpu_b else "-"
+        rows.append((f"REST turn p50 ratio, {name} / {base}", wall, cpu_ratio, target))
     return rows
 
 

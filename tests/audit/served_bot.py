@@ -59,11 +59,13 @@ def make_workspace(
     audit: bool = True,
     audit_dir: Path | None = None,
     inner_sql: bool = True,
+    policy: str = "northwind.yml",
 ) -> Workspace:
     """Write the server's endpoints and credentials; ``audit``: add the audit event broker.
 
     With ``inner_sql`` the broker wraps Rasa's SQL event broker on SQLite (``events.db``), so a
-    test can compare what the audit trail recorded with every event Rasa published.
+    test can compare what the audit trail recorded with every event Rasa published.  ``policy``
+    names the broker's policy file in ``<root>/policies``.
     """
     space = Workspace(root, audit_dir or root / "audit")
     space.bot.mkdir(parents=True)
@@ -76,17 +78,17 @@ def make_workspace(
         inner["db"] = str(root / "trackers.db")
     endpoints.pop("event_broker", None)
     if audit:
-        endpoints["event_broker"] = audit_broker(space, inner_sql)
+        endpoints["event_broker"] = audit_broker(space, inner_sql, policy)
     (space.bot / "endpoints.yml").write_text(yaml.safe_dump(endpoints, sort_keys=False))
     (space.bot / "credentials.yml").write_text("rest:\n")
     return space
 
 
-def audit_broker(space: Workspace, inner_sql: bool) -> dict[str, Any]:
+def audit_broker(space: Workspace, inner_sql: bool, policy: str) -> dict[str, Any]:
     """The ``event_broker`` section: the audit broker, optionally around Rasa's SQL broker."""
     broker: dict[str, Any] = {
         "type": "rasa_ethics.AuditEventBroker",
-        "policy": "../policies/northwind.yml",
+        "policy": f"../policies/{policy}",
         "path": str(space.trail),
     }
     if inner_sql:

@@ -104,9 +104,17 @@ def bot(trained_example_bot: Path, example_bot_dir: Path, tmp_path_factory) -> I
 
 
 def trail_records(space: Workspace) -> list[dict[str, Any]]:
-    """Every record of the bot's trail so far (after the writer's 5 ms batching)."""
-    time.sleep(0.3)
-    return [json.loads(line) for path in trail_files(space.trail) for line in path.open("rb")]
+    """Every record of the bot's trail, once the writer has caught up (no change for 0.3 s)."""
+    seen: list[dict[str, Any]] = []
+    for _ in range(20):
+        time.sleep(0.3)
+        records = [
+            json.loads(line) for path in trail_files(space.trail) for line in path.open("rb")
+        ]
+        if records and len(records) == len(seen):
+            break
+        seen = records
+    return records
 
 
 def mapped_broker_events(space: Workspace, senders: set[str]) -> list[tuple[str, dict[str, Any]]]:
