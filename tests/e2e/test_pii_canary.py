@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
 import urllib.parse
 import uuid
 from dataclasses import dataclass, field
@@ -165,6 +166,12 @@ class TestNothingLands:
         assert '"parse_data_text": "my SSN is <US_SSN>"' in debug  # Rasa logs what NLU parsed
         stored = (canary.root / "bot" / "rasa.db").read_bytes()
         assert b"my card is *******************" in stored  # northwind: credit_card is masked
+        with sqlite3.connect(canary.root / "bot" / "rasa.db") as db:
+            [transcript] = db.execute("select transcript from rasa_ethics_handoffs").fetchone()
+            assert "<PERSON>" in transcript  # the handoff table got the redacted transcript
+            assert db.execute("select count(*) from rasa_ethics_vault").fetchone()[0] >= 1
+        trail = (canary.root / "audit" / "audit.jsonl").read_text(encoding="utf-8")
+        assert '"pii":{"us_ssn":1}' in trail  # the audit counted the detector's span types
 
     @pytest.mark.parametrize("kind", sorted(CANARIES))
     def test_value_is_nowhere(self, canary: CanaryRun, kind: str) -> None:
