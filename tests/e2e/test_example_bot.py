@@ -87,6 +87,11 @@ class TestRasaChecks:
 
 
 class TestConversations:
+    @pytest.fixture(autouse=True)
+    def _in_bot_folder(self, example_bot_dir: Path, monkeypatch) -> None:
+        """Policy paths in the bot's config are relative to the bot folder, as under `rasa run`."""
+        monkeypatch.chdir(example_bot_dir)
+
     def test_bot_challenge_gets_the_policy_text(self, trained_example_bot, actions) -> None:
         """'Are you a bot?' is answered with the policy's truthful text."""
         [reply] = converse(trained_example_bot, actions, "challenge", ["are you a bot?"])
