@@ -107,3 +107,52 @@ class TestInitCommand:
         before = snapshot(copy)
         assert adopt(copy, policy="../policies/northwind.yml") == []
         assert snapshot(copy) == before
+
+
+def load_yaml(path: Path) -> dict:
+    return YAML(typ="safe").load(path.read_text()) or {}
+
+
+class TestEndpointsAndCredentials:
+    def test_default_store_is_sqlite_inside_the_wrapper(self, bot: Path) -> None:
+        """A bot without a tracker store gets the redacting wrapper around SQLite rasa.db."""
+        adopt(bot)
+        store = load_yaml(bot / "endpoints.yml")["tracker_store"]
+        assert store["type"] == "rasa_ethics.RedactingTrackerStore"
+        assert store["inner"] == {"type": "sql", "dialect": "sqlite", "db": "rasa.db"}
+
+    def test_own_store_is_kept_as_inner(self, bot: Path) -> None:
+        """The bot's own tracker store moves under `inner:`, unchanged."""
+        endpoints = bot / "endpoints.yml"
+        own = "tracker_store:\n  type: redis\n  url: localhost\n  db: 3\n"
+        endpoints.write_text("# my endpoints\n" + own)
+        adopt(bot)
+        store = load_yaml(endpoints)["tracker_store"]
+        assert store["inner"] == {"type": "redis", "url": "localhost", "db": 3}
+        assert endpoints.read_text().startswith("# my endpoints\n")
+
+    def test_own_nlg_server_is_left_alone(self, bot: Path) -> None:
+        """A callback NLG of another type is not replaced."""
+        endpoints = bot / "endpoints.yml"
+        endpoints.write_text("nlg:\n  url: http://localhost:6000/nlg\n")
+        adopt(bot)
+        assert load_yaml(endpoints)["nlg"] == {"url": "http://localhost:6000/nlg"}
+
+    def test_comment_only_endpoints_and_credentials(self, bot: Path) -> None:
+        """Files holding only comments get the sections added, and their comments kept."""
+        (bot / "endpoints.yml").write_text("# nothing configured yet\n")
+        (bot / "credentials.yml").write_text("# channels\n")
+        adopt(bot)
+        assert "# nothing configured yet" in (bot / "endpoints.yml").read_text()
+        credentials = load_yaml(bot / "credentials.yml")
+        assert credentials["rasa_ethics.AgentChannel"] == {"token_env": "RASA_ETHICS_AGENT_TOKEN"}
+        before = snapshot(bot)
+        assert adopt(bot) == []
+        assert snapshot(bot) == before
+
+    def test_config_gains_detector_first_and_policy(self, bot: Path) -> None:
+        """The PII detector goes first in the pipeline and EthicsPolicy joins the policies."""
+        adopt(bot)
+        config = load_yaml(bot / "config.yml")
+        assert config["pipeline"][0]["name"] == "rasa_ethics.PIIDetector"
+        assert "rasa_ethics.EthicsPolicy" in [p["name"] for p in config["policies"]]
