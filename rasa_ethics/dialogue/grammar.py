@@ -63,6 +63,11 @@ RELATIVE = frozenset("i we can could to who that actually really just".split())
 THIRD_PARTY = frozenset(
     "my your his her their its our the this that these those which whose many few other".split()
 )
+# Nouns a role word can qualify without meaning a person ("human rights", "agent code").
+NOT_PEOPLE = frozenset(
+    "resources resource rights error errors nature race code codes number numbers id fee fees "
+    "commission license licence manual mode sized size".split()
+)
 IDENTITY_NOUNS = frozenset(
     "bot bots robot ai human humans person machine computer program chatbot automated automatic "
     "automation real alive virtual gpt chatgpt algorithm script artificial".split()
@@ -197,7 +202,7 @@ def request_strength(clause: Sequence[str]) -> Strength:
     if _requests(words) or _bare(words) or _presence(words):
         return Strength.REQUEST
     for i, word in enumerate(words):
-        if word in HUMANS and not _third_party(words, i):
+        if word in HUMANS and not _third_party(words, i) and not _modifier(words, i):
             return Strength.MENTION
         if word == "escalate":
             return Strength.MENTION
@@ -264,6 +269,11 @@ def _presence(words: List[str]) -> bool:
     if rest[0] in ("human", "humans", "person", "persons", "people"):
         return _requests(rest)
     return True
+
+
+def _modifier(words: Sequence[str], i: int) -> bool:
+    """ "human resources", "operator error": the role word qualifies a thing, not a person."""
+    return i + 1 < len(words) and words[i + 1] in NOT_PEOPLE
 
 
 def _else(words: Sequence[str], i: int) -> bool:

@@ -23,7 +23,7 @@ class TestHandoffRequest:
             (msg("get me a person", "goodbye", 0.9), "phrase:get me a person"),
             (msg("conect me to sombody", "nlu_fallback", 0.3), "grammar:request"),
             (
-                msg("operator error on my side", "ethics_human_handoff"),
+                msg("I don't want to talk to a bot", "ethics_human_handoff"),
                 "intent:ethics_human_handoff",
             ),
             (
@@ -33,8 +33,9 @@ class TestHandoffRequest:
             # the classifier alone is not enough
             (msg("my estate agent needs a copy", "ethics_human_handoff", 1.0), None),
             (msg("connect the speaker to bluetooth", "ethics_human_handoff", 1.0), None),
+            (msg("operator error on my side", "ethics_human_handoff", 1.0), None),
             # an unsure classifier is not enough either
-            (msg("operator error on my side", "ethics_human_handoff", 0.2), None),
+            (msg("I don't want to talk to a bot", "ethics_human_handoff", 0.2), None),
         ],
     )
     def test_table(self, detectors: Detectors, message: Message, expected: str) -> None:

@@ -42,8 +42,11 @@ class TestRequestStrength:
             ("can someone else collect my parcel", Strength.NONE),
             ("the person-to-person payment failed", Strength.NONE),
             ("aren't you clever", Strength.NONE),  # "arent" is no typo of "agent"
+            # a role word qualifying a thing is no person
+            ("operator error on my side", Strength.NONE),
+            ("who handles human rights complaints in your supply chain", Strength.NONE),
+            ("where do I enter the agent code", Strength.NONE),
             # a person mentioned: enough only with the classifier's agreement
-            ("operator error on my side", Strength.MENTION),
             ("I don't want to talk to a bot", Strength.MENTION),
         ],
     )
