@@ -14,6 +14,7 @@ answer got lost (a timeout after it committed) can drop the retry.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import time
@@ -50,6 +51,7 @@ class WebhookWorker:
         self.store = store
         self.live = live
         self._wake: Optional[asyncio.Event] = None
+        self._stopping = False
         self._task: Optional["asyncio.Task[None]"] = None
 
     @property
@@ -75,18 +77,25 @@ class WebhookWorker:
             self._wake.set()
 
     async def stop(self) -> None:
-        """Cancel the task (pending rows stay queued for the next start)."""
-        if self._task is not None:
+        """Stop the task (pending rows stay queued for the next start)."""
+        if self._task is None:
+            return
+        # On Python 3.10 `asyncio.wait_for` can swallow a cancellation that races with its inner
+        # future (bpo-42130), so the loop also checks a flag and the cancel is repeated.
+        self._stopping = True
+        if self._wake is not None:
+            self._wake.set()
+        while not self._task.done():
             self._task.cancel()
-            try:
-                await self._task
-            except asyncio.CancelledError:
-                pass
-            self._task = None
+            await asyncio.wait({self._task}, timeout=1.0)
+        with contextlib.suppress(asyncio.CancelledError):
+            self._task.result()
+        self._task = None
+        self._stopping = False
 
     async def _run(self) -> None:
         async with aiohttp.ClientSession() as session:
-            while True:
+            while not self._stopping:
                 try:
                     await self.deliver_due(session)
                 except Exception:  # noqa: BLE001 - the worker must outlive a bad row or DB hiccup
