@@ -14,7 +14,7 @@ export TF_CPP_MIN_LOG_LEVEL   := 2
 PYTHON310 ?= $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10 /usr/local/bin/python3.10 /usr/bin/python3.10; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; assert sys.version_info[:2]==(3,10)' 2>/dev/null && { echo $$p; break; }; done)
 
-.PHONY: help venv test test-fast lint demo train validate system-deps bench-pii lock clean
+.PHONY: help venv test test-fast lint demo train validate system-deps bench-pii bench-dialogue bench-audit lock clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -62,6 +62,12 @@ system-deps:  ## Debian packages the tests need (headless chromium for the HTML 
 
 bench-pii: venv  ## PII detection vs Presidio (builds bench/.presidio-venv on first run)
 	PYTHON310=$(PYTHON310) $(PY) bench/pii/run.py
+
+bench-dialogue: train  ## turn latency p50 with EthicsPolicy vs without, on the served example bot
+	$(PY) bench/dialogue/run.py
+
+bench-audit: train  ## audit write/verify throughput and turn latency with vs without the broker
+	$(PY) bench/audit/run.py
 
 lock:  ## re-resolve requirements/in.txt into requirements/lock.txt
 	$(PYTHON310) scripts/lock.py requirements/in.txt requirements/lock.txt
