@@ -204,23 +204,24 @@ def default_jobs() -> int:
 
 
 class Workers:
-    """Checks segments in worker processes (forked) for large trails, else in this process.
+    """Checks segments in worker processes for large trails, else in this process.
 
-    Forking is only safe while this process has a single thread (a forked child inherits
-    the locks other threads hold), so a multi-threaded caller is served in-process.
+    Workers are forked while this process has a single thread (fast to start).  A forked child
+    would inherit the locks other threads hold, so a multi-threaded caller (a test runner, a
+    bot) gets them from a fork server instead, a clean process started for the purpose.
     """
 
     def __init__(self, jobs: int | None, total_bytes: int) -> None:
         jobs = default_jobs() if jobs is None else max(1, jobs)
         self.pool: Pool | None = None
+        method = "fork" if threading.active_count() == 1 else "forkserver"
         if (
             jobs > 1
             and total_bytes >= PARALLEL_MIN_BYTES
-            and threading.active_count() == 1
-            and "fork" in multiprocessing.get_all_start_methods()
+            and method in multiprocessing.get_all_start_methods()
         ):
             try:
-                self.pool = multiprocessing.get_context("fork").Pool(jobs)
+                self.pool = multiprocessing.get_context(method).Pool(jobs)
             except OSError:  # e.g. no /dev/shm for the pool's locks: check in this process
                 self.pool = None
         self.count = jobs if self.pool is not None else 1
