@@ -7,7 +7,7 @@
 
     with capture_audit() as records:
         await agent.handle_text("I want to talk to a human", sender_id="t1")
-    assert_record(records, type="handoff", reason="explicit_request")
+    assert_record(records, type="handoff", reason="customer_request")
 
 Records are captured once they are on disk, as the dicts that were written (with ``seq``,
 ``prev`` and ``hash``).  Leaving the block, and every assert helper, first waits for the writers
@@ -51,7 +51,7 @@ def assert_record(
 ) -> AuditRecord:
     """Assert that a record matches ``match`` (exactly ``count`` if given); return the first.
 
-    Example: ``assert_record(records, type="handoff", reason="explicit_request")``.
+    Example: ``assert_record(records, type="handoff", reason="customer_request")``.
     """
     found = find_records(records, **match)
     if not found or (count and len(found) != count):
