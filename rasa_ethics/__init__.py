@@ -14,10 +14,10 @@ __version__ = "0.1.0"
 
 # public name -> module that defines it
 _EXPORTS: Dict[str, str] = {
-    "AgentChannel": "rasa_ethics.handoff.channel",
-    "EthicsImporter": "rasa_ethics.importer",
-    "EthicsNLG": "rasa_ethics.nlg",
-    "EthicsPolicy": "rasa_ethics.dialogue.ethics_policy",
+    "AgentChannel": "rasa_ethics.channels.agent",
+    "EthicsImporter": "rasa_ethics.importer.ethics_importer",
+    "EthicsNLG": "rasa_ethics.nlg.generator",
+    "EthicsPolicy": "rasa_ethics.dialogue.rasa_policy",
     "RedactingTrackerStore": "rasa_ethics.stores.tracker_store",
     "load_policy": "rasa_ethics.policy",
     "LivePolicy": "rasa_ethics.policy",

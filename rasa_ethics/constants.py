@@ -6,6 +6,11 @@ __all__ = [
     "BOT_CHALLENGE_INTENT",
     "COMPLAINT_INTENT",
     "HANDOFF_INTENT",
+    "HANDOFF_AVAILABLE",
+    "HANDOFF_REASON",
+    "HANDOFF_RESPONSES",
+    "HANDOFF_SIGNALS",
+    "HANDOFF_WEBHOOK",
     "META_AGENT",
     "META_DISCLOSURE",
     "META_HANDOFF",
@@ -30,6 +35,8 @@ RESPONSE_BOT_CHALLENGE = "utter_ethics_bot_challenge"
 RESPONSE_HANDOFF = "utter_ethics_handoff"
 RESPONSE_HANDOFF_UNAVAILABLE = "utter_ethics_handoff_unavailable"
 RESPONSE_RESUMED = "utter_ethics_resumed"
+# Either one announces a handoff: the second when no agent is available.
+HANDOFF_RESPONSES = (RESPONSE_HANDOFF, RESPONSE_HANDOFF_UNAVAILABLE)
 
 # Keys in BotUttered metadata / parse data that other components and audit records rely on.
 META_DISCLOSURE = "ethics_disclosure"
@@ -37,6 +44,12 @@ META_HANDOFF = "ethics_handoff"
 META_AGENT = "ethics_agent"  # a message a human agent sent through the agent channel
 META_RESUMED = "ethics_resumed"  # the agent handed the conversation back to the bot
 META_PII = "ethics_pii"
+
+# Keys inside metadata[META_HANDOFF] (see rasa_ethics.handoff.decision.HandoffDecision).
+HANDOFF_REASON = "reason"
+HANDOFF_SIGNALS = "signals"
+HANDOFF_AVAILABLE = "available"
+HANDOFF_WEBHOOK = "webhook"  # set by the audit broker: whether the agent webhook was reached
 
 
 def topic_response(topic: str) -> str:

@@ -47,7 +47,7 @@ def protect_process(policy: Any) -> None:
     (:mod:`rasa_ethics.logging`) with the policy's ``pii:`` settings.
     """
     from rasa_ethics import logging as log_redaction
-    from rasa_ethics.pii_runtime import set_log_config
+    from rasa_ethics.pii.runtime import set_log_config
 
     apply_privacy_policy(policy)
     if policy.pii.enabled:

@@ -105,7 +105,7 @@ def evaluate(model: Path) -> Dict[str, Any]:
 
     agent = Agent.load(str(model))
     data = yaml.safe_load(HELDOUT.read_text(encoding="utf-8"))
-    ethics = nlu_examples(REPO / "rasa_ethics" / "resources" / "nlu" / "ethics_nlu.yml")
+    ethics = nlu_examples(REPO / "rasa_ethics" / "importer" / "nlu" / "ethics_nlu.yml")
     host = nlu_examples(BOT / "data" / "nlu.yml")
     sets = {
         "handoff": data["handoff"],

@@ -25,7 +25,9 @@ from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from rasa_ethics import constants as c
 from rasa_ethics.audit.pseudonym import Pseudonymizer
+from rasa_ethics.handoff.decision import UNSPECIFIED, HandoffDecision
 
 __all__ = ["EventMapper", "Redactor", "name"]
 
@@ -33,7 +35,7 @@ Redactor = Callable[[str], str]
 Record = tuple[str, dict[str, Any]]
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_./:-]{0,99}")
 _PENDING_PAUSES = 10_000
-_HANDOFF_RESPONSES = {"utter_ethics_handoff": True, "utter_ethics_handoff_unavailable": False}
+_HANDOFF_RESPONSES = {c.RESPONSE_HANDOFF: True, c.RESPONSE_HANDOFF_UNAVAILABLE: False}
 _VALID_NAMES: set[str] = set()  # names seen before: intents, actions, responses, policies
 
 
@@ -108,7 +110,7 @@ class EventMapper:
             "confidence": _number(event.get("confidence")),
         }
         records: list[Record] = [("action", fields)]
-        marker = (event.get("metadata") or {}).get("ethics_handoff")
+        marker = (event.get("metadata") or {}).get(c.META_HANDOFF)
         if marker and sender not in self._handoffs:
             records.append(("handoff", _handoff(sender, marker, action, "action_metadata")))
             self._remember(sender)
@@ -118,15 +120,15 @@ class EventMapper:
         metadata = event.get("metadata") or {}
         response = name(metadata.get("utter_action") or metadata.get("template_name"))
         fields: dict[str, Any] = {"sender": sender, "response": response}
-        if metadata.get("ethics_agent"):
+        if metadata.get(c.META_AGENT):
             fields["agent"] = True
         text = event.get("text")
         if self.redactor is not None and isinstance(text, str) and text:
             fields["text"] = self.redactor(text)
         records: list[Record] = [("bot_utterance", fields)]
-        if metadata.get("ethics_disclosure") is True:
+        if metadata.get(c.META_DISCLOSURE) is True:
             records.append(("disclosure", {"sender": sender, "response": response}))
-        marker = metadata.get("ethics_handoff")
+        marker = metadata.get(c.META_HANDOFF)
         if marker and sender not in self._handoffs:
             records.append(("handoff", _handoff(sender, marker, response, "bot_metadata")))
             self._remember(sender)
@@ -136,7 +138,7 @@ class EventMapper:
         if sender in self._handoffs:
             del self._handoffs[sender]
             return []  # already recorded, with its reason, from the handoff message
-        return [("handoff", {"sender": sender, "reason": "unspecified", "source": "pause"})]
+        return [("handoff", {"sender": sender, "reason": UNSPECIFIED, "source": "pause"})]
 
     def _remember(self, sender: str) -> None:
         self._handoffs[sender] = None
@@ -146,28 +148,30 @@ class EventMapper:
 
 
 def _handoff(sender: str, marker: Any, response: str | None, source: str) -> dict[str, Any]:
-    info = marker if isinstance(marker, Mapping) else {"reason": marker}
+    decision = HandoffDecision.from_metadata({c.META_HANDOFF: marker})
+    decision = decision or HandoffDecision(UNSPECIFIED)
     fields: dict[str, Any] = {
         "sender": sender,
-        "reason": name(info.get("reason")) or "unspecified",
+        "reason": name(decision.reason) or UNSPECIFIED,
         "source": source,
     }
-    signals = info.get("signals")
-    if isinstance(signals, list) and signals:
-        fields["signals"] = sorted({name(signal) or "" for signal in signals} - {""})
-    available = info.get("available", _HANDOFF_RESPONSES.get(response or ""))
+    if decision.signals:
+        fields["signals"] = sorted({name(signal) or "" for signal in decision.signals} - {""})
+    available = decision.available
+    if available is None:
+        available = _HANDOFF_RESPONSES.get(response or "")
     if isinstance(available, bool):
         fields["available"] = available
-    webhook = info.get("webhook")
+    webhook = marker.get(c.HANDOFF_WEBHOOK) if isinstance(marker, Mapping) else None
     if webhook is not None:
         fields["webhook"] = webhook if isinstance(webhook, bool) else name(webhook)
     return fields
 
 
 def _pii_counts(parse: Mapping[str, Any], metadata: Mapping[str, Any]) -> dict[str, int]:
-    spans = parse.get("ethics_pii")
+    spans = parse.get(c.META_PII)
     if spans is None:
-        spans = metadata.get("ethics_pii")
+        spans = metadata.get(c.META_PII)
     if not isinstance(spans, list):
         return {}
     counts: dict[str, int] = {}

@@ -13,26 +13,19 @@ os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import argparse  # noqa: E402
-import importlib  # noqa: E402
 import sys  # noqa: E402
-from typing import List, Optional
+from typing import List, Optional  # noqa: E402
 
 from rasa.shared.exceptions import RasaException  # noqa: E402
 
-__all__ = ["main"]
+from rasa_ethics.cli import audit, handoff, init_cmd, redact, validate  # noqa: E402
+from rasa_ethics.cli.errors import CLIError  # noqa: E402
 
-# Sub-command modules, in the order `--help` lists them.
-COMMANDS = [
-    "rasa_ethics.cli.init_cmd",
-    "rasa_ethics.cli.validate",
-    "rasa_ethics.cli.handoff",
-    "rasa_ethics.cli.redact",
-    "rasa_ethics.cli.audit",
-]
+__all__ = ["CLIError", "main"]
 
-
-class CLIError(RasaException):
-    """A user-facing error: printed without a traceback."""
+# Sub-command modules, in the order `--help` lists them.  Each keeps its heavy imports inside its
+# handler, so `rasa-ethics --help` stays fast.
+COMMANDS = [init_cmd, validate, handoff, redact, audit]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -45,8 +38,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"rasa-ethics {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMANDS:
-        importlib.import_module(name).register(subparsers)
+    for command in COMMANDS:
+        command.register(subparsers)
     return parser
 
 

@@ -70,7 +70,7 @@ def _trails(paths: list[Path]) -> dict[Path, list[Path]]:
     trails = discover_trails(paths)
     missing = [str(name) for name, files in trails.items() if not any(f.exists() for f in files)]
     if missing or not trails:
-        from rasa_ethics.cli import CLIError
+        from rasa_ethics.cli.errors import CLIError
 
         msg = f"no audit files found at {', '.join(missing or [str(p) for p in paths])}"
         raise CLIError(msg)

@@ -45,7 +45,7 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Call the bot and print the answer."""
-    from rasa_ethics.cli import CLIError
+    from rasa_ethics.cli.errors import CLIError
     from rasa_ethics.handoff.client import HandoffClient
 
     token = args.token or os.environ.get(DEFAULT_TOKEN_ENV)

@@ -10,7 +10,7 @@ import importlib
 from typing import Any, Dict
 
 _EXPORTS: Dict[str, str] = {
-    "EthicsPolicy": "rasa_ethics.dialogue.ethics_policy",
+    "EthicsPolicy": "rasa_ethics.dialogue.rasa_policy",
     "Detectors": "rasa_ethics.dialogue.detectors",
     "PhraseMatcher": "rasa_ethics.dialogue.matcher",
     "analyse_turn": "rasa_ethics.dialogue.turn",

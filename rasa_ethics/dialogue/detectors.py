@@ -23,7 +23,7 @@ from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
 from rasa_ethics.dialogue import grammar
 from rasa_ethics.dialogue.grammar import Strength
 from rasa_ethics.dialogue.matcher import PhraseMatcher
-from rasa_ethics.policy.loader import Policy
+from rasa_ethics.policy.loader import LoadedPolicy
 from rasa_ethics.policy.schema import PolicyDocument
 
 __all__ = ["Detectors", "Message", "Signals"]
@@ -92,7 +92,7 @@ class Detectors:
         self.inspect = lru_cache(maxsize=1024)(self._inspect)  # type: ignore[method-assign]
 
     @classmethod
-    def for_policy(cls, policy: Policy) -> Detectors:
+    def for_policy(cls, policy: LoadedPolicy) -> Detectors:
         """Detectors for ``policy``, reused while its version hash stays the same."""
         return _CACHE.get(policy)
 
@@ -176,7 +176,7 @@ class _DetectorCache:
         self._items: "OrderedDict[str, Detectors]" = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, policy: Policy) -> Detectors:
+    def get(self, policy: LoadedPolicy) -> Detectors:
         with self._lock:
             found = self._items.get(policy.version_hash)
             if found is not None:

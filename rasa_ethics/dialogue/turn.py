@@ -30,17 +30,16 @@ from rasa_ethics.dialogue.detectors import Detectors, Message, Signals
 __all__ = [
     "BOT_CHALLENGE",
     "HANDOFF",
-    "HANDOFF_RESPONSES",
     "TurnPlan",
     "analyse_turn",
     "consecutive_fallbacks",
     "latest_user_message",
     "session_events",
+    "starts_session",
 ]
 
 HANDOFF = "handoff"
 BOT_CHALLENGE = "bot_challenge"
-HANDOFF_RESPONSES = (c.RESPONSE_HANDOFF, c.RESPONSE_HANDOFF_UNAVAILABLE)
 
 # Reasons recorded with a handoff, most important first.
 REASON_REQUEST = "customer_request"
@@ -64,14 +63,18 @@ class TurnPlan:
     detail: Dict[str, str] = field(default_factory=dict)
 
 
+def starts_session(event: Event) -> bool:
+    """True for the events after which a new session (or a restarted one) begins."""
+    return isinstance(event, (SessionStarted, Restarted)) or (
+        isinstance(event, ActionExecuted) and event.action_name == ACTION_SESSION_START_NAME
+    )
+
+
 def session_events(tracker: DialogueStateTracker) -> List[Event]:
     """The events of the current session (after the latest session start or restart)."""
     events = list(tracker.events)
     for index in range(len(events) - 1, -1, -1):
-        event = events[index]
-        if isinstance(event, (SessionStarted, Restarted)) or (
-            isinstance(event, ActionExecuted) and event.action_name == ACTION_SESSION_START_NAME
-        ):
+        if starts_session(events[index]):
             return events[index + 1 :]
     return events
 
@@ -167,7 +170,7 @@ def consecutive_fallbacks(tracker: DialogueStateTracker, detectors: Detectors) -
         elif isinstance(event, UserUttered):
             turns.append((event, loop is not None))
         elif isinstance(event, ConversationResumed) or (
-            isinstance(event, ActionExecuted) and event.action_name in HANDOFF_RESPONSES
+            isinstance(event, ActionExecuted) and event.action_name in c.HANDOFF_RESPONSES
         ):
             turns.clear()
         elif isinstance(event, ActionExecuted) and event.action_name == c.RESPONSE_BOT_CHALLENGE:

@@ -1,4 +1,4 @@
-"""Human handoff: the durable request queue, the webhook outbox, availability and the agent side.
+"""Human handoff: the decision, the durable request queue, the webhook outbox and availability.
 
 Names are loaded lazily (the agent channel pulls in Sanic and Rasa's agent).
 """
@@ -9,11 +9,10 @@ import importlib
 from typing import Any, Dict
 
 _EXPORTS: Dict[str, str] = {
-    "AgentChannel": "rasa_ethics.handoff.channel",
-    "AgentDesk": "rasa_ethics.handoff.desk",
     "HandoffClient": "rasa_ethics.handoff.client",
     "HandoffRequest": "rasa_ethics.handoff.request",
-    "HandoffStore": "rasa_ethics.handoff.store",
+    "HandoffDecision": "rasa_ethics.handoff.decision",
+    "HandoffQueue": "rasa_ethics.handoff.queue",
     "WebhookWorker": "rasa_ethics.handoff.webhook",
     "is_available": "rasa_ethics.handoff.availability",
 }

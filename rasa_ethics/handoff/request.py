@@ -9,7 +9,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence
 from rasa.shared.core.events import ActionExecuted, BotUttered, Event, UserUttered
 
 from rasa_ethics import constants as c
-from rasa_ethics.dialogue.turn import HANDOFF_RESPONSES
+from rasa_ethics.handoff.decision import UNSPECIFIED, HandoffDecision
 
 __all__ = ["HandoffRequest", "Redactor", "identity", "requests_in", "request_id"]
 
@@ -62,36 +62,25 @@ def requests_in(
 ) -> List[HandoffRequest]:
     """Every handoff announced in ``events`` (the handoff response's ``ActionExecuted``).
 
-    The reason comes from the action metadata EthicsPolicy attached, else from the message's
-    ``ethics_handoff`` metadata (EthicsNLG), else it is "unspecified".
+    The reason is the :class:`HandoffDecision` EthicsPolicy attached to the action, else
+    "unspecified".
     """
     found = []
     for index, event in enumerate(events):
-        if isinstance(event, ActionExecuted) and event.action_name in HANDOFF_RESPONSES:
-            info = _handoff_info(event, events[index + 1 : index + 3])
+        if isinstance(event, ActionExecuted) and event.action_name in c.HANDOFF_RESPONSES:
+            decision = HandoffDecision.from_metadata(event.metadata)
             found.append(
                 HandoffRequest(
                     id=request_id(conversation_id, event.timestamp),
                     conversation_id=conversation_id,
-                    reason=str(info.get("reason") or "unspecified"),
-                    signals=tuple(info.get("signals") or ()),
+                    reason=decision.reason if decision else UNSPECIFIED,
+                    signals=decision.signals if decision else (),
                     created_at=event.timestamp,
                     available=event.action_name == c.RESPONSE_HANDOFF,
                     transcript=transcript(events[: index + 3], transcript_turns, redact),
                 )
             )
     return found
-
-
-def _handoff_info(action: ActionExecuted, following: Sequence[Event]) -> Dict[str, Any]:
-    info = (action.metadata or {}).get(c.META_HANDOFF)
-    if isinstance(info, dict):
-        return info
-    for event in following:
-        if isinstance(event, BotUttered):
-            info = (event.metadata or {}).get(c.META_HANDOFF)
-            return info if isinstance(info, dict) else {}
-    return {}
 
 
 def transcript(

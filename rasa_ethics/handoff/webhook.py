@@ -1,6 +1,6 @@
 """Deliver queued handoff requests to the policy's webhook, off the customer's critical path.
 
-The customer's turn only inserts a row (:class:`~rasa_ethics.handoff.store.HandoffStore`) and
+The customer's turn only inserts a row (:class:`~rasa_ethics.handoff.queue.HandoffQueue`) and
 nudges this worker; the HTTP call happens in a background task.  A slow or failing endpoint
 therefore never delays a reply.  Failed attempts are retried with exponential backoff
 (``backoff_seconds`` doubling, capped at :data:`MAX_BACKOFF_SECONDS`) until ``max_attempts``, then
@@ -22,8 +22,8 @@ from typing import Any, Dict, Optional
 
 import aiohttp
 
+from rasa_ethics.handoff.queue import HandoffQueue
 from rasa_ethics.handoff.request import HandoffRequest
-from rasa_ethics.handoff.store import HandoffStore
 from rasa_ethics.policy import LivePolicy
 from rasa_ethics.policy.schema import WebhookConfig
 
@@ -46,7 +46,7 @@ def backoff(config: WebhookConfig, attempts: int) -> Optional[float]:
 class WebhookWorker:
     """One background task per process that drains the outbox."""
 
-    def __init__(self, store: HandoffStore, live: LivePolicy) -> None:
+    def __init__(self, store: HandoffQueue, live: LivePolicy) -> None:
         """Deliver rows of ``store`` to the webhook configured in the live policy."""
         self.store = store
         self.live = live

@@ -28,7 +28,7 @@ import traceback
 from types import TracebackType
 from typing import Any, Callable, Optional, Type
 
-from rasa_ethics.pii_runtime import KNOWN_VALUES, log_engine
+from rasa_ethics.pii.runtime import KNOWN_VALUES, log_engine
 
 __all__ = [
     "RedactingFilter",

@@ -37,7 +37,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from rasa_ethics import constants as c
 from rasa_ethics.pii import PIIConfigError, PIIEngine, Span
-from rasa_ethics.pii_runtime import KNOWN_VALUES, engine_for
+from rasa_ethics.pii.runtime import KNOWN_VALUES, engine_for
 from rasa_ethics.policy import LivePolicy
 from rasa_ethics.privacy import protect_process
 

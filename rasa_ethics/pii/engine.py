@@ -185,7 +185,7 @@ class PIIEngine:
 
 
 def _default_loader() -> object:
-    from rasa_ethics.spacy_model import load_english
+    from rasa_ethics.pii.spacy_model import load_english
 
     return load_english(("ner",))
 

@@ -4,7 +4,7 @@ from rasa_ethics.policy.errors import PolicyError, PolicyIssue
 from rasa_ethics.policy.live import LivePolicy
 from rasa_ethics.policy.loader import (
     ENV_VAR,
-    Policy,
+    LoadedPolicy,
     bundled_policy_path,
     load_policy,
     resolve_policy_path,
@@ -14,7 +14,7 @@ from rasa_ethics.policy.schema import PolicyDocument
 __all__ = [
     "ENV_VAR",
     "LivePolicy",
-    "Policy",
+    "LoadedPolicy",
     "PolicyDocument",
     "PolicyError",
     "PolicyIssue",

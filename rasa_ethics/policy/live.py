@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Optional, Union
 
 from rasa_ethics.policy.errors import PolicyError
-from rasa_ethics.policy.loader import Policy, load_policy
+from rasa_ethics.policy.loader import LoadedPolicy, load_policy
 
 __all__ = ["LivePolicy"]
 
@@ -32,7 +32,7 @@ class LivePolicy:
         self._checked_at = time.monotonic()
 
     @property
-    def current(self) -> Policy:
+    def current(self) -> LoadedPolicy:
         """The newest valid policy."""
         now = time.monotonic()
         if now - self._checked_at >= self._check_every:

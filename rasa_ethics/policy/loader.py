@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from rasa_ethics.policy.errors import PolicyError, PolicyIssue
 from rasa_ethics.policy.schema import PolicyDocument
 
-__all__ = ["ENV_VAR", "Policy", "bundled_policy_path", "load_policy", "resolve_policy_path"]
+__all__ = ["ENV_VAR", "LoadedPolicy", "bundled_policy_path", "load_policy", "resolve_policy_path"]
 
 ENV_VAR = "RASA_ETHICS_POLICY"
 KeyPath = Tuple[Union[str, int], ...]
@@ -33,7 +33,7 @@ def resolve_policy_path(explicit: Optional[Union[str, Path]] = None) -> Path:
 
 
 @dataclass(frozen=True)
-class Policy:
+class LoadedPolicy:
     """A validated policy, with the files it came from and a version hash for audit records."""
 
     document: PolicyDocument
@@ -65,7 +65,7 @@ class _Source:
     marks: Dict[KeyPath, Tuple[int, int, int, int]]  # key line/col, value line/col
 
 
-def load_policy(path: Optional[Union[str, Path]] = None) -> Policy:
+def load_policy(path: Optional[Union[str, Path]] = None) -> LoadedPolicy:
     """Load and validate a policy file; raise :class:`PolicyError` naming file, line and key."""
     chain = _load_chain(resolve_policy_path(path), [])
     merged: Dict[str, Any] = {}
@@ -79,7 +79,7 @@ def load_policy(path: Optional[Union[str, Path]] = None) -> Policy:
         raise PolicyError(issues) from None
     canonical = json.dumps(json.loads(document.json()), sort_keys=True, ensure_ascii=False)
     files = tuple(s.path for s in chain)
-    return Policy(
+    return LoadedPolicy(
         document=document,
         files=files,
         version_hash=hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16],

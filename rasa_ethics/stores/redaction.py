@@ -31,9 +31,9 @@ from rasa.shared.exceptions import RasaException
 from sqlalchemy.engine import Engine
 
 from rasa_ethics import constants as c
-from rasa_ethics.bot_output import written_texts
+from rasa_ethics.nlg.output import written_texts
 from rasa_ethics.pii import PIIEngine
-from rasa_ethics.pii_runtime import KNOWN_VALUES, engine_for
+from rasa_ethics.pii.runtime import KNOWN_VALUES, engine_for
 from rasa_ethics.policy import LivePolicy
 from rasa_ethics.privacy import protect_process
 from rasa_ethics.stores._values import REDACTED_MARK, ValueRedactor, scrub, stored_spans

@@ -15,7 +15,7 @@ Facts of Rasa 3.6.21 this class is built around (``rasa/core/tracker_store.py``)
 * a custom store is built as ``cls(host=url, domain=domain, event_broker=broker, **kwargs)``;
   an ``ImportError``/``AttributeError`` while doing so silently falls back to the in-memory
   store, so the constructor turns every error into a ``RasaException``, and the agent channel
-  checks at start-up that this store is really in use (see ``rasa_ethics.handoff.channel``);
+  checks at start-up that this store is really in use (see ``rasa_ethics.channels.agent``);
 * ``SQLTrackerStore.save`` appends only the events past the stored count, so a redacted copy
   must keep the same number of events;
 * the event broker belongs to the inner store only, or every event would be published twice.
@@ -44,13 +44,13 @@ from rasa.shared.exceptions import RasaException
 from rasa.utils.endpoints import EndpointConfig
 
 from rasa_ethics.dialogue.turn import session_events
+from rasa_ethics.handoff.queue import HandoffQueue
 from rasa_ethics.handoff.request import Redactor, identity, requests_in
-from rasa_ethics.handoff.store import HandoffStore
 from rasa_ethics.handoff.webhook import WebhookWorker
 from rasa_ethics.policy import LivePolicy
 from rasa_ethics.stores.redaction import TrackerRedaction
 
-__all__ = ["RedactingTrackerStore", "TrackerRedactor"]
+__all__ = ["RedactingTrackerStore", "TrackerRedactor", "find_ethics_store", "unwrap"]
 
 logger = logging.getLogger(__name__)
 
@@ -192,14 +192,14 @@ def _build_inner(
     return store
 
 
-def _handoff_store(live: LivePolicy, inner: TrackerStore) -> HandoffStore:
+def _handoff_store(live: LivePolicy, inner: TrackerStore) -> HandoffQueue:
     """The handoff table: in ``handoff.store_url``, else in the inner SQL store's database."""
     url = live.current.handoff.store_url
     if url:
-        return HandoffStore.from_url(url)
+        return HandoffQueue.from_url(url)
     sql = getattr(inner, "_tracker_store", inner)  # AwaitableTrackerStore wraps sync stores
     if isinstance(sql, SQLTrackerStore):
-        return HandoffStore(sql.engine)
+        return HandoffQueue(sql.engine)
     msg = (
         f"handoff requests need a SQL database, and the inner tracker store is "
         f"{type(sql).__name__}. Name one in the policy, e.g.\n"
@@ -214,3 +214,11 @@ def unwrap(store: Any) -> List[Any]:
     while hasattr(chain[-1], "_tracker_store"):
         chain.append(chain[-1]._tracker_store)
     return chain
+
+
+def find_ethics_store(tracker_store: Any) -> Optional[RedactingTrackerStore]:
+    """Our store inside the wrappers Rasa put around it, or None if Rasa is not using it."""
+    for store in unwrap(tracker_store):
+        if isinstance(store, RedactingTrackerStore):
+            return store
+    return None

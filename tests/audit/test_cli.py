@@ -45,7 +45,7 @@ class TestVerifyCommand:
 
     def test_missing_files_are_an_error(self, tmp_path: Path) -> None:
         """Naming a trail that does not exist is a user error."""
-        from rasa_ethics.cli import CLIError
+        from rasa_ethics.cli.errors import CLIError
 
         with pytest.raises(CLIError, match="no audit files found"):
             run("verify", str(tmp_path / "nothing.jsonl"))

@@ -8,7 +8,7 @@ import pytest
 from rasa.shared.core.domain import Domain
 
 from rasa_ethics.dialogue.detectors import Detectors
-from rasa_ethics.policy import Policy, load_policy
+from rasa_ethics.policy import LoadedPolicy, load_policy
 from tests.dialogue.builders import DOMAIN_YAML
 
 REPO = Path(__file__).resolve().parents[2]
@@ -21,12 +21,12 @@ def domain() -> Domain:
 
 
 @pytest.fixture(scope="session")
-def policy() -> Policy:
+def policy() -> LoadedPolicy:
     """The example bot's policy (northwind extends default)."""
     return load_policy(REPO / "policies" / "northwind.yml")
 
 
 @pytest.fixture(scope="session")
-def detectors(policy: Policy) -> Detectors:
+def detectors(policy: LoadedPolicy) -> Detectors:
     """Compiled detectors of the northwind policy."""
     return Detectors.for_policy(policy)

@@ -7,7 +7,7 @@ from typing import Optional
 import pytest
 
 from rasa_ethics.dialogue.detectors import Detectors, Message
-from rasa_ethics.policy import Policy
+from rasa_ethics.policy import LoadedPolicy
 from rasa_ethics.policy.loader import load_policy
 
 
@@ -98,6 +98,6 @@ class TestSignals:
 
 
 class TestCache:
-    def test_same_policy_version_same_detectors(self, policy: Policy) -> None:
+    def test_same_policy_version_same_detectors(self, policy: LoadedPolicy) -> None:
         """Detectors are compiled once per policy version."""
         assert Detectors.for_policy(policy) is Detectors.for_policy(policy)

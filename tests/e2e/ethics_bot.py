@@ -124,7 +124,7 @@ def _training_hash(config_text: str) -> str:
         sorted((REPO / "example_bot").glob("*.yml"))
         + sorted((REPO / "example_bot" / "data").glob("*.yml"))
         + sorted((REPO / "policies").glob("*.yml"))
-        + [REPO / "rasa_ethics" / "resources" / "nlu" / "ethics_nlu.yml"]
+        + [REPO / "rasa_ethics" / "importer" / "nlu" / "ethics_nlu.yml"]
     ):
         digest.update(path.read_bytes())
     return digest.hexdigest()[:12]

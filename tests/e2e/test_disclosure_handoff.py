@@ -38,8 +38,13 @@ def sender(name: str) -> str:
 
 
 def handoff_message(tracker: Dict[str, Any]) -> Dict[str, Any]:
-    [message] = [e for e in bot_events(tracker) if "ethics_handoff" in (e.get("metadata") or {})]
-    return message
+    """The handoff response's action event: it carries EthicsPolicy's decision."""
+    [action] = [
+        e
+        for e in tracker["events"]
+        if e["event"] == "action" and "ethics_handoff" in (e.get("metadata") or {})
+    ]
+    return action
 
 
 def assert_paused_after(tracker: Dict[str, Any], message: Dict[str, Any]) -> None:

@@ -13,7 +13,7 @@ def handoff_events(name: str = "utter_ethics_handoff", metadata=None):
         BotUttered("Hi!"),
         UserUttered("my email is jane@example.com, get me a human"),
         ActionExecuted(name, metadata=metadata, timestamp=1000.0),
-        BotUttered("connecting you", metadata={"ethics_handoff": {"reason": "from-nlg"}}),
+        BotUttered("connecting you"),
     ]
 
 
@@ -25,10 +25,10 @@ class TestRequestsIn:
         assert request.reason == "customer_request" and request.signals == ("customer_request",)
         assert request.available and request.created_at == 1000.0
 
-    def test_reason_from_the_message_metadata(self) -> None:
-        """Without action metadata the message's metadata (EthicsNLG) is used."""
+    def test_no_decision_is_unspecified(self) -> None:
+        """A handoff response that EthicsPolicy did not decide has no reason to report."""
         [request] = requests_in("c1", handoff_events(), transcript_turns=10)
-        assert request.reason == "from-nlg"
+        assert request.reason == "unspecified" and request.signals == ()
 
     def test_unavailable(self) -> None:
         """The unavailable response marks the request as queued without an agent."""

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from rasa_ethics.handoff.queue import HandoffQueue
 from rasa_ethics.handoff.request import HandoffRequest
-from rasa_ethics.handoff.store import HandoffStore
 from rasa_ethics.handoff.webhook import MAX_BACKOFF_SECONDS, WebhookWorker, backoff
 from rasa_ethics.policy import LivePolicy
 from rasa_ethics.policy.schema import WebhookConfig
@@ -33,7 +33,7 @@ def request(i: int) -> HandoffRequest:
     return HandoffRequest(f"id-{i}", f"c{i}", "customer_request", time.time(), True)
 
 
-async def drain(worker: WebhookWorker, store: HandoffStore, ids, timeout: float = 20) -> None:
+async def drain(worker: WebhookWorker, store: HandoffQueue, ids, timeout: float = 20) -> None:
     worker.start()
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -58,7 +58,7 @@ class TestWorker:
         monkeypatch.setenv("HOOK_TOKEN", "s3cret")
         server = FlakyWebhook(fail_until=0.8, hang_until=1.6, hang_seconds=0.6)
         with flaky_webhook(server) as (url, hook):
-            store = HandoffStore.from_url(f"sqlite:///{tmp_path / 'h.db'}")
+            store = HandoffQueue.from_url(f"sqlite:///{tmp_path / 'h.db'}")
             worker = WebhookWorker(store, LivePolicy(policy_file(tmp_path, url, "HOOK_TOKEN")))
             ids = [f"id-{i}" for i in range(5)]
             for i in range(5):
@@ -82,7 +82,7 @@ class TestWorker:
         """Rows queued while the endpoint was down are delivered by the next process."""
         with flaky_webhook(FlakyWebhook(fail_until=999)) as (url, down):
             db = f"sqlite:///{tmp_path / 'h.db'}"
-            store = HandoffStore.from_url(db)
+            store = HandoffQueue.from_url(db)
             store.add(request(1), with_webhook=True)
             first = WebhookWorker(store, LivePolicy(policy_file(tmp_path, url)))
 
@@ -94,7 +94,7 @@ class TestWorker:
             asyncio.run(fail_a_while())
             assert store.get("id-1")["delivery"] == "pending" and down.accepted == {}
         with flaky_webhook() as (url, up):
-            store = HandoffStore.from_url(db)  # a "restarted" process
+            store = HandoffQueue.from_url(db)  # a "restarted" process
             second = WebhookWorker(store, LivePolicy(policy_file(tmp_path, url)))
 
             async def deliver() -> None:
@@ -110,7 +110,7 @@ class TestWorker:
         """Without a webhook URL the worker does nothing."""
         path = tmp_path / "p.yml"
         path.write_text(f"extends: {REPO / 'policies' / 'northwind.yml'}\n")
-        store = HandoffStore.from_url(f"sqlite:///{tmp_path / 'h.db'}")
+        store = HandoffQueue.from_url(f"sqlite:///{tmp_path / 'h.db'}")
         worker = WebhookWorker(store, LivePolicy(path))
 
         async def run() -> int:
@@ -129,7 +129,7 @@ class TestWorker:
             path.write_text(
                 path.read_text().replace("max_attempts: 30", f"max_attempts: {attempts}")
             )
-            store = HandoffStore.from_url(f"sqlite:///{tmp_path / 'h.db'}")
+            store = HandoffQueue.from_url(f"sqlite:///{tmp_path / 'h.db'}")
             store.add(request(1), with_webhook=True)
             worker = WebhookWorker(store, LivePolicy(path))
 

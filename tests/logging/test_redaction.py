@@ -14,7 +14,7 @@ from rasa.utils.common import configure_logging_from_file
 
 from rasa_ethics import logging as log_redaction
 from rasa_ethics.pii import Span
-from rasa_ethics.pii_runtime import KNOWN_VALUES, set_log_config
+from rasa_ethics.pii.runtime import KNOWN_VALUES, set_log_config
 from rasa_ethics.policy.schema import PIIConfig
 
 LOGGING_YML = Path(log_redaction.__file__).parents[1] / "resources" / "logging.yml"

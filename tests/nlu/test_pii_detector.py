@@ -16,7 +16,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from rasa_ethics.nlu import PIIDetector
 from rasa_ethics.nlu.pii_detector import shift_offset
 from rasa_ethics.pii import Span
-from rasa_ethics.pii_runtime import KNOWN_VALUES
+from rasa_ethics.pii.runtime import KNOWN_VALUES
 
 REPO = Path(__file__).resolve().parents[2]
 NORTHWIND = REPO / "policies" / "northwind.yml"

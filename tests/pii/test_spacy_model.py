@@ -1,4 +1,4 @@
-"""rasa_ethics.spacy_model."""
+"""rasa_ethics.pii.spacy_model."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import importlib.util
 
 import pytest
 
-from rasa_ethics import spacy_model
-from rasa_ethics.spacy_model import SpacyModelError, load_english, model_path
+from rasa_ethics.pii import spacy_model
+from rasa_ethics.pii.spacy_model import SpacyModelError, load_english, model_path
 
 
 class TestLoadEnglish:

@@ -24,7 +24,7 @@ from rasa.shared.core.events import (
 )
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from rasa_ethics.pii_runtime import engine_for
+from rasa_ethics.pii.runtime import engine_for
 from rasa_ethics.policy import LivePolicy
 from rasa_ethics.stores.redaction import REDACTED_MARK, TrackerRedaction
 from rasa_ethics.vault import Vault, generate_key, is_token

@@ -16,8 +16,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import RasaException
 from rasa.utils.endpoints import EndpointConfig
 
-from rasa_ethics.handoff.desk import find_ethics_store
-from rasa_ethics.stores.tracker_store import RedactingTrackerStore
+from rasa_ethics.stores.tracker_store import RedactingTrackerStore, find_ethics_store
 from tests.dialogue.builders import DOMAIN_YAML, session
 
 REPO = Path(__file__).resolve().parents[2]

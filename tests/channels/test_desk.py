@@ -13,7 +13,7 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, ConversationPaus
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
-from rasa_ethics.handoff.desk import AgentDesk, DeskError
+from rasa_ethics.channels.desk import AgentDesk, DeskError
 from tests.dialogue.builders import DOMAIN_YAML, session
 
 REPO = Path(__file__).resolve().parents[2]

@@ -18,12 +18,11 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import RasaException
 from rasa.utils.endpoints import EndpointConfig
 
-from rasa_ethics import disclosure
-from rasa_ethics.nlg import EthicsNLG
+from rasa_ethics.nlg import EthicsNLG, disclosure
 from rasa_ethics.policy import load_policy
 from tests.dialogue.builders import DOMAIN_YAML, session, user
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 DOMAIN = Domain.from_yaml(DOMAIN_YAML)
 NORTHWIND = load_policy(REPO / "policies" / "northwind.yml")
 DISCLOSURE = NORTHWIND.disclosure.text
@@ -85,11 +84,11 @@ class TestDisclosure:
         after = generate(live, "utter_ethics_bot_challenge", t)["text"]
         assert before == NORTHWIND.disclosure.bot_challenge_text and after == "Yes, I am a bot."
 
-    def test_handoff_message_carries_its_reason(self, nlg) -> None:
-        """The handoff text is marked with the reason EthicsPolicy decided."""
+    def test_handoff_text_decides_nothing(self, nlg) -> None:
+        """The NLG only words the handoff: the decision travels on EthicsPolicy's action."""
         t = tracker(user("I want to kill myself"), BotUttered("crisis"))
         message = generate(nlg, "utter_ethics_handoff", t)
-        assert message["ethics_handoff"]["reason"] == "topic:self_harm"
+        assert message["text"] == NORTHWIND.handoff.text and "ethics_handoff" not in message
 
     def test_disabled(self, tmp_path: Path) -> None:
         """disclosure.enabled: false leaves the first message alone."""

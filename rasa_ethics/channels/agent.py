@@ -32,8 +32,9 @@ from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from rasa_ethics.channels.desk import AgentDesk, DeskError
 from rasa_ethics.handoff.client import DEFAULT_TOKEN_ENV
-from rasa_ethics.handoff.desk import AgentDesk, DeskError, find_ethics_store
+from rasa_ethics.stores.tracker_store import find_ethics_store
 
 __all__ = ["AgentChannel", "DEFAULT_TOKEN_ENV", "check_tracker_store"]
 

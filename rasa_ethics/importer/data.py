@@ -14,11 +14,12 @@ from typing import Any, Dict, Iterable, List, Optional
 import yaml
 
 from rasa_ethics import constants as c
-from rasa_ethics.policy.loader import Policy
+from rasa_ethics.policy.loader import LoadedPolicy
+from rasa_ethics.policy.texts import response_texts
 
 __all__ = ["EthicsIntent", "EthicsPlan", "plan", "responses", "rules_yaml", "nlu_yaml"]
 
-NLU_FILE = Path(__file__).parent / "resources" / "nlu" / "ethics_nlu.yml"
+NLU_FILE = Path(__file__).parent / "nlu" / "ethics_nlu.yml"
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,7 @@ class EthicsPlan:
         return [i for i in self.intents if i.added]
 
 
-def plan(policy: Policy, host_intents: Iterable[str]) -> EthicsPlan:
+def plan(policy: LoadedPolicy, host_intents: Iterable[str]) -> EthicsPlan:
     """Decide, per concern, whether to reuse a host intent or add the ethics one."""
     host = set(host_intents)
     concerns = [
@@ -71,19 +72,9 @@ def plan(policy: Policy, host_intents: Iterable[str]) -> EthicsPlan:
     return EthicsPlan(intents)
 
 
-def responses(policy: Policy) -> Dict[str, List[Dict[str, Any]]]:
+def responses(policy: LoadedPolicy) -> Dict[str, List[Dict[str, Any]]]:
     """The ethics responses with their texts from the policy."""
-    texts = {
-        c.RESPONSE_DISCLOSURE: policy.disclosure.text,
-        c.RESPONSE_BOT_CHALLENGE: policy.disclosure.bot_challenge_text,
-        c.RESPONSE_HANDOFF: policy.handoff.text,
-        c.RESPONSE_HANDOFF_UNAVAILABLE: policy.handoff.unavailable_text,
-        c.RESPONSE_RESUMED: policy.handoff.resumed_text,
-    }
-    for topic, config in policy.handoff.signals.sensitive_topics.items():
-        if config.text:
-            texts[c.topic_response(topic)] = config.text
-    return {name: [{"text": text}] for name, text in texts.items()}
+    return {name: [{"text": text}] for name, text in response_texts(policy).items()}
 
 
 def nlu_yaml(ethics_plan: EthicsPlan, source: Optional[Path] = None) -> str:

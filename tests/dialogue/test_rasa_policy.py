@@ -21,7 +21,7 @@ from rasa.shared.core.events import (
 )
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from rasa_ethics.dialogue.ethics_policy import EthicsPolicy
+from rasa_ethics.dialogue.rasa_policy import EthicsPolicy
 from tests.dialogue.builders import tracker, user
 
 REPO = Path(__file__).resolve().parents[2]

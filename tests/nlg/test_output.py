@@ -13,13 +13,13 @@ from rasa.shared.core.events import BotUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
-from rasa_ethics.bot_output import redact_bot_messages, redact_response
 from rasa_ethics.nlg import EthicsNLG
+from rasa_ethics.nlg.output import redact_bot_messages, redact_response
 from rasa_ethics.pii import Span
-from rasa_ethics.pii_runtime import KNOWN_VALUES
+from rasa_ethics.pii.runtime import KNOWN_VALUES
 from rasa_ethics.policy import load_policy
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 NORTHWIND = load_policy(REPO / "policies" / "northwind.yml")
 DOMAIN = Domain.from_yaml(
     """

@@ -7,8 +7,8 @@ Two ways a message reaches the customer in Rasa 3.6, both covered by
   :func:`redact_response`;
 * a text a custom action sends itself (``dispatcher.utter_message(text=...)``) becomes a
   ``BotUttered`` in ``RemoteAction._utter_responses`` without the NLG; rasa-ethics wraps that
-  method for the AI disclosure (:mod:`rasa_ethics.disclosure`), and the same batch passes through
-  :func:`redact_bot_messages`.
+  method for the AI disclosure (:mod:`rasa_ethics.nlg.disclosure`), and the same batch passes
+  through :func:`redact_bot_messages`.
 
 The visible text and button titles are redacted.  Button payloads are left alone: the customer
 does not see them, and changing them would change what the button does.  What the designers wrote
@@ -17,7 +17,7 @@ redacted when it is not part of the response's template, i.e. when a slot or a c
 it there.  The policy's own texts (disclosure, handoff) are never redacted.
 
 What is found: everything the pattern recognizers find, and the values found earlier in what
-customers wrote (names included, see :class:`rasa_ethics.pii_runtime.KnownValues`).  spaCy is not
+customers wrote (names included, see :class:`rasa_ethics.pii.runtime.KnownValues`).  spaCy is not
 run on bot texts: on product names and shop names it guesses people ("Alpine Rain Shell"), and the
 customer would get a garbled answer.
 """
@@ -30,7 +30,8 @@ from typing import Any, Dict, Iterable, List
 from rasa.shared.core.events import BotUttered
 
 from rasa_ethics.pii import PIIEngine
-from rasa_ethics.pii_runtime import KNOWN_VALUES, engine_for
+from rasa_ethics.pii.runtime import KNOWN_VALUES, engine_for
+from rasa_ethics.policy.texts import response_texts
 
 __all__ = ["redact_bot_messages", "redact_response", "written_texts"]
 
@@ -91,15 +92,7 @@ def written_texts(policy: Any, templates: Any = None) -> str:
     A value found in these was written by the designers (the shop's phone number, its name in
     the disclosure), not given by a customer.
     """
-    topics = policy.handoff.signals.sensitive_topics.values()
-    texts = [
-        policy.disclosure.text,
-        policy.disclosure.bot_challenge_text,
-        policy.handoff.text,
-        policy.handoff.unavailable_text,
-        policy.handoff.resumed_text,
-        *(t.text for t in topics if t.text),
-    ]
+    texts = list(response_texts(policy).values())
     return _template_strings([texts, templates or []])
 
 

@@ -12,7 +12,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.exceptions import RasaException
 from rasa.utils.endpoints import EndpointConfig
 
-from rasa_ethics.handoff.channel import AgentChannel, check_tracker_store
+from rasa_ethics.channels.agent import AgentChannel, check_tracker_store
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -17,17 +17,14 @@ import inspect
 from typing import Any, Dict, List, Protocol, runtime_checkable
 
 import rasa
-from rasa.shared.core.constants import ACTION_SESSION_START_NAME
 from rasa.shared.core.events import (
-    ActionExecuted,
     BotUttered,
-    Restarted,
-    SessionStarted,
 )
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import RasaException
 
 from rasa_ethics import constants as c
+from rasa_ethics.dialogue.turn import starts_session
 
 __all__ = [
     "DisclosingNLG",
@@ -68,9 +65,7 @@ def is_first_bot_message(tracker: DialogueStateTracker) -> bool:
     for event in reversed(tracker.events):
         if isinstance(event, BotUttered):
             return False
-        if isinstance(event, (SessionStarted, Restarted)) or (
-            isinstance(event, ActionExecuted) and event.action_name == ACTION_SESSION_START_NAME
-        ):
+        if starts_session(event):
             return True
     return True
 

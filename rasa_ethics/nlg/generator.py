@@ -29,25 +29,21 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
 from rasa_ethics import constants as c
-from rasa_ethics.bot_output import redact_bot_messages, redact_response
-from rasa_ethics.dialogue.detectors import Detectors
-from rasa_ethics.dialogue.turn import HANDOFF, HANDOFF_RESPONSES, analyse_turn
-from rasa_ethics.disclosure import (
+from rasa_ethics.nlg.disclosure import (
     add_disclosure,
     disclose_bot_uttered,
     install_custom_action_disclosure,
     is_first_bot_message,
     suppressed,
 )
+from rasa_ethics.nlg.output import redact_bot_messages, redact_response
 from rasa_ethics.policy import LivePolicy
-from rasa_ethics.policy.loader import Policy
+from rasa_ethics.policy.loader import LoadedPolicy
+from rasa_ethics.policy.texts import response_text
 
 __all__ = ["EthicsNLG", "ethics_text"]
 
 logger = logging.getLogger(__name__)
-
-TOPIC_PREFIX = "utter_ethics_topic_"
-
 
 class EthicsNLG(TemplatedNaturalLanguageGenerator):
     """The host's responses unchanged, the disclosure in front of the first one of a session."""
@@ -84,8 +80,6 @@ class EthicsNLG(TemplatedNaturalLanguageGenerator):
         if text is None:  # the host's response; the policy's own texts are never redacted
             templates = self.responses.get(utter_action, [])
             message = redact_response(policy, message, templates)
-        if utter_action in HANDOFF_RESPONSES:
-            message[c.META_HANDOFF] = _handoff_metadata(tracker, policy)
         # Inside a custom action's batch the wrapper discloses the batch as a whole.
         if not suppressed() and self._disclosure_due(policy, tracker):
             add_disclosure(message, policy.disclosure.text)
@@ -107,30 +101,10 @@ class EthicsNLG(TemplatedNaturalLanguageGenerator):
         return [disclose_bot_uttered(messages[0], policy.disclosure.text), *messages[1:]]
 
     @staticmethod
-    def _disclosure_due(policy: Policy, tracker: DialogueStateTracker) -> bool:
+    def _disclosure_due(policy: LoadedPolicy, tracker: DialogueStateTracker) -> bool:
         return policy.disclosure.enabled and is_first_bot_message(tracker)
 
 
-def ethics_text(policy: Policy, utter_action: Text) -> Optional[Text]:
+def ethics_text(policy: LoadedPolicy, utter_action: Text) -> Optional[Text]:
     """The live policy's text for an ``utter_ethics_*`` response, else None."""
-    texts = {
-        c.RESPONSE_DISCLOSURE: policy.disclosure.text,
-        c.RESPONSE_BOT_CHALLENGE: policy.disclosure.bot_challenge_text,
-        c.RESPONSE_HANDOFF: policy.handoff.text,
-        c.RESPONSE_HANDOFF_UNAVAILABLE: policy.handoff.unavailable_text,
-        c.RESPONSE_RESUMED: policy.handoff.resumed_text,
-    }
-    if utter_action in texts:
-        return texts[utter_action]
-    if utter_action.startswith(TOPIC_PREFIX):
-        topic = policy.handoff.signals.sensitive_topics.get(utter_action[len(TOPIC_PREFIX) :])
-        return topic.text if topic else None
-    return None
-
-
-def _handoff_metadata(tracker: DialogueStateTracker, policy: Policy) -> Dict[str, Any]:
-    """The reason of the handoff this message announces, decided as EthicsPolicy decided it."""
-    plan = analyse_turn(tracker, Detectors.for_policy(policy))
-    if plan is None or plan.kind != HANDOFF:
-        return {"reason": "unspecified", "signals": []}
-    return {"reason": plan.reason, "signals": list(plan.signals)}
+    return response_text(policy, utter_action)

@@ -12,7 +12,7 @@ from rasa.shared.importers.importer import TrainingDataImporter
 from rasa_ethics import constants as c
 from rasa_ethics.adoption import adopt
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 RASA_INIT_PROJECT = Path(rasa.cli.__file__).parent / "initial_project"
 
 

@@ -69,7 +69,7 @@ def _build(config: PIIConfig, ner: bool) -> PIIEngine:
 
 def _shared_nlp() -> object:
     """One spaCy pipeline for every engine (``load_english`` caches per pipe set)."""
-    from rasa_ethics.spacy_model import load_english
+    from rasa_ethics.pii.spacy_model import load_english
 
     return load_english(("ner",))
 

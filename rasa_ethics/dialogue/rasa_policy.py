@@ -47,13 +47,12 @@ from rasa_ethics.dialogue.slots import interrupt_events
 from rasa_ethics.dialogue.turn import (
     BOT_CHALLENGE,
     HANDOFF,
-    HANDOFF_RESPONSES,
     TurnPlan,
     analyse_turn,
 )
 from rasa_ethics.handoff.availability import is_available
-from rasa_ethics.policy import LivePolicy
-from rasa_ethics.policy import Policy as EthicsPolicyFile
+from rasa_ethics.handoff.decision import HandoffDecision
+from rasa_ethics.policy import LivePolicy, LoadedPolicy
 
 __all__ = ["EthicsPolicy"]
 
@@ -145,10 +144,10 @@ class EthicsPolicy(Policy):
         plan: TurnPlan,
         tracker: DialogueStateTracker,
         domain: Domain,
-        policy: EthicsPolicyFile,
+        policy: LoadedPolicy,
     ) -> PolicyPrediction:
         steps: List[Tuple[str, ...]] = [(name,) for name in plan.preambles]
-        steps.append(HANDOFF_RESPONSES if plan.kind == HANDOFF else (c.RESPONSE_BOT_CHALLENGE,))
+        steps.append(c.HANDOFF_RESPONSES if plan.kind == HANDOFF else (c.RESPONSE_BOT_CHALLENGE,))
         done = _actions_since_user(tracker)
         position = 0
         for name in done:
@@ -170,15 +169,16 @@ class EthicsPolicy(Policy):
         first: bool,
         tracker: DialogueStateTracker,
         domain: Domain,
-        policy: EthicsPolicyFile,
+        policy: LoadedPolicy,
     ) -> PolicyPrediction:
         events = interrupt_events(tracker, domain, close_form=plan.kind == HANDOFF) if first else []
         metadata = None
         name = options[0]
-        if options == HANDOFF_RESPONSES:
+        if options == c.HANDOFF_RESPONSES:
             available = is_available(policy.handoff.availability)
             name = c.RESPONSE_HANDOFF if available else c.RESPONSE_HANDOFF_UNAVAILABLE
-            metadata = {c.META_HANDOFF: {"reason": plan.reason, "signals": list(plan.signals)}}
+            decision = HandoffDecision(plan.reason or "", plan.signals, available)
+            metadata = decision.as_metadata()
             logger.info("rasa-ethics handoff: reason=%s available=%s", plan.reason, available)
         elif first:
             logger.info("rasa-ethics %s: %s", plan.kind, plan.detail)

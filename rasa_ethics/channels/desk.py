@@ -22,11 +22,11 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import RasaException
 
 from rasa_ethics import constants as c
+from rasa_ethics.handoff.queue import OPEN, HandoffQueue
 from rasa_ethics.handoff.request import transcript
-from rasa_ethics.handoff.store import OPEN, HandoffStore
-from rasa_ethics.stores.tracker_store import RedactingTrackerStore, unwrap
+from rasa_ethics.stores.tracker_store import RedactingTrackerStore, find_ethics_store
 
-__all__ = ["AgentDesk", "DeskError", "find_ethics_store"]
+__all__ = ["AgentDesk", "DeskError"]
 
 logger = logging.getLogger(__name__)
 
@@ -42,14 +42,6 @@ class DeskError(RasaException):
         self.status = status
 
 
-def find_ethics_store(tracker_store: Any) -> Optional[RedactingTrackerStore]:
-    """Our store inside the wrappers Rasa put around it, or None if Rasa is not using it."""
-    for store in unwrap(tracker_store):
-        if isinstance(store, RedactingTrackerStore):
-            return store
-    return None
-
-
 class AgentDesk:
     """Agent operations on one running agent."""
 
@@ -61,7 +53,7 @@ class AgentDesk:
             raise DeskError(msg, 503)
         self.agent = agent
         self.store: RedactingTrackerStore = store
-        self.handoffs: HandoffStore = store.handoffs
+        self.handoffs: HandoffQueue = store.handoffs
         self.input_channels = list(input_channels)
 
     def list(self, status: Optional[str]) -> List[Dict[str, Any]]:

@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 
 from rasa_ethics.handoff.request import HandoffRequest
 
-__all__ = ["HandoffStore", "OPEN", "RESOLVED"]
+__all__ = ["HandoffQueue", "OPEN", "RESOLVED"]
 
 OPEN, RESOLVED = "open", "resolved"
 NONE, PENDING, SENDING, DELIVERED, FAILED = "none", "pending", "sending", "delivered", "failed"
@@ -55,7 +55,7 @@ _DUE = sa.or_(
 )
 
 
-class HandoffStore:
+class HandoffQueue:
     """Queue, look up and resolve handoff requests; the outbox operations for the webhook worker."""
 
     def __init__(self, engine: Engine) -> None:
@@ -64,7 +64,7 @@ class HandoffStore:
         _metadata.create_all(engine, checkfirst=True)
 
     @classmethod
-    def from_url(cls, url: str) -> HandoffStore:
+    def from_url(cls, url: str) -> HandoffQueue:
         """A store on its own database, e.g. ``sqlite:///handoffs.db`` or a PostgreSQL URL."""
         return cls(sa.create_engine(url))
 

@@ -26,8 +26,8 @@ from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLReader
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from rasa.shared.utils.common import cached_method
 
-from rasa_ethics import ethics_data
-from rasa_ethics.policy import Policy, load_policy
+from rasa_ethics.importer import data as ethics_data
+from rasa_ethics.policy import LoadedPolicy, load_policy
 
 __all__ = ["EthicsImporter"]
 
@@ -46,7 +46,7 @@ class EthicsImporter(TrainingDataImporter):
     ) -> None:
         """Create the importer; ``policy`` is the policy file (else env var or bundled default)."""
         self._host = RasaFileImporter(config_file, domain_path, training_data_paths)
-        self.policy: Policy = load_policy(policy)
+        self.policy: LoadedPolicy = load_policy(policy)
 
     @cached_method
     def plan(self) -> ethics_data.EthicsPlan:
