@@ -1,0 +1,62 @@
+"""Policy schema: the audit section (where the trail goes and how it is kept)."""
+
+# pydantic's mypy plugin does not run under the pinned mypy, so mypy cannot see Field() defaults.
+# mypy: disable-error-code="call-arg"
+from __future__ import annotations
+
+from pydantic import Field, validator
+
+from rasa_ethics.policy._section import Section
+
+__all__ = ["AuditConfig"]
+
+
+class AuditConfig(Section):
+    """A tamper-evident, PII-free record of what the bot did."""
+
+    enabled: bool = Field(True, description="Write the audit trail.")
+    path: str = Field(
+        "audit/audit.jsonl",
+        description="Active audit file, relative to the bot folder; rotated files go next to it. "
+        "Every Rasa replica needs its own file (endpoints.yml `path:` can use ${HOSTNAME}).",
+    )
+    pseudonym_key_env: str = Field(
+        "RASA_ETHICS_AUDIT_KEY",
+        description="Environment variable with the HMAC key that pseudonymises sender ids. If it "
+        "is unset, a random key is drawn at start-up and pseudonyms only link the records of one "
+        "process run (the start record says pseudonym_scope: ephemeral).",
+    )
+    fsync: str = Field(
+        "batch",
+        description="fsync after 'every' record, per write 'batch' (a turn's events form one "
+        "batch), or 'never' (leave it to the OS).",
+    )
+    rotate_max_bytes: int = Field(
+        50_000_000, ge=0, description="Start a new file past this size (0: never by size)."
+    )
+    rotate_daily: bool = Field(True, description="Start a new file every day (UTC).")
+    queue_size: int = Field(10_000, ge=1, description="Records buffered for the background writer.")
+    on_overload: str = Field(
+        "drop",
+        description="When the queue is full or the disk refuses a write: 'drop' (the bot never "
+        "waits; a gap record counts what was lost) or 'block' (the bot waits; nothing is lost).",
+    )
+    include_bot_text: bool = Field(
+        False,
+        description="Also record the text of bot messages, passed through the broker's redactor "
+        "(`redactor:` in endpoints.yml). Without a redactor the text is left out.",
+    )
+
+    @validator("fsync")
+    def _check_fsync(cls, value: str) -> str:
+        if value not in {"every", "batch", "never"}:
+            msg = "must be 'every', 'batch' or 'never'"
+            raise ValueError(msg)
+        return value
+
+    @validator("on_overload")
+    def _check_overload(cls, value: str) -> str:
+        if value not in {"drop", "block"}:
+            msg = "must be 'drop' or 'block'"
+            raise ValueError(msg)
+        return value

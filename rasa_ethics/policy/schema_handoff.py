@@ -1,0 +1,133 @@
+"""Policy schema: the handoff section (when to hand off, to whom, and what is said)."""
+
+# pydantic's mypy plugin does not run under the pinned mypy, so mypy cannot see Field() defaults.
+# mypy: disable-error-code="call-arg"
+from __future__ import annotations
+
+from typing import Dict, List, Optional
+
+from pydantic import Field, validator
+
+from rasa_ethics.policy._section import Section, phrases
+
+__all__ = ["AvailabilityConfig", "HandoffConfig", "SignalsConfig", "TopicConfig", "WebhookConfig"]
+
+
+class AvailabilityConfig(Section):
+    """When human agents are available to take a handoff."""
+
+    timezone: str = Field(
+        "UTC", description="IANA time zone of the opening hours, e.g. Europe/Berlin."
+    )
+    hours: Dict[str, str] = Field(
+        default_factory=dict,
+        description="Opening hours per weekday (mon..sun) as 'HH:MM-HH:MM'. "
+        "Empty means always open.",
+    )
+    agents_online: bool = Field(
+        True, description="Set to false to send every handoff to the 'no agent available' text."
+    )
+
+    @validator("hours")
+    def _check_hours(cls, value: Dict[str, str]) -> Dict[str, str]:
+        days = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"}
+        for day, span in value.items():
+            if day not in days:
+                msg = f"unknown weekday {day!r}; use one of mon, tue, wed, thu, fri, sat, sun"
+                raise ValueError(msg)
+            _parse_span(span)
+        return value
+
+
+def _parse_span(span: str) -> tuple[int, int]:
+    """Parse 'HH:MM-HH:MM' into minutes since midnight."""
+    try:
+        start, end = (part.strip() for part in span.split("-"))
+        h1, m1 = (int(x) for x in start.split(":"))
+        h2, m2 = (int(x) for x in end.split(":"))
+    except ValueError:
+        msg = f"opening hours {span!r} must look like '09:00-17:30'"
+        raise ValueError(msg) from None
+    return h1 * 60 + m1, h2 * 60 + m2
+
+
+class WebhookConfig(Section):
+    """Optional HTTP notification of each handoff request."""
+
+    url: Optional[str] = Field(None, description="POST each handoff request as JSON to this URL.")
+    timeout_seconds: float = Field(3.0, gt=0, description="Timeout of one delivery attempt.")
+    max_attempts: int = Field(8, ge=1, description="Attempts before a request is parked as failed.")
+    backoff_seconds: float = Field(1.0, gt=0, description="First retry delay; doubles each retry.")
+    token_env: Optional[str] = Field(
+        None, description="Environment variable holding a bearer token sent with each request."
+    )
+
+
+class TopicConfig(Section):
+    """A sensitive topic: phrases that trigger a handoff offer, and an optional first reply."""
+
+    phrases: List[str] = phrases("Lower-case phrases matched as whole words in the message.")
+    text: Optional[str] = Field(
+        None,
+        description="Said before the handoff text, e.g. crisis resources for self-harm.",
+    )
+
+
+class SignalsConfig(Section):
+    """Signals that make the bot hand off by itself."""
+
+    consecutive_fallbacks: int = Field(
+        2, ge=0, description="Hand off after this many fallbacks in a row (0 turns it off)."
+    )
+    low_confidence_threshold: float = Field(
+        0.4, ge=0, le=1, description="An intent confidence below this counts as a fallback turn."
+    )
+    sensitive_topics: Dict[str, TopicConfig] = Field(
+        default_factory=dict,
+        description="Editable lexicons, e.g. distress, bereavement, self_harm, medical, legal.",
+    )
+    frustration_phrases: List[str] = phrases("Anger or frustration phrases.")
+    complaint_intents: List[str] = Field(
+        default_factory=lambda: ["ethics_complaint"],
+        description="Intents that mean the customer wants to complain.",
+    )
+
+
+class HandoffConfig(Section):
+    """The always-available route to a human."""
+
+    enabled: bool = Field(True, description="Allow customers to reach a human.")
+    intents: List[str] = Field(
+        default_factory=lambda: ["ethics_human_handoff"],
+        description="Intents that mean 'talk to a human'. Intents the host bot already has "
+        "(e.g. its own human_handoff) are reused, not duplicated.",
+    )
+    phrases: List[str] = phrases(
+        "Backstop phrases: a handoff happens even if the classifier misses the intent."
+    )
+    text: str = Field(
+        "I'm connecting you with a member of our team. They'll reply here shortly.",
+        min_length=1,
+        description="Said when a handoff starts (response utter_ethics_handoff).",
+    )
+    unavailable_text: str = Field(
+        "All of our team are busy or away right now. Your request is queued and a person will "
+        "get back to you by email as soon as we are open.",
+        min_length=1,
+        description="Said when no agent is available (response utter_ethics_handoff_unavailable).",
+    )
+    resumed_text: str = Field(
+        "You're talking to the AI assistant again. How else can I help?",
+        min_length=1,
+        description="Said when an agent hands the conversation back to the bot.",
+    )
+    transcript_turns: int = Field(
+        10, ge=0, description="How many recent messages the handoff request carries."
+    )
+    store_url: Optional[str] = Field(
+        None,
+        description="SQLAlchemy URL of the handoff table. Default: the tracker store's database.",
+    )
+    availability: AvailabilityConfig = Field(default_factory=lambda: AvailabilityConfig())
+    signals: SignalsConfig = Field(default_factory=lambda: SignalsConfig())
+    webhook: WebhookConfig = Field(default_factory=lambda: WebhookConfig())
