@@ -3,6 +3,10 @@
 Presidio needs pydantic 2 and Rasa pins pydantic 1.10, so Presidio can never live in the project's
 venv.  The venv is built once from ``presidio-requirements.txt`` (exact pins) with Python 3.10,
 found the way the Makefile finds it: ``$PYTHON310``, ``python3.10`` on PATH, or a pyenv build.
+
+The public corpus generator (``public-corpus-requirements.txt``, presidio-evaluator) is downloaded
+by hash from PyPI and unzipped into ``bench/out/presidio-evaluator/``, never installed: pip would
+then want its plotting and machine-learning dependencies, which nothing here imports.
 """
 
 from __future__ import annotations
@@ -12,14 +16,20 @@ import os
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
-__all__ = ["BENCH_DIR", "VENV_DIR", "ensure_venv", "find_python310", "venv_python"]
+__all__ = [
+    "BENCH_DIR", "EVALUATOR_DIR", "VENV_DIR", "ensure_evaluator", "ensure_venv", "find_python310",
+    "venv_python",
+]
 
 BENCH_DIR = Path(__file__).resolve().parent
 VENV_DIR = BENCH_DIR.parent / ".presidio-venv"
 REQUIREMENTS = BENCH_DIR / "presidio-requirements.txt"
 STAMP = VENV_DIR / ".installed"
+EVALUATOR_REQUIREMENTS = BENCH_DIR / "public-corpus-requirements.txt"
+EVALUATOR_DIR = BENCH_DIR.parent / "out" / "presidio-evaluator"
 
 
 def _candidates() -> list[str]:
@@ -62,5 +72,23 @@ def ensure_venv() -> Path:
     return venv_python()
 
 
+def ensure_evaluator(python: Path) -> Path:
+    """Download (by hash) and unzip the pinned presidio-evaluator wheel; return the folder."""
+    stamp = EVALUATOR_DIR / ".extracted"
+    if stamp.exists() and stamp.stat().st_mtime >= EVALUATOR_REQUIREMENTS.stat().st_mtime:
+        return EVALUATOR_DIR
+    wheels = EVALUATOR_DIR.parent / "wheels"
+    print(f">> fetching the public corpus generator into {EVALUATOR_DIR}", flush=True)
+    pip = [str(python), "-m", "pip", "download", "--quiet", "--disable-pip-version-check"]
+    pip += ["--no-deps", "--require-hashes", "-d", str(wheels), "-r", str(EVALUATOR_REQUIREMENTS)]
+    subprocess.run(pip, check=True)
+    shutil.rmtree(EVALUATOR_DIR, ignore_errors=True)
+    for wheel in sorted(wheels.glob("presidio_evaluator-*.whl")):
+        with zipfile.ZipFile(wheel) as archive:
+            archive.extractall(EVALUATOR_DIR)
+    stamp.touch()
+    return EVALUATOR_DIR
+
+
 if __name__ == "__main__":
-    print(ensure_venv())
+    print(ensure_evaluator(ensure_venv()))

@@ -1,9 +1,12 @@
-"""Run Presidio over the benchmark texts; executed by ``bench/.presidio-venv/bin/python``.
+"""Run Presidio over benchmark texts; executed by ``bench/.presidio-venv/bin/python``.
 
-Prints one JSON object: model load time, the time of each repetition (model load excluded) and
-the spans of the first repetition, mapped to rasa-ethics type names.
+It loads the analyzer once, then serves requests: one JSON object per stdin line,
+``{"texts": FILE, "mode": "single"|"bulk"|"context"}``, one JSON object per stdout line with the
+seconds and CPU seconds of the run (model loading excluded) and the spans found, mapped to
+rasa-ethics type names.  ``FILE`` holds ``{"text": ...}`` lines; in ``context`` mode each line
+also has ``"context": [words]``, passed to ``analyze(context=...)`` (Presidio's context words).
 
-    presidio_runner.py --texts bench/out/texts.jsonl --mode single|bulk --repeat 3
+    presidio_runner.py [--threshold 0.4] [--batch-size 64] < requests.jsonl
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import time
 from pathlib import Path
 
 # Presidio entity -> rasa-ethics type.  Only these are requested, so Presidio is not penalised
-# for types (URL, NRP, ORGANIZATION, ...) the corpus does not label.
+# for types (URL, NRP, ORGANIZATION, ...) the corpora do not label.
 ENTITY_MAP = {
     "PERSON": "person",
     "EMAIL_ADDRESS": "email",
@@ -30,6 +33,9 @@ ENTITY_MAP = {
     "UK_PASSPORT": "passport",
     "US_DRIVER_LICENSE": "drivers_license",
     "LOCATION": "address",
+    "US_BANK_NUMBER": "bank_account",
+    "US_ITIN": "national_id",
+    "UK_NHS": "national_id",
 }
 
 
@@ -47,6 +53,7 @@ def build_analyzer():
 
 
 def to_spans(results) -> list[dict]:
+    """Presidio results as rasa-ethics spans."""
     return [
         {"start": r.start, "end": r.end, "type": ENTITY_MAP[r.entity_type], "score": r.score}
         for r in results
@@ -54,38 +61,51 @@ def to_spans(results) -> list[dict]:
     ]
 
 
+class Runner:
+    """The loaded analyzer and the three ways of calling it."""
+
+    def __init__(self, threshold: float, batch_size: int) -> None:
+        from presidio_analyzer import BatchAnalyzerEngine
+
+        self.analyzer = build_analyzer()
+        self.batch = BatchAnalyzerEngine(analyzer_engine=self.analyzer)
+        supported = set(self.analyzer.get_supported_entities("en"))
+        self.entities = sorted(set(ENTITY_MAP) & supported)
+        self.threshold, self.batch_size = threshold, batch_size
+        self.analyzer.analyze("warm up, John Smith", language="en")
+
+    def _one(self, text: str, context: list[str] | None = None):
+        return self.analyzer.analyze(text, language="en", entities=self.entities,
+                                     score_threshold=self.threshold, context=context)
+
+    def run(self, rows: list[dict], mode: str) -> list:
+        """Results per row, in order."""
+        if mode == "single":
+            return [self._one(r["text"]) for r in rows]
+        if mode == "context":
+            return [self._one(r["text"], r.get("context") or None) for r in rows]
+        return list(self.batch.analyze_iterator(
+            [r["text"] for r in rows], language="en", entities=self.entities,
+            score_threshold=self.threshold, batch_size=self.batch_size,
+        ))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--texts", type=Path, required=True)
-    parser.add_argument("--mode", choices=["single", "bulk"], required=True)
-    parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--threshold", type=float, default=0.4)
     parser.add_argument("--batch-size", type=int, default=64)
     args = parser.parse_args()
-    texts = [json.loads(line)["text"] for line in args.texts.open(encoding="utf-8")]
     started = time.perf_counter()
-    analyzer = build_analyzer()
-    entities = sorted(set(ENTITY_MAP) & set(analyzer.get_supported_entities("en")))
-    analyzer.analyze("warm up, John Smith", language="en")
-    load = time.perf_counter() - started
-    seconds, cpu_seconds, spans = [], [], None
-    for _ in range(args.repeat):
-        started, cpu = time.perf_counter(), time.process_time()
-        if args.mode == "single":
-            out = [analyzer.analyze(t, language="en", entities=entities,
-                                    score_threshold=args.threshold) for t in texts]
-        else:
-            from presidio_analyzer import BatchAnalyzerEngine
-
-            batch = BatchAnalyzerEngine(analyzer_engine=analyzer)
-            out = list(batch.analyze_iterator(texts, language="en", entities=entities,
-                                              score_threshold=args.threshold,
-                                              batch_size=args.batch_size))
-        seconds.append(time.perf_counter() - started)
-        cpu_seconds.append(time.process_time() - cpu)
-        spans = spans or [to_spans(r) for r in out]
-    json.dump({"load_seconds": load, "seconds": seconds, "cpu_seconds": cpu_seconds,
-               "entities": entities, "spans": spans}, sys.stdout)
+    runner = Runner(args.threshold, args.batch_size)
+    hello = {"load_seconds": time.perf_counter() - started, "entities": runner.entities}
+    print(json.dumps(hello), flush=True)
+    for line in sys.stdin:
+        request = json.loads(line)
+        rows = [json.loads(x) for x in Path(request["texts"]).open(encoding="utf-8")]
+        wall, cpu = time.perf_counter(), time.process_time()
+        results = runner.run(rows, request["mode"])
+        timing = {"seconds": time.perf_counter() - wall, "cpu_seconds": time.process_time() - cpu}
+        print(json.dumps({**timing, "spans": [to_spans(r) for r in results]}), flush=True)
 
 
 if __name__ == "__main__":

@@ -1,26 +1,33 @@
-"""PII benchmark: rasa-ethics vs Presidio on the same labelled corpus, in the same run.
+"""PII benchmark: rasa-ethics vs Presidio on three labelled corpora, in the same run.
 
-    .venv/bin/python bench/pii/run.py [--repeat 3] [--messages 3000]
+    .venv/bin/python bench/pii/run.py [--corpus generated,public,heldout] [--repeat 3] [--quick]
 
-Builds ``bench/.presidio-venv`` and ``bench/out/corpus.jsonl`` when missing, then measures:
+Builds ``bench/.presidio-venv`` and the generated corpora when missing (see ``corpora.py``), then
+measures per corpus:
 
-- accuracy (see ``metrics.py``) of both tools on the whole corpus;
-- messages/second one message at a time: ``PIIEngine.redact`` per message vs Presidio's
+- accuracy (see ``metrics.py``) of both tools, text only;
+- for messages that answer a bot question (held-out set): the same with the conversation as
+  context, when the engine accepts it (``PIIEngine.redact(text, context=...)``); Presidio gets
+  the question's words as its ``context`` words;
+- messages/second one at a time: ``PIIEngine.redact`` per message vs Presidio's
   ``AnalyzerEngine.analyze`` per message (both in-process, model already loaded);
-- messages/second in bulk: the ``rasa-ethics redact`` command over the whole file, wall clock
+- messages/second in bulk: ``python -m rasa_ethics.cli redact`` over the file, wall clock
   *including* interpreter start-up and model loading, vs Presidio's ``BatchAnalyzerEngine``
   (batch size 64) *excluding* its start-up (a handicap for rasa-ethics).
 
-Speeds are medians of ``--repeat`` runs; the four modes are interleaved within each repetition so
-that load from other processes hits both tools alike.  CPU time is reported too, as a check that
-is less sensitive to that load.  Results go to stdout and ``bench/out/results.json``.
+Speeds are medians of ``--repeat`` runs; within a repetition the modes of the two tools are
+interleaved, so that load from other processes hits both alike.  Presidio is loaded once, in one
+long-lived process of its own venv.  Results go to ``bench/out/results.json`` and, as markdown
+tables, to stdout.
 """
 
 from __future__ import annotations
 
 import argparse
+import inspect
 import json
 import os
+import re
 import resource
 import statistics
 import subprocess
@@ -31,12 +38,13 @@ from pathlib import Path
 
 sys.modules.setdefault("tensorflow", None)  # type: ignore[arg-type]  # see cli/redact.py
 
+from corpora import CORPORA, OUT, TUNING_FREE, load  # noqa: E402
 from environment import BENCH_DIR, ensure_venv  # noqa: E402
 from metrics import score  # noqa: E402
+from report import print_report  # noqa: E402
 
 REPO = BENCH_DIR.parent.parent
-OUT = REPO / "bench" / "out"
-CLI = REPO / ".venv" / "bin" / "rasa-ethics"
+sys.path.insert(0, str(REPO))  # measure this checkout's rasa_ethics, not an installed copy
 MODES = ("ours_single", "presidio_single", "ours_bulk", "presidio_bulk")
 
 
@@ -47,62 +55,6 @@ class Timed:
     wall: float
     cpu: float
     spans: list[list[dict]] = field(default_factory=list)
-    load_seconds: float = 0.0
-
-
-def ensure_corpus(python: Path, corpus: Path, messages: int, seed: int) -> None:
-    """Generate the corpus with Faker (in the benchmark venv) unless it exists with that size."""
-    if corpus.exists() and sum(1 for _ in corpus.open()) == messages:
-        return
-    script = BENCH_DIR / "make_corpus.py"
-    args = [str(python), str(script), "--out", str(corpus), "--messages", str(messages)]
-    subprocess.run([*args, "--seed", str(seed)], check=True, cwd=BENCH_DIR)
-
-
-class Ours:
-    """rasa-ethics: the in-process engine and the ``rasa-ethics redact`` command."""
-
-    def __init__(self, texts: list[str], texts_file: Path) -> None:
-        from rasa_ethics.pii import PIIEngine
-        from rasa_ethics.policy import load_policy
-
-        self.texts, self.texts_file = texts, texts_file
-        self.engine = PIIEngine.from_policy(load_policy(None))
-        self.engine.warm_up()
-        for text in texts[:50]:
-            self.engine.redact(text)
-
-    def single(self) -> Timed:
-        """``engine.redact`` per message, model already loaded."""
-        wall, cpu = time.perf_counter(), time.process_time()
-        results = [self.engine.redact(t) for t in self.texts]
-        timed = Timed(time.perf_counter() - wall, time.process_time() - cpu)
-        timed.spans = [[s.to_dict() for s in r.spans] for r in results]
-        return timed
-
-    def bulk(self) -> Timed:
-        """``rasa-ethics redact`` over the file: wall clock and CPU including start-up."""
-        env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false"}
-        before = _children_cpu()
-        with self.texts_file.open("rb") as stdin:
-            wall = time.perf_counter()
-            done = subprocess.run([str(CLI), "redact"], stdin=stdin, capture_output=True, env=env)
-            timed = Timed(time.perf_counter() - wall, _children_cpu() - before)
-        if done.returncode != 0:
-            sys.exit(f"rasa-ethics redact failed: {done.stderr.decode()[-2000:]}")
-        timed.spans = [json.loads(line)["spans"] for line in done.stdout.decode().splitlines()]
-        return timed
-
-
-def presidio(python: Path, texts_file: Path, mode: str, threshold: float) -> Timed:
-    """Presidio in its own venv; times exclude its start-up and model loading."""
-    runner = BENCH_DIR / "presidio_runner.py"
-    args = [str(python), str(runner), "--texts", str(texts_file), "--mode", mode]
-    args += ["--repeat", "1", "--threshold", str(threshold)]
-    out = json.loads(subprocess.run(args, capture_output=True, check=True).stdout)
-    timed = Timed(out["seconds"][0], out["cpu_seconds"][0])
-    timed.spans, timed.load_seconds = out["spans"], out["load_seconds"]
-    return timed
 
 
 def _children_cpu() -> float:
@@ -110,18 +62,119 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def measure(python: Path, texts: list[str], texts_file: Path, args: argparse.Namespace) -> dict:
-    """All four modes, interleaved per repetition so that machine load hits both tools alike."""
-    ours = Ours(texts, texts_file)
-    runs: dict[str, list[Timed]] = {k: [] for k in MODES}
+class Ours:
+    """rasa-ethics: the in-process engine and the ``redact`` command."""
+
+    def __init__(self) -> None:
+        from rasa_ethics.pii import PIIEngine
+        from rasa_ethics.policy import load_policy
+
+        self.engine = PIIEngine.from_policy(load_policy(None))
+        self.engine.warm_up()
+        self.takes_context = "context" in inspect.signature(self.engine.redact).parameters
+
+    def single(self, texts: list[str]) -> Timed:
+        """``engine.redact`` per message, model already loaded."""
+        wall, cpu = time.perf_counter(), time.process_time()
+        results = [self.engine.redact(t) for t in texts]
+        timed = Timed(time.perf_counter() - wall, time.process_time() - cpu)
+        timed.spans = [[s.to_dict() for s in r.spans] for r in results]
+        return timed
+
+    def with_context(self, rows: list[dict]) -> list[list[dict]] | None:
+        """Spans with the bot's question as context, or None if the engine takes no context."""
+        if not self.takes_context:
+            return None
+        found = []
+        for row in rows:
+            context = {"bot_question": row["bot_question"],
+                       "requested_slot": row.get("requested_slot")}
+            result = self.engine.redact(row["text"], context=context)  # type: ignore[call-arg]
+            found.append([s.to_dict() for s in result.spans])
+        return found
+
+    def bulk(self, texts_file: Path) -> Timed:
+        """``python -m rasa_ethics.cli redact`` over the file, start-up included."""
+        env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "PYTHONPATH": str(REPO)}
+        command = [sys.executable, "-m", "rasa_ethics.cli", "redact"]
+        before = _children_cpu()
+        with texts_file.open("rb") as stdin:
+            wall = time.perf_counter()
+            done = subprocess.run(command, stdin=stdin, capture_output=True, env=env, cwd=REPO)
+            timed = Timed(time.perf_counter() - wall, _children_cpu() - before)
+        if done.returncode != 0:
+            sys.exit(f"rasa-ethics redact failed: {done.stderr.decode()[-2000:]}")
+        timed.spans = [json.loads(line)["spans"] for line in done.stdout.decode().splitlines()]
+        return timed
+
+
+class Presidio:
+    """One long-lived ``presidio_runner.py`` process in the Presidio venv."""
+
+    def __init__(self, python: Path, threshold: float) -> None:
+        args = [str(python), str(BENCH_DIR / "presidio_runner.py"), "--threshold", str(threshold)]
+        self.process = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                        text=True, encoding="utf-8")
+        self.hello = json.loads(self._line())
+
+    def _line(self) -> str:
+        assert self.process.stdout is not None
+        line = self.process.stdout.readline()
+        if not line:
+            sys.exit(f"the Presidio runner stopped (exit {self.process.wait()})")
+        return line
+
+    def run(self, texts_file: Path, mode: str) -> Timed:
+        """Presidio over the file; times exclude its start-up and model loading."""
+        assert self.process.stdin is not None
+        self.process.stdin.write(json.dumps({"texts": str(texts_file), "mode": mode}) + "\n")
+        self.process.stdin.flush()
+        out = json.loads(self._line())
+        return Timed(out["seconds"], out["cpu_seconds"], out["spans"])
+
+    def close(self) -> None:
+        """End the runner."""
+        assert self.process.stdin is not None
+        self.process.stdin.close()
+        self.process.wait(timeout=60)
+
+
+def _write_jsonl(path: Path, rows: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def _context_words(row: dict) -> list[str]:
+    """Presidio's context: the words of the bot's question and of the requested slot."""
+    words = re.findall(r"[a-z]+", row["bot_question"].lower())
+    return words + (row.get("requested_slot") or "").split("_")
+
+
+def measure(corpora: dict[str, list[dict]], python: Path, args: argparse.Namespace) -> dict:
+    """Timed runs of every mode on every corpus, and the context-aware accuracy runs."""
+    ours, presidio = Ours(), Presidio(python, args.presidio_threshold)
+    files = {n: _write_jsonl(OUT / f"texts-{n}.jsonl", [{"text": r["text"]} for r in rows])
+             for n, rows in corpora.items()}
+    runs: dict[str, dict[str, list[Timed]]] = {n: {m: [] for m in MODES} for n in corpora}
     for rep in range(args.repeat):
-        runs["ours_single"].append(ours.single())
-        threshold = args.presidio_threshold
-        runs["presidio_single"].append(presidio(python, texts_file, "single", threshold))
-        runs["ours_bulk"].append(ours.bulk())
-        runs["presidio_bulk"].append(presidio(python, texts_file, "bulk", threshold))
-        print(f">> repetition {rep + 1}/{args.repeat} done", flush=True)
-    return runs
+        for name, rows in corpora.items():
+            texts = [r["text"] for r in rows]
+            runs[name]["ours_single"].append(ours.single(texts))
+            runs[name]["presidio_single"].append(presidio.run(files[name], "single"))
+            runs[name]["ours_bulk"].append(ours.bulk(files[name]))
+            runs[name]["presidio_bulk"].append(presidio.run(files[name], "bulk"))
+        print(f">> repetition {rep + 1}/{args.repeat} done", file=sys.stderr, flush=True)
+    context = {}
+    for name, rows in corpora.items():
+        asked = [r for r in rows if r.get("bot_question")]
+        if not asked:
+            continue
+        ctx_file = _write_jsonl(OUT / f"context-{name}.jsonl",
+                                [{"text": r["text"], "context": _context_words(r)} for r in asked])
+        context[name] = {"rows": asked, "ours": ours.with_context(asked),
+                         "presidio": presidio.run(ctx_file, "context").spans}
+    presidio.close()
+    return {"runs": runs, "context": context, "ours_takes_context": ours.takes_context}
 
 
 def rate(runs: list[Timed], count: int, cpu: bool = False) -> float:
@@ -129,75 +182,83 @@ def rate(runs: list[Timed], count: int, cpu: bool = False) -> float:
     return count / statistics.median(r.cpu if cpu else r.wall for r in runs)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description="rasa-ethics vs Presidio PII benchmark")
-    parser.add_argument("--messages", type=int, default=3000, help="corpus size")
-    parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--repeat", type=int, default=3, help="timed repetitions per mode")
-    parser.add_argument("--presidio-threshold", type=float, default=0.4)
-    args = parser.parse_args()
-    python = ensure_venv()
-    corpus = OUT / "corpus.jsonl"
-    ensure_corpus(python, corpus, args.messages, args.seed)
-    rows = [json.loads(line) for line in corpus.open(encoding="utf-8")]
-    texts, gold = [r["text"] for r in rows], [r["spans"] for r in rows]
-    texts_file = OUT / "texts.jsonl"
-    texts_file.write_text("".join(json.dumps({"text": t}) + "\n" for t in texts), encoding="utf-8")
-    print(f">> {len(texts)} messages; {args.repeat} repetitions per mode", flush=True)
-    runs = measure(python, texts, texts_file, args)
-    if runs["ours_single"][0].spans != runs["ours_bulk"][0].spans:
-        print("warning: the CLI and the in-process engine disagree on some spans", file=sys.stderr)
-    report = build_report(texts, gold, runs, args)
-    (OUT / "results.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
-    print_table(report)
-
-
-def build_report(
-    texts: list[str], gold: list, runs: dict[str, list[Timed]], args: argparse.Namespace
-) -> dict:
-    """Accuracy (first repetition) and speed (medians) of both tools."""
-    n = len(texts)
-    report: dict = {
-        "messages": n, "repeat": args.repeat, "presidio_threshold": args.presidio_threshold
+def _tool_report(rows: list[dict], runs: dict[str, list[Timed]], tool: str) -> dict:
+    single, bulk = runs[f"{tool}_single"], runs[f"{tool}_bulk"]
+    n = len(rows)
+    return {
+        **score(rows, single[0].spans),
+        "single_mps": rate(single, n), "bulk_mps": rate(bulk, n),
+        "single_cpu_mps": rate(single, n, cpu=True), "bulk_cpu_mps": rate(bulk, n, cpu=True),
+        "wall_seconds": {"single": [r.wall for r in single], "bulk": [r.wall for r in bulk]},
+        "bulk_agrees_with_single": bulk[0].spans == single[0].spans,
     }
-    for tool, accuracy_from in (("ours", "ours_single"), ("presidio", "presidio_bulk")):
-        single, bulk = runs[f"{tool}_single"], runs[f"{tool}_bulk"]
-        report[tool] = {
-            **score(texts, gold, runs[accuracy_from][0].spans),
-            "single_mps": rate(single, n),
-            "bulk_mps": rate(bulk, n),
-            "single_cpu_mps": rate(single, n, cpu=True),
-            "bulk_cpu_mps": rate(bulk, n, cpu=True),
-            "wall_seconds": {"single": [r.wall for r in single], "bulk": [r.wall for r in bulk]},
-        }
-    report["presidio"]["load_seconds"] = runs["presidio_bulk"][0].load_seconds
+
+
+def build_report(corpora: dict[str, list[dict]], measured: dict, args: argparse.Namespace) -> dict:
+    """Accuracy (first repetition) and speed (medians) of both tools, per corpus."""
+    report: dict = {"date": time.strftime("%Y-%m-%d"), "repeat": args.repeat,
+                    "presidio_threshold": args.presidio_threshold, "corpora": {}}
+    for name, rows in corpora.items():
+        runs = measured["runs"][name]
+        entry = {"messages": len(rows), "tuning_free": TUNING_FREE[name],
+                 "ours": _tool_report(rows, runs, "ours"),
+                 "presidio": _tool_report(rows, runs, "presidio")}
+        if name in measured["context"]:
+            entry["answers"] = _answers(rows, runs, measured["context"][name])
+        report["corpora"][name] = entry
     return report
 
 
-def print_table(report: dict) -> None:
-    """A markdown table with both tools side by side."""
-    ours, them = report["ours"], report["presidio"]
-    print(f"\n{report['messages']} messages, medians of {report['repeat']} runs\n")
-    print("| metric | rasa-ethics | Presidio | ratio |")
-    print("| --- | ---: | ---: | ---: |")
-    for kind in sorted(ours["recall"]):
-        label = f"recall {kind} (n={ours['support'][kind]})"
-        print(_row(label, ours["recall"][kind], them["recall"].get(kind, 0.0), "{:.3f}"))
-    rows = [
-        ("**direct-identifier recall**", "direct_recall", "{:.3f}"),
-        ("**character precision**", "char_precision", "{:.3f}"),
-        ("**msg/s one at a time** (wall)", "single_mps", "{:.0f}"),
-        ("**msg/s bulk** (wall)", "bulk_mps", "{:.0f}"),
-        ("msg per CPU-second, one at a time", "single_cpu_mps", "{:.0f}"),
-        ("msg per CPU-second, bulk", "bulk_cpu_mps", "{:.0f}"),
-    ]
-    for label, key, fmt in rows:
-        print(_row(label, ours[key], them[key], fmt))
+def _answers(rows: list[dict], runs: dict[str, list[Timed]], ctx: dict) -> dict:
+    """Caught shares of the messages that answer a bot question, without and with context."""
+    asked = ctx["rows"]
+    return {
+        "messages": len(asked),
+        "ours_text_only": score(asked, _subset(rows, asked, runs["ours_single"]))["caught"],
+        "presidio_text_only": score(asked, _subset(rows, asked, runs["presidio_single"]))["caught"],
+        "ours_with_context": None if ctx["ours"] is None else score(asked, ctx["ours"])["caught"],
+        "presidio_with_context": score(asked, ctx["presidio"])["caught"],
+    }
 
 
-def _row(label: str, ours: float, theirs: float, fmt: str) -> str:
-    ratio = f"{ours / theirs:.2f}x" if theirs else "n/a"
-    return f"| {label} | {fmt.format(ours)} | {fmt.format(theirs)} | {ratio} |"
+def _subset(rows: list[dict], subset: list[dict], runs: list[Timed]) -> list:
+    index = {id(r): i for i, r in enumerate(rows)}
+    return [runs[0].spans[index[id(r)]] for r in subset]
+
+
+def parse_args() -> argparse.Namespace:
+    """Command-line options."""
+    parser = argparse.ArgumentParser(description="rasa-ethics vs Presidio PII benchmark")
+    parser.add_argument("--corpus", default=",".join(CORPORA),
+                        help=f"comma-separated corpora (default: {','.join(CORPORA)})")
+    parser.add_argument("--messages", type=int, default=3000, help="generated corpus size")
+    parser.add_argument("--seed", type=int, default=7, help="generated corpus seed")
+    parser.add_argument("--repeat", type=int, default=3, help="timed repetitions per mode")
+    parser.add_argument("--quick", action="store_true",
+                        help="one repetition and a 1000-message generated corpus")
+    parser.add_argument("--presidio-threshold", type=float, default=0.4)
+    args = parser.parse_args()
+    args.corpus = [c.strip() for c in args.corpus.split(",") if c.strip()]
+    unknown = sorted(set(args.corpus) - set(CORPORA))
+    if unknown:
+        parser.error(f"unknown corpus {', '.join(unknown)}; choose from {', '.join(CORPORA)}")
+    if args.quick:
+        args.repeat, args.messages = 1, min(args.messages, 1000)
+    return args
+
+
+def main() -> None:
+    args = parse_args()
+    python = ensure_venv()
+    OUT.mkdir(parents=True, exist_ok=True)
+    corpora = {name: load(name, python, args.messages, args.seed) for name in args.corpus}
+    sizes = ", ".join(f"{n} {len(r)}" for n, r in corpora.items())
+    print(f">> corpora: {sizes}; {args.repeat} repetition(s)", file=sys.stderr, flush=True)
+    started = time.perf_counter()
+    report = build_report(corpora, measure(corpora, python, args), args)
+    report["bench_seconds"] = time.perf_counter() - started
+    (OUT / "results.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
+    print_report(report)
 
 
 if __name__ == "__main__":
