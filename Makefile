@@ -60,8 +60,8 @@ system-deps:  ## Debian packages the tests need (headless chromium for the HTML 
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "error: the browser tests need chromium: sudo apt-get install chromium" >&2; exit 1; fi; }
 
-bench-pii: venv  ## PII detection vs Presidio (builds bench/.presidio-venv on first run)
-	PYTHON310=$(PYTHON310) $(PY) bench/pii/run.py
+bench-pii: venv  ## PII detection vs Presidio on 3 corpora (PII_ARGS="--quick --corpus heldout")
+	PYTHON310=$(PYTHON310) $(PY) bench/pii/run.py $(PII_ARGS)
 
 bench-dialogue: train  ## turn latency p50 with EthicsPolicy vs without, on the served example bot
 	$(PY) bench/dialogue/run.py

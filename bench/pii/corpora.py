@@ -48,7 +48,7 @@ def _public(python: Path) -> Path:
     return corpus
 
 
-def load(name: str, python: Path, messages: int = 3000, seed: int = 7) -> list[dict]:
+def load(name: str, python: Path, messages: int = 2000, seed: int = 7) -> list[dict]:
     """Rows of corpus ``name``, generating its file first when needed."""
     if name == "generated":
         return _read(_generated(python, messages, seed))

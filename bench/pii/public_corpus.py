@@ -60,6 +60,21 @@ def _no_network() -> None:
     socket.create_connection = refuse  # type: ignore[assignment]
 
 
+def templates() -> list[str]:
+    """The package's templates, read the way its published data set was made.
+
+    ``templates.txt`` writes line breaks inside a template as ``\\n``.  The package's older reader
+    (``PresidioDataGenerator.read_template_file``) turned them into line breaks, and the published
+    ``synth_dataset_v2.json`` has real line breaks; ``PresidioSentenceFaker``'s own reader leaves
+    the two characters in, which would glue "\\n" to the next word.  Same count and order, so
+    the same seed picks the same templates.
+    """
+    from presidio_evaluator.data_generator import presidio_templates_file_path
+
+    lines = presidio_templates_file_path.read_text(encoding="utf-8").splitlines()
+    return [line.strip().replace("\\n", "\n") for line in lines]
+
+
 def generate(samples: int, seed: int) -> list:
     """The generator's samples, each span labelled with its template placeholder."""
     from presidio_evaluator.data_generator import PresidioSentenceFaker
@@ -69,9 +84,12 @@ def generate(samples: int, seed: int) -> list:
     providers = [p for p in psf.presidio_additional_entity_providers
                  if p.__name__ != "HospitalProvider"]
     identity = {name: name for name in (*OURS, *IGNORED)}
+    # Building the faker already draws random numbers (load_fake_person_df picks which names get
+    # a middle initial) before it seeds itself: seed first, or each run differs.
+    PresidioSentenceFaker.seed(seed)
     faker = PresidioSentenceFaker(
-        "en_US", lower_case_ratio=0.05, entity_providers=providers,
-        entity_type_mapping=identity, random_seed=seed,
+        "en_US", lower_case_ratio=0.05, sentence_templates=templates(),
+        entity_providers=providers, entity_type_mapping=identity, random_seed=seed,
     )
     return faker.generate_new_fake_sentences(num_samples=samples)
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 __all__ = ["print_report"]
 
 SPEEDS = (
-    ("msg/s one at a time (wall)", "single_mps"),
-    ("msg/s bulk (wall)", "bulk_mps"),
+    ("**msg/s one at a time** (wall)", "single_mps"),
+    ("**msg/s bulk** (wall)", "bulk_mps"),
     ("msg per CPU-second, one at a time", "single_cpu_mps"),
     ("msg per CPU-second, bulk", "bulk_cpu_mps"),
+    ("msg/s `rasa-ethics redact` command, start-up included (wall)", "cli_mps"),
 )
 
 
@@ -51,7 +52,7 @@ def corpus_table(name: str, entry: dict) -> list[str]:
     label = f"negatives with a false alarm (n={ours['negative_messages']})"
     lines.append(_row(label, ours["false_alarm"], them["false_alarm"]))
     for label, key in SPEEDS:
-        lines.append(_row(label, ours[key], them[key], "{:.0f}"))
+        lines.append(_row(label, ours.get(key), them.get(key), "{:.0f}"))
     return lines
 
 
@@ -93,4 +94,9 @@ def print_report(report: dict) -> None:
         if "answers" in entry:
             lines += answers_table(entry)
         print("\n".join(lines))
+        for tool in ("ours", "presidio"):
+            differ = [m for m, same in entry[tool]["agrees_with_single"].items() if not same]
+            if differ:
+                print(f"\nwarning: {tool} found other spans in mode(s) {', '.join(differ)} "
+                      "than one at a time")
     print(f"\nbench time {report['bench_seconds']:.0f} s")
