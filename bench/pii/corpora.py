@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 from pathlib import Path
 
 from environment import BENCH_DIR, ensure_evaluator
@@ -22,7 +23,7 @@ __all__ = ["CORPORA", "TUNING_FREE", "load"]
 
 OUT = BENCH_DIR.parent / "out"
 CORPORA = ("generated", "public", "heldout")
-# Sets that no detector has been tuned on (see README.md, "Which sets are tuning-free").
+# Sets that no detector has been tuned on (README.md, "The corpora").
 TUNING_FREE = {"generated": False, "public": True, "heldout": True}
 
 
@@ -35,7 +36,7 @@ def _generated(python: Path, messages: int, seed: int) -> Path:
     if not corpus.exists():
         args = [str(python), str(BENCH_DIR / "make_corpus.py"), "--out", str(corpus)]
         args += ["--messages", str(messages), "--seed", str(seed)]
-        subprocess.run(args, check=True, cwd=BENCH_DIR)
+        subprocess.run(args, check=True, cwd=BENCH_DIR, stdout=sys.stderr)
     return corpus
 
 
