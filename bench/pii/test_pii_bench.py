@@ -9,7 +9,7 @@ from types import ModuleType
 
 import pytest
 
-BENCH = Path(__file__).resolve().parents[2] / "bench" / "pii"
+BENCH = Path(__file__).resolve().parent
 
 
 def _module(path: Path) -> ModuleType:
