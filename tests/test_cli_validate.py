@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -48,3 +50,48 @@ class TestValidate:
         assert result.returncode == 0
         for key in ("disclosure.text", "handoff.signals.consecutive_fallbacks", "pii.allow_list"):
             assert key in result.stdout
+
+
+def startup_seconds(folder: Path) -> float:
+    """How long `validate` takes on a tiny valid file: the console script's own start-up."""
+    (folder / "tiny.yml").write_text("name: tiny\n")
+    started = time.perf_counter()
+    assert run("validate", "tiny.yml", cwd=folder).returncode == 0
+    return time.perf_counter() - started
+
+
+class TestHostileFiles:
+    """Issue 9, rows 3, 4 and 12: `validate` reports, never hangs, never prints a traceback."""
+
+    @pytest.mark.parametrize("kind", ["alias-bomb", "deep-list", "recursive-alias", "huge-integer"])
+    def test_rejected_cleanly_and_fast(self, tmp_path: Path, kind: str) -> None:
+        """A bomb or deep nesting exits 1 with FILE:LINE:COL in about start-up time."""
+        from tests.policy.test_safety import HOSTILE
+
+        (tmp_path / "bad.yml").write_text(HOSTILE[kind]())
+        startup = startup_seconds(tmp_path)
+        started = time.perf_counter()
+        result = run("validate", "bad.yml", cwd=tmp_path)
+        seconds = time.perf_counter() - started
+        print(f"\nvalidate {kind}: {seconds * 1000:.0f} ms (a valid file: {startup * 1000:.0f} ms)")
+        assert result.returncode == 1 and "Traceback" not in result.stderr
+        assert re.match(r"bad\.yml:\d+:\d+: ", result.stderr), result.stderr
+        assert seconds < startup + 1.0
+
+    def test_fifty_megabytes(self, tmp_path: Path) -> None:
+        """A 50 MB file is refused from its size."""
+        with (tmp_path / "big.yml").open("wb") as handle:
+            handle.truncate(50 * 1024 * 1024)
+        startup = startup_seconds(tmp_path)
+        started = time.perf_counter()
+        result = run("validate", "big.yml", cwd=tmp_path)
+        seconds = time.perf_counter() - started
+        print(f"\nvalidate 50 MB: {seconds * 1000:.0f} ms (a valid file: {startup * 1000:.0f} ms)")
+        assert result.returncode == 1 and result.stderr.startswith("big.yml:1:1: <document>: ")
+        assert seconds < startup + 1.0
+
+    def test_empty_file(self, tmp_path: Path) -> None:
+        """An empty policy file is an error, not the bundled defaults."""
+        (tmp_path / "empty.yml").write_text("")
+        result = run("validate", "empty.yml", cwd=tmp_path)
+        assert result.returncode == 1 and "empty.yml:1:1: <document>: " in result.stderr

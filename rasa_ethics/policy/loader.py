@@ -1,4 +1,9 @@
-"""Load policy files: YAML with positions, ``extends`` inheritance and schema validation."""
+"""Load policy files: YAML with positions, ``extends`` inheritance and schema validation.
+
+Reading is bounded (see :mod:`rasa_ethics.policy.schema_limits`) and confined (see
+:mod:`rasa_ethics.policy._chain`), and whatever goes wrong while loading, even an exception
+nobody foresaw, ends as a :class:`PolicyError` with a file, line and column.
+"""
 
 from __future__ import annotations
 
@@ -12,13 +17,24 @@ from typing import Any, Dict, List, Optional, Tuple, Union
 import yaml
 from pydantic import ValidationError
 
+from rasa_ethics.policy._chain import KeyPath, Source, display, read_chain, safe_key
+from rasa_ethics.policy._yaml import fingerprint
 from rasa_ethics.policy.errors import PolicyError, PolicyIssue
 from rasa_ethics.policy.schema import PolicyDocument
+from rasa_ethics.policy.schema_limits import LimitsConfig
 
-__all__ = ["ENV_VAR", "LoadedPolicy", "bundled_policy_path", "load_policy", "resolve_policy_path"]
+__all__ = [
+    "ENV_VAR",
+    "LoadAttempt",
+    "LoadedPolicy",
+    "attempt_load",
+    "bundled_policy_path",
+    "load_policy",
+    "resolve_policy_path",
+]
 
 ENV_VAR = "RASA_ETHICS_POLICY"
-KeyPath = Tuple[Union[str, int], ...]
+_SECTIONS = frozenset(PolicyDocument.__fields__) - {"version", "extends_dirs", "name"}
 
 
 def bundled_policy_path() -> Path:
@@ -39,7 +55,7 @@ class LoadedPolicy:
     document: PolicyDocument
     files: Tuple[Path, ...]
     version_hash: str
-    mtimes: Tuple[float, ...] = field(default=(), compare=False)
+    fingerprints: Tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def path(self) -> Path:
@@ -48,28 +64,55 @@ class LoadedPolicy:
 
     def is_stale(self) -> bool:
         """True when any file in the ``extends`` chain changed on disk since loading."""
-        try:
-            return tuple(f.stat().st_mtime for f in self.files) != self.mtimes
-        except OSError:
-            return True
+        return tuple(fingerprint(f) for f in self.files) != self.fingerprints
 
     def __getattr__(self, name: str) -> Any:
         # Sections read naturally: policy.handoff.text
         return getattr(self.document, name)
 
 
-@dataclass
-class _Source:
-    path: Path
-    data: Dict[str, Any]
-    marks: Dict[KeyPath, Tuple[int, int, int, int]]  # key line/col, value line/col
+@dataclass(frozen=True)
+class LoadAttempt:
+    """One reading of a policy: the policy or the error, and the version of each file read."""
+
+    result: Union[LoadedPolicy, PolicyError]
+    versions: Tuple[Tuple[Path, str], ...]
+
+    def unchanged(self) -> bool:
+        """True while every file read still holds what was read (content, not mtime)."""
+        return all(fingerprint(path) == version for path, version in self.versions)
 
 
 def load_policy(path: Optional[Union[str, Path]] = None) -> LoadedPolicy:
     """Load and validate a policy file; raise :class:`PolicyError` naming file, line and key."""
-    chain = _load_chain(resolve_policy_path(path), [])
+    result = attempt_load(path).result
+    if isinstance(result, PolicyError):
+        raise result
+    return result
+
+
+def attempt_load(path: Optional[Union[str, Path]] = None) -> LoadAttempt:
+    """Load a policy, never raising: any failure becomes a :class:`PolicyError` result."""
+    root = resolve_policy_path(path).resolve()
+    read: List[Tuple[Path, str]] = []
+    result: Union[LoadedPolicy, PolicyError]
+    try:
+        result = _load(root, read)
+    except PolicyError as exc:
+        result = exc.with_traceback(None)  # the frames hold the file's text
+    except Exception as exc:  # RecursionError, MemoryError, a bug: keep it out of every turn
+        where = read[-1][0] if read else root
+        msg = f"the policy could not be loaded ({type(exc).__name__}); check the file's structure"
+        result = PolicyError([PolicyIssue(display(where), 1, 1, "", msg)])
+    return LoadAttempt(result, tuple(read))
+
+
+def _load(root: Path, read: List[Tuple[Path, str]]) -> LoadedPolicy:
+    chain = read_chain(root, read, _SECTIONS)
+    _check_limits(chain)
     merged: Dict[str, Any] = {}
     for source in reversed(chain):
+        _collect_marks(source.node, (), source.marks)
         merged = _deep_merge(merged, source.data)
     merged.pop("extends", None)
     try:
@@ -78,86 +121,49 @@ def load_policy(path: Optional[Union[str, Path]] = None) -> LoadedPolicy:
         issues = sorted((_locate(e, chain) for e in exc.errors()), key=lambda i: (i.line, i.column))
         raise PolicyError(issues) from None
     canonical = json.dumps(json.loads(document.json()), sort_keys=True, ensure_ascii=False)
-    files = tuple(s.path for s in chain)
     return LoadedPolicy(
         document=document,
-        files=files,
+        files=tuple(s.path for s in chain),
         version_hash=hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16],
-        mtimes=tuple(f.stat().st_mtime for f in files),
+        fingerprints=tuple(version for _, version in read),
     )
 
 
-def _load_chain(path: Path, seen: List[Path]) -> List[_Source]:
-    source = _read(path.resolve())
-    parent = source.data.get("extends")
-    if parent is None:
-        return [source]
-    line, col = _value_mark(source, ("extends",))
-    if not isinstance(parent, str) or not parent.strip():
-        raise PolicyError([_issue(source, line, col, "extends", "must be a file name")])
-    parent_path = (source.path.parent / parent).resolve()
-    if parent_path in seen + [source.path]:
-        msg = f"'{parent}' extends itself in a cycle"
-        raise PolicyError([_issue(source, line, col, "extends", msg)])
-    if not parent_path.is_file():
-        msg = f"file '{parent}' not found (looked for {parent_path})"
-        raise PolicyError([_issue(source, line, col, "extends", msg)])
-    return [source] + _load_chain(parent_path, seen + [source.path])
-
-
-def _read(path: Path) -> _Source:
+def _check_limits(chain: List[Source]) -> None:
+    """Hold each file to the policy's ``limits:`` (an invalid section is reported later)."""
+    merged: Dict[str, Any] = {}
+    for source in reversed(chain):
+        section = source.data.get("limits")
+        merged.update(section if isinstance(section, dict) else {})
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise PolicyError([PolicyIssue(_display(path), 1, 1, "", "file not found")]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        msg = f"cannot read file: {exc}"
-        raise PolicyError([PolicyIssue(_display(path), 1, 1, "", msg)]) from None
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        line, col, message = _yaml_error_position(exc, text)
-        key_path = _key_path_at(text, line)
-        raise PolicyError([PolicyIssue(_display(path), line, col, key_path, message)]) from None
-    source = _Source(path, {} if data is None else data, {})
-    if not isinstance(source.data, dict):
-        message = "a policy file must be a mapping of sections (disclosure:, handoff:, ...)"
-        raise PolicyError([PolicyIssue(_display(path), 1, 1, "", message)])
-    if node is not None:
-        _collect_marks(node, (), source.marks)
-    return source
+        limits = LimitsConfig.parse_obj(merged)
+    except ValidationError:
+        return
+    issues = [issue for source in chain for issue in _over_limits(source, limits)]
+    if issues:
+        raise PolicyError(issues)
 
 
-def _yaml_error_position(exc: yaml.YAMLError, text: str) -> Tuple[int, int, str]:
-    """Line, column and message of a YAML error, whatever stage of PyYAML raised it."""
-    if isinstance(exc, yaml.reader.ReaderError):
-        before = text[: exc.position]
-        line, col = before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
-        return line, col, f"invalid YAML: character {exc.character!r} is not allowed"
-    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-    problem = getattr(exc, "problem", None) or getattr(exc, "context", None) or str(exc)
-    hint = " (check the indentation)" if "block" in problem or "mapping values" in problem else ""
-    return line, col, f"invalid YAML: {problem}{hint}"
+def _over_limits(source: Source, limits: LimitsConfig) -> List[PolicyIssue]:
+    stats, name = source.stats, display(source.path)
+    if stats.size > limits.max_file_bytes:
+        msg = f"the file is {stats.size} bytes, more than limits.max_file_bytes"
+        return [PolicyIssue(name, 1, 1, "", f"{msg} ({limits.max_file_bytes})")]
+    if len(stats.depth_marks) > limits.max_depth:
+        line, col = stats.depth_marks[limits.max_depth]
+        msg = f"nested deeper than limits.max_depth ({limits.max_depth} levels)"
+        return [PolicyIssue(name, line, col, "", msg)]
+    if len(stats.alias_marks) > limits.max_aliases:
+        line, col = stats.alias_marks[limits.max_aliases]
+        msg = f"more aliases than limits.max_aliases ({limits.max_aliases})"
+        return [PolicyIssue(name, line, col, "", msg)]
+    if stats.nodes > limits.max_nodes:
+        msg = f"{stats.nodes} values once aliases are expanded, more than limits.max_nodes"
+        return [PolicyIssue(name, 1, 1, "", f"{msg} ({limits.max_nodes})")]
+    return []
 
 
-def _key_path_at(text: str, line_no: int) -> str:
-    """Best-effort key path of a line in a file that does not parse, from its indentation."""
-    stack: List[Tuple[int, str]] = []
-    for line in text.splitlines()[:line_no]:
-        stripped = line.lstrip(" ")
-        key = stripped.split(":", 1)[0].strip()
-        if not stripped or stripped.startswith(("#", "-")) or ":" not in stripped or " " in key:
-            continue
-        indent = len(line) - len(stripped)
-        while stack and stack[-1][0] >= indent:
-            stack.pop()
-        stack.append((indent, key))
-    return ".".join(key for _, key in stack)
-
-
-def _collect_marks(node: yaml.Node, prefix: KeyPath, marks: Dict[KeyPath, Any]) -> None:
+def _collect_marks(node: Optional[yaml.Node], prefix: KeyPath, marks: Dict[KeyPath, Any]) -> None:
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             path = prefix + (str(key_node.value),)
@@ -181,7 +187,7 @@ def _deep_merge(base: Dict[str, Any], override: Dict[str, Any]) -> Dict[str, Any
     return merged
 
 
-def _locate(error: Any, chain: List[_Source]) -> PolicyIssue:
+def _locate(error: Any, chain: List[Source]) -> PolicyIssue:
     loc: KeyPath = tuple(p for p in error["loc"] if p != "__root__")
     unknown_key = error["type"] == "value_error.extra"
     message = (
@@ -189,28 +195,12 @@ def _locate(error: Any, chain: List[_Source]) -> PolicyIssue:
         if unknown_key
         else error["msg"]
     )
-    key_path = ".".join(str(p) for p in loc)
+    key_path = ".".join(safe_key(p) for p in loc)
     # Report against the most derived file that mentions the key, else the nearest parent key.
     for depth in range(len(loc), -1, -1):
         for source in chain:
             mark = source.marks.get(loc[:depth])
             if mark:
                 line, col = (mark[0], mark[1]) if unknown_key else (mark[2], mark[3])
-                return _issue(source, line, col, key_path, message)
-    return _issue(chain[0], 1, 1, key_path, message)
-
-
-def _value_mark(source: _Source, key: KeyPath) -> Tuple[int, int]:
-    mark = source.marks.get(key, (1, 1, 1, 1))
-    return mark[2], mark[3]
-
-
-def _issue(source: _Source, line: int, col: int, key_path: str, message: str) -> PolicyIssue:
-    return PolicyIssue(_display(source.path), line, col, key_path, message)
-
-
-def _display(path: Path) -> str:
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
+                return PolicyIssue(display(source.path), line, col, key_path, message)
+    return PolicyIssue(display(chain[0].path), 1, 1, key_path, message)

@@ -22,6 +22,7 @@ from rasa_ethics.policy.schema_handoff import (
     TopicConfig,
     WebhookConfig,
 )
+from rasa_ethics.policy.schema_limits import LimitsConfig
 from rasa_ethics.policy.schema_pii import Operator, PIIConfig, PIIEntityRule
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
     "AvailabilityConfig",
     "DisclosureConfig",
     "HandoffConfig",
+    "LimitsConfig",
     "Operator",
     "PIIConfig",
     "PIIEntityRule",
@@ -81,7 +83,13 @@ class PolicyDocument(Section):
     version: int = Field(1, description="Schema version of this file. Only 1 exists.")
     extends: Optional[str] = Field(
         None,
-        description="Another policy file (relative to this one) whose settings this one overrides.",
+        description="Another policy file (relative to this one) whose settings this one overrides: "
+        "a .yml or .yaml file in this file's folder or in one of extends_dirs.",
+    )
+    extends_dirs: List[str] = Field(
+        default_factory=list,
+        description="Folders besides its own (absolute, or relative to this file) whose policies "
+        "the chain may extend. Only the policy that is loaded may list them.",
     )
     name: str = Field("default", description="A name for this policy, shown in audit records.")
     disclosure: DisclosureConfig = Field(default_factory=lambda: DisclosureConfig())
@@ -89,6 +97,7 @@ class PolicyDocument(Section):
     pii: PIIConfig = Field(default_factory=lambda: PIIConfig())
     audit: AuditConfig = Field(default_factory=lambda: AuditConfig())
     privacy: PrivacyConfig = Field(default_factory=lambda: PrivacyConfig())
+    limits: LimitsConfig = Field(default_factory=lambda: LimitsConfig())
 
     @validator("version")
     def _check_version(cls, value: int) -> int:

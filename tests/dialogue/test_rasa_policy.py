@@ -155,6 +155,7 @@ class TestPredictions:
         """With no agent available the unavailable text is said (and the request still queued)."""
         path = tmp_path / "closed.yml"
         path.write_text(
+            f"extends_dirs: [{REPO / 'policies'}]\n"
             f"extends: {REPO / 'policies' / 'northwind.yml'}\n"
             "handoff:\n  availability:\n    agents_online: false\n"
         )

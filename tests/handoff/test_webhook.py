@@ -21,6 +21,7 @@ REPO = Path(__file__).resolve().parents[2]
 def policy_file(tmp_path: Path, url: str, token_env: str = "") -> Path:
     path = tmp_path / "policy.yml"
     path.write_text(
+        f"extends_dirs: [{REPO / 'policies'}]\n"
         f"extends: {REPO / 'policies' / 'northwind.yml'}\n"
         "handoff:\n  webhook:\n"
         f"    url: {url}\n    timeout_seconds: 0.3\n    backoff_seconds: 0.1\n"
@@ -109,7 +110,9 @@ class TestWorker:
     def test_no_url_sends_nothing(self, tmp_path) -> None:
         """Without a webhook URL the worker does nothing."""
         path = tmp_path / "p.yml"
-        path.write_text(f"extends: {REPO / 'policies' / 'northwind.yml'}\n")
+        path.write_text(
+            f"extends_dirs: [{REPO / 'policies'}]\nextends: {REPO / 'policies' / 'northwind.yml'}\n"
+        )
         store = HandoffQueue.from_url(f"sqlite:///{tmp_path / 'h.db'}")
         worker = WebhookWorker(store, LivePolicy(path))
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import shutil
 from pathlib import Path
 
@@ -73,14 +72,13 @@ class TestDisclosure:
         shutil.copytree(REPO / "policies", policies)
         path = policies / "northwind.yml"
         live = EthicsNLG(policy=str(path))
-        live.live._check_every = 0
         t = tracker(user("are you a bot"), BotUttered("x"))
         before = generate(live, "utter_ethics_bot_challenge", t)["text"]
         edited = path.read_text().replace(
             "disclosure:\n", 'disclosure:\n  bot_challenge_text: "Yes, I am a bot."\n'
         )
         path.write_text(edited)
-        os.utime(path, (1, 1))  # a different mtime, whatever the clock's resolution
+        live.live.refresh()  # what the background check does every reload_seconds
         after = generate(live, "utter_ethics_bot_challenge", t)["text"]
         assert before == NORTHWIND.disclosure.bot_challenge_text and after == "Yes, I am a bot."
 
@@ -94,6 +92,7 @@ class TestDisclosure:
         """disclosure.enabled: false leaves the first message alone."""
         path = tmp_path / "p.yml"
         path.write_text(
+            f"extends_dirs: [{REPO / 'policies'}]\n"
             f"extends: {REPO / 'policies' / 'northwind.yml'}\ndisclosure:\n  enabled: false\n"
         )
         quiet = EthicsNLG(policy=str(path))

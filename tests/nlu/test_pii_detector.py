@@ -24,7 +24,8 @@ NORTHWIND = REPO / "policies" / "northwind.yml"
 
 def policy_file(tmp_path: Path, pii: str) -> str:
     path = tmp_path / "policy.yml"
-    path.write_text(f"extends: {NORTHWIND}\npii:\n{pii}", encoding="utf-8")
+    text = f"extends_dirs: [{NORTHWIND.parent}]\nextends: {NORTHWIND}\npii:\n{pii}"
+    path.write_text(text, encoding="utf-8")
     return str(path)
 
 

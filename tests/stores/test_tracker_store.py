@@ -74,7 +74,8 @@ class TestConstruction:
         """handoff.store_url puts the table in its own database."""
         path = tmp_path / "policy.yml"
         path.write_text(
-            f"extends: {POLICY}\nhandoff:\n  store_url: sqlite:///{tmp_path / 'h.db'}\n"
+            f"extends_dirs: [{Path(POLICY).parent}]\nextends: {POLICY}\n"
+            f"handoff:\n  store_url: sqlite:///{tmp_path / 'h.db'}\n"
         )
         store = build(tmp_path, policy=str(path), inner={"type": "in_memory"})
         asyncio.run(store.save(handoff_tracker()))
