@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 __all__ = [
+    "AGENT_ID",
     "BOT_CHALLENGE_INTENT",
     "COMPLAINT_INTENT",
     "HANDOFF_INTENT",
@@ -42,6 +43,7 @@ HANDOFF_RESPONSES = (RESPONSE_HANDOFF, RESPONSE_HANDOFF_UNAVAILABLE)
 META_DISCLOSURE = "ethics_disclosure"
 META_HANDOFF = "ethics_handoff"
 META_AGENT = "ethics_agent"  # a message a human agent sent through the agent channel
+AGENT_ID = "id"  # inside metadata[META_AGENT]: the agent's id, a name-like token ("sam.lee")
 META_RESUMED = "ethics_resumed"  # the agent handed the conversation back to the bot
 META_PII = "ethics_pii"
 

@@ -9,7 +9,8 @@ export RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2
 cd "$ROOT/$BOT_DIR"
 mkdir -p logs
 
-"$BIN/rasa" run actions --actions actions --port 5055 > logs/actions.log 2>&1 &
+# rasa_sdk 3.6 has no --host: SANIC_HOST keeps the unauthenticated action server on localhost.
+SANIC_HOST=127.0.0.1 "$BIN/rasa" run actions --actions actions --port 5055 > logs/actions.log 2>&1 &
 ACTIONS_PID=$!
 cleanup() {
   kill "$ACTIONS_PID" 2>/dev/null || true

@@ -133,6 +133,6 @@ def action_server(bot: Path, workdir: Path, port: Optional[int] = None) -> Itera
     port = port or free_port()
     log = workdir / f"actions-{port}.log"
     args = [RASA, "run", "actions", "--actions", "actions", "--port", str(port)]
-    with _process(args, bot, log, rasa_env()) as process:
+    with _process(args, bot, log, rasa_env(SANIC_HOST="127.0.0.1")) as process:  # as documented
         _wait_until_up(f"http://127.0.0.1:{port}/health", process, log, timeout=120)
         yield f"http://127.0.0.1:{port}/webhook"

@@ -11,7 +11,8 @@ What other rasa-ethics components attach, and this module reads:
   plain string is taken as the reason.  One handoff gives one record, from whichever comes
   first; the ``pause`` that follows adds nothing.  A ``pause`` without either is recorded as a
   handoff with reason ``unspecified``.
-* ``metadata["ethics_agent"] = True`` on a ``bot`` event that a human agent sent.
+* ``metadata["ethics_agent"] = {"id": "sam"}`` on a ``bot`` event that a human agent sent (any
+  true value marks it; the id is recorded when it looks like a name).
 
 Everything recorded is a name (intent, action, response, policy, entity or PII type), a number, a
 flag, or a pseudonym.  Names must look like identifiers; anything else becomes ``"<invalid>"``, so
@@ -120,8 +121,12 @@ class EventMapper:
         metadata = event.get("metadata") or {}
         response = name(metadata.get("utter_action") or metadata.get("template_name"))
         fields: dict[str, Any] = {"sender": sender, "response": response}
-        if metadata.get(c.META_AGENT):
+        agent = metadata.get(c.META_AGENT)
+        if agent:
             fields["agent"] = True
+            agent_id = name(agent.get(c.AGENT_ID)) if isinstance(agent, Mapping) else None
+            if agent_id:
+                fields["agent_id"] = agent_id
         text = event.get("text")
         if self.redactor is not None and isinstance(text, str) and text:
             fields["text"] = self.redactor(text)

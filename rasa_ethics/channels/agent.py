@@ -13,6 +13,11 @@ Routes (all but the first need ``Authorization: Bearer <token>``)::
     POST /webhooks/ethics_agent/handoffs/<id>/reply         {"text": "...", "agent": "alice"}
     POST /webhooks/ethics_agent/handoffs/<id>/resolve       {"agent": "alice"}
 
+Nothing of a request body is read before the token is checked, and then at most 64 KB of it
+(see ``rasa_ethics.channels.agent_input``).  A reply goes only into a handoff that is still open
+(409 otherwise); ``agent`` is the agent's id, a name-like token recorded with the message and in
+the audit trail.  The token must be at least 16 characters and no placeholder.
+
 At server start the channel also checks that Rasa really uses ``RedactingTrackerStore``: Rasa
 falls back to an in-memory store when a custom store class fails to import
 (``rasa/core/tracker_store.py``), which would silently lose handoffs and redaction.  Then the
@@ -32,8 +37,15 @@ from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from rasa_ethics.channels.agent_input import (
+    agent_id,
+    read_json_object,
+    reply_text,
+    stop_reading,
+)
 from rasa_ethics.channels.desk import AgentDesk, DeskError
 from rasa_ethics.handoff.client import DEFAULT_TOKEN_ENV
+from rasa_ethics.handoff.tokens import check_token
 from rasa_ethics.stores.tracker_store import find_ethics_store
 
 __all__ = ["AgentChannel", "DEFAULT_TOKEN_ENV", "check_tracker_store"]
@@ -59,7 +71,8 @@ class AgentChannel(InputChannel):
         token = credentials.get("token") or os.environ.get(env)
         if not token:
             cls.raise_missing_token(env)
-        return cls(str(token))
+        where = "`token:` in credentials.yml" if credentials.get("token") else f"${env}"
+        return cls(check_token(str(token), where))
 
     @classmethod
     def raise_missing_token(cls, env: str) -> NoReturn:
@@ -79,47 +92,63 @@ class AgentChannel(InputChannel):
         blueprint = Blueprint("rasa_ethics_agent", __name__)
         blueprint.listener("after_server_start")(check_tracker_store)
 
-        @blueprint.route("/", methods=["GET"])
+        # stream=True: Sanic reads no body before the handler has checked the token.
+        @blueprint.route("/", methods=["GET"], stream=True)
         async def health(request: Request) -> HTTPResponse:
+            stop_reading(request)
             return response.json({"status": "ok"})
 
-        @blueprint.route("/handoffs", methods=["GET"])
+        @blueprint.route("/handoffs", methods=["GET"], stream=True)
         async def list_handoffs(request: Request) -> HTTPResponse:
             status = request.args.get("status", "open")
             if status not in STATUSES:
-                return _error("status must be open, resolved or all", 400)
-            return await self._serve(request, lambda desk: _sync(desk.list(STATUSES[status])))
+                status = ""  # refused after the token check, like every other bad request
 
-        @blueprint.route("/handoffs/<handoff_id>", methods=["GET"])
+            async def operation(desk: AgentDesk) -> Any:
+                if not status:
+                    raise DeskError("status must be open, resolved or all", 400)
+                return desk.list(STATUSES[status])
+
+            return await self._serve(request, operation)
+
+        @blueprint.route("/handoffs/<handoff_id>", methods=["GET"], stream=True)
         async def show(request: Request, handoff_id: str) -> HTTPResponse:
             return await self._serve(request, lambda desk: desk.show(handoff_id))
 
-        @blueprint.route("/handoffs/<handoff_id>/reply", methods=["POST"])
+        @blueprint.route("/handoffs/<handoff_id>/reply", methods=["POST"], stream=True)
         async def reply(request: Request, handoff_id: str) -> HTTPResponse:
-            body = request.json or {}
-            text, agent = str(body.get("text") or ""), _agent_name(body)
-            return await self._serve(request, lambda desk: desk.reply(handoff_id, text, agent))
+            async def operation(desk: AgentDesk) -> Any:
+                body = await read_json_object(request)
+                return await desk.reply(handoff_id, reply_text(body), agent_id(body))
 
-        @blueprint.route("/handoffs/<handoff_id>/resolve", methods=["POST"])
+            return await self._serve(request, operation)
+
+        @blueprint.route("/handoffs/<handoff_id>/resolve", methods=["POST"], stream=True)
         async def resolve(request: Request, handoff_id: str) -> HTTPResponse:
-            agent = _agent_name(request.json or {})
-            return await self._serve(request, lambda desk: desk.resolve(handoff_id, agent))
+            async def operation(desk: AgentDesk) -> Any:
+                body = await read_json_object(request)
+                return await desk.resolve(handoff_id, agent_id(body))
+
+            return await self._serve(request, operation)
 
         return blueprint
 
     async def _serve(
         self, request: Request, operation: Callable[[AgentDesk], Awaitable[Any]]
     ) -> HTTPResponse:
-        if not self._authorised(request):
-            return _error("missing or wrong bearer token", 401)
-        agent = getattr(request.app.ctx, "agent", None)
-        if agent is None:
-            return _error("the bot is still starting", 503)
+        """Token first, then the bot's readiness, then the operation (which may read the body)."""
         try:
+            if not self._authorised(request):
+                return _error("missing or wrong bearer token", 401)
+            agent = getattr(request.app.ctx, "agent", None)
+            if agent is None:
+                return _error("the bot is still starting", 503)
             desk = AgentDesk(agent, getattr(request.app.ctx, "input_channels", []))
             return response.json(await operation(desk))
         except DeskError as exc:
             return _error(str(exc), exc.status)
+        finally:
+            stop_reading(request)  # whatever is left unread stays unread
 
     def _authorised(self, request: Request) -> bool:
         header = request.headers.get("Authorization", "")
@@ -142,14 +171,6 @@ async def check_tracker_store(app: Sanic, _loop: Any = None) -> None:
         type(agent.tracker_store).__name__,
     )
     app.stop()
-
-
-async def _sync(value: Any) -> Any:
-    return value
-
-
-def _agent_name(body: Dict[str, Any]) -> str:
-    return str(body.get("agent") or "agent")[:255]
 
 
 def _error(message: str, status: int) -> HTTPResponse:

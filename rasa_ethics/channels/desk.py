@@ -70,19 +70,25 @@ class AgentDesk:
         row["since"] = transcript(later, len(later), self.store.redact)
         return row
 
-    async def reply(self, handoff_id: str, text: str, agent_name: str) -> Dict[str, Any]:
-        """Put the agent's message into the conversation (and push it if the channel can)."""
+    async def reply(self, handoff_id: str, text: str, agent_id: str) -> Dict[str, Any]:
+        """Put the agent's message into the conversation of an open handoff (and push it if the
+        channel can).  A resolved handoff is refused: the bot is in charge again."""
         if not text.strip():
             raise DeskError("the reply text is empty", 400)
-        row = self._row(handoff_id)
-        message = BotUttered(text, metadata={c.META_AGENT: {"name": agent_name}})
-        pushed = await self._append(row["conversation_id"], [message])
-        return {"id": handoff_id, "conversation_id": row["conversation_id"], "pushed": pushed}
+        conversation = self._open_row(handoff_id)["conversation_id"]
+        message = BotUttered(text, metadata={c.META_AGENT: {c.AGENT_ID: agent_id}})
+        async with self.agent.lock_store.lock(conversation):
+            self._open_row(handoff_id)  # resolved while we waited for the lock: still refused
+            tracker = await self.agent.tracker_store.retrieve(conversation)
+            if tracker is None:
+                raise DeskError(f"conversation {conversation} not found", 404)
+            pushed = await self._save(tracker, [message])
+        return {"id": handoff_id, "conversation_id": conversation, "pushed": pushed}
 
-    async def resolve(self, handoff_id: str, agent_name: str) -> Dict[str, Any]:
+    async def resolve(self, handoff_id: str, agent_id: str) -> Dict[str, Any]:
         """Close the request; if the conversation is paused, resume the bot and say so."""
-        row = self._row(handoff_id)
-        if row["status"] != OPEN or not self.handoffs.resolve(handoff_id, agent_name):
+        row = self._open_row(handoff_id)
+        if not self.handoffs.resolve(handoff_id, agent_id):
             raise DeskError(f"handoff {handoff_id} is already resolved", 409)
         conversation = row["conversation_id"]
         async with self.agent.lock_store.lock(conversation):
@@ -103,6 +109,12 @@ class AgentDesk:
             raise DeskError(f"no handoff with id {handoff_id}", 404)
         return row
 
+    def _open_row(self, handoff_id: str) -> Dict[str, Any]:
+        row = self._row(handoff_id)
+        if row["status"] != OPEN:
+            raise DeskError(f"handoff {handoff_id} is already resolved", 409)
+        return row
+
     async def _resumed_message(self, tracker: DialogueStateTracker) -> List[Event]:
         channel = tracker.get_latest_input_channel() or "rest"
         generated = await self.agent.nlg.generate(c.RESPONSE_RESUMED, tracker, channel)
@@ -113,13 +125,6 @@ class AgentDesk:
             BotUttered(text, metadata=metadata),
             ActionExecuted(ACTION_LISTEN_NAME, policy=AGENT_POLICY_NAME, hide_rule_turn=True),
         ]
-
-    async def _append(self, conversation: str, events: List[Event]) -> bool:
-        async with self.agent.lock_store.lock(conversation):
-            tracker = await self.agent.tracker_store.retrieve(conversation)
-            if tracker is None:
-                raise DeskError(f"conversation {conversation} not found", 404)
-            return await self._save(tracker, events)
 
     async def _save(self, tracker: DialogueStateTracker, events: List[Event]) -> bool:
         for event in events:

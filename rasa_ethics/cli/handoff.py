@@ -1,13 +1,17 @@
-"""``rasa-ethics handoff list|show|reply|resolve``: the agent side, against a running bot."""
+"""``rasa-ethics handoff list|show|reply|resolve``: the agent side, against a running bot.
+
+Everything printed goes through :mod:`rasa_ethics.cli.terminal`: customers choose the text (and
+the conversation id), and nothing they send may act on the agent's terminal.
+"""
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 from datetime import datetime, timezone
 from typing import Any, Dict, List
 
+from rasa_ethics.cli.terminal import printable, printable_json
 from rasa_ethics.handoff.client import DEFAULT_TOKEN_ENV
 
 URL_ENV = "RASA_ETHICS_URL"
@@ -61,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
         result = client.reply(args.id, args.text, args.agent)
     else:
         result = client.resolve(args.id, args.agent)
-    print(json.dumps(result, indent=2, ensure_ascii=False) if args.json else _render(args, result))
+    print(printable_json(result) if args.json else _render(args, result))
     return 0
 
 
@@ -72,9 +76,9 @@ def _render(args: argparse.Namespace, result: Any) -> str:
         return _detail(result)
     if args.operation == "reply":
         where = "delivered live" if result.get("pushed") else "stored in the conversation"
-        return f"reply to {result['conversation_id']}: {where}"
+        return f"reply to {printable(result['conversation_id'])}: {where}"
     resumed = "the bot is back" if result.get("resumed") else "conversation was not paused"
-    return f"handoff {result['id']} resolved ({resumed})"
+    return f"handoff {printable(result['id'])} resolved ({resumed})"
 
 
 def _table(rows: List[Dict[str, Any]]) -> str:
@@ -82,27 +86,34 @@ def _table(rows: List[Dict[str, Any]]) -> str:
         return "no handoff requests"
     lines = [f"{'ID':36}  {'CREATED (UTC)':19}  {'STATUS':8}  {'WEBHOOK':9}  REASON  CONVERSATION"]
     for row in rows:
+        p = {key: printable(row[key]) for key in ("id", "status", "delivery", "reason")}
         lines.append(
-            f"{row['id']:36}  {_time(row['created_at'])}  {row['status']:8}  "
-            f"{row['delivery']:9}  {row['reason']}  {row['conversation_id']}"
+            f"{p['id']:36}  {_time(row['created_at'])}  {p['status']:8}  "
+            f"{p['delivery']:9}  {p['reason']}  {printable(row['conversation_id'])}"
         )
     return "\n".join(lines)
 
 
 def _detail(row: Dict[str, Any]) -> str:
+    signals = ", ".join(printable(s) for s in row["signals"]) or "-"
     lines = [
-        f"handoff {row['id']} ({row['status']}, {'paused' if row['paused'] else 'not paused'})",
-        f"conversation: {row['conversation_id']}",
-        f"reason: {row['reason']}  signals: {', '.join(row['signals']) or '-'}",
+        f"handoff {printable(row['id'])} ({printable(row['status'])}, "
+        f"{'paused' if row['paused'] else 'not paused'})",
+        f"conversation: {printable(row['conversation_id'])}",
+        f"reason: {printable(row['reason'])}  signals: {signals}",
         f"created: {_time(row['created_at'])} UTC, agent available: {row['agent_available']}",
-        f"webhook: {row['delivery']} (attempts {row['attempts']})",
+        f"webhook: {printable(row['delivery'])} (attempts {row['attempts']})",
         "transcript:",
     ]
-    lines += [f"  {m['role']:>8}: {m['text']}" for m in row["transcript"]]
+    lines += _messages(row["transcript"])
     if row.get("since"):
         lines.append("since the handoff:")
-        lines += [f"  {m['role']:>8}: {m['text']}" for m in row["since"]]
+        lines += _messages(row["since"])
     return "\n".join(lines)
+
+
+def _messages(messages: List[Dict[str, Any]]) -> List[str]:
+    return [f"  {printable(m['role']):>8}: {printable(m['text'])}" for m in messages]
 
 
 def _time(timestamp: float) -> str:

@@ -21,6 +21,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
 from rasa_ethics.handoff.request import HandoffRequest
+from rasa_ethics.handoff.sqlite_file import private_sqlite_file
 
 __all__ = ["HandoffQueue", "OPEN", "RESOLVED"]
 
@@ -66,6 +67,7 @@ class HandoffQueue:
     @classmethod
     def from_url(cls, url: str) -> HandoffQueue:
         """A store on its own database, e.g. ``sqlite:///handoffs.db`` or a PostgreSQL URL."""
+        private_sqlite_file(url)
         return cls(sa.create_engine(url))
 
     def add(self, request: HandoffRequest, with_webhook: bool) -> bool:

@@ -46,6 +46,7 @@ from rasa.utils.endpoints import EndpointConfig
 from rasa_ethics.dialogue.turn import session_events
 from rasa_ethics.handoff.queue import HandoffQueue
 from rasa_ethics.handoff.request import Redactor, identity, requests_in
+from rasa_ethics.handoff.sqlite_file import private_sqlite_file
 from rasa_ethics.handoff.webhook import WebhookWorker
 from rasa_ethics.policy import LivePolicy
 from rasa_ethics.stores.redaction import TrackerRedaction
@@ -185,11 +186,26 @@ def _build_inner(
     if store_type == "in_memory":
         return InMemoryTrackerStore(domain or Domain.empty(), broker)
     endpoint = EndpointConfig.from_dict(dict(config))
+    if store_type == "sql":
+        private_sqlite_file(_sql_url(endpoint))  # before SQLite creates it world-readable
     store = create_tracker_store(endpoint, domain, broker)
     if store_type not in _BUILTIN and isinstance(store, InMemoryTrackerStore):
         msg = f"inner tracker store type '{config.get('type')}' could not be imported"
         raise RasaException(msg)
     return store
+
+
+def _sql_url(endpoint: EndpointConfig) -> str:
+    """The URL Rasa's SQLTrackerStore will open for ``endpoint`` (same defaults)."""
+    kwargs = endpoint.kwargs
+    return str(
+        SQLTrackerStore.get_db_url(
+            dialect=kwargs.get("dialect", "sqlite"),
+            host=endpoint.url,
+            db=kwargs.get("db", "rasa.db"),
+            login_db=kwargs.get("login_db"),
+        )
+    )
 
 
 def _handoff_store(live: LivePolicy, inner: TrackerStore) -> HandoffQueue:

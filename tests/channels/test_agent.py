@@ -26,15 +26,32 @@ class FakeApp:
         self.stopped = True
 
 
+GOOD = "q2J8-vX0pLr5mWzT9cYb"  # 20 characters of several kinds
+
+
 class TestToken:
     def test_token_from_credentials(self) -> None:
         """`token:` in credentials.yml wins."""
-        assert AgentChannel.from_credentials({"token": "abc"})._token == "abc"
+        assert AgentChannel.from_credentials({"token": GOOD})._token == GOOD
 
     def test_token_from_environment(self, monkeypatch) -> None:
         """`token_env:` names the variable (default RASA_ETHICS_AGENT_TOKEN)."""
-        monkeypatch.setenv("MY_TOKEN", "xyz")
-        assert AgentChannel.from_credentials({"token_env": "MY_TOKEN"})._token == "xyz"
+        monkeypatch.setenv("MY_TOKEN", GOOD[::-1])
+        assert AgentChannel.from_credentials({"token_env": "MY_TOKEN"})._token == GOOD[::-1]
+
+    @pytest.mark.parametrize(
+        "token",
+        ["change-me", "abc", "short-but-ok-15", "change-me-change-me", "CHANGE_ME_PLEASE_NOW",
+         "your-token-here-1", "a" * 40, "abababababababababab", "password-password-1"],
+    )
+    def test_weak_tokens_refuse_to_start(self, monkeypatch, token: str) -> None:
+        """Issue 9, row 14: short tokens and placeholders stop the server, with a clear way out."""
+        monkeypatch.setenv("RASA_ETHICS_AGENT_TOKEN", token)
+        with pytest.raises(RasaException) as error:
+            AgentChannel.from_credentials(None)
+        message = str(error.value)
+        assert "$RASA_ETHICS_AGENT_TOKEN" in message and "at least 16" in message
+        assert "secrets.token_urlsafe" in message and token not in message
 
     def test_no_token_no_channel(self, monkeypatch) -> None:
         """Without a token the server refuses to start: there is no open mode."""
@@ -44,7 +61,7 @@ class TestToken:
 
     def test_routes(self) -> None:
         """The channel is served under /webhooks/ethics_agent/."""
-        assert AgentChannel("t").url_prefix() == "ethics_agent"
+        assert AgentChannel(GOOD).url_prefix() == "ethics_agent"
 
 
 class TestStartupCheck:

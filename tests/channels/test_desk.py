@@ -3,55 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 
 import pytest
 from rasa.core.agent import Agent
-from rasa.core.tracker_store import TrackerStore
-from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, BotUttered, ConversationPaused, UserUttered
-from rasa.shared.core.trackers import DialogueStateTracker
-from rasa.utils.endpoints import EndpointConfig
+from rasa.shared.core.events import BotUttered
 
 from rasa_ethics.channels.desk import AgentDesk, DeskError
-from tests.dialogue.builders import DOMAIN_YAML, session
+from tests.channels.conftest import DOMAIN
 
-REPO = Path(__file__).resolve().parents[2]
-POLICY = str(REPO / "policies" / "northwind.yml")
-DOMAIN = Domain.from_yaml(DOMAIN_YAML)
 REPLY = "Thanks for waiting, I am looking at it now."  # no personal data: it is stored redacted
-
-
-@pytest.fixture
-def desk(tmp_path: Path) -> AgentDesk:
-    store = TrackerStore.create(
-        EndpointConfig(
-            type="rasa_ethics.RedactingTrackerStore",
-            policy=POLICY,
-            inner={"type": "sql", "dialect": "sqlite", "db": str(tmp_path / "rasa.db")},
-        ),
-        DOMAIN,
-    )
-    nlg = EndpointConfig(type="rasa_ethics.EthicsNLG", policy=POLICY)
-    agent = Agent(domain=DOMAIN, generator=nlg, tracker_store=store)
-    tracker = DialogueStateTracker.from_events(
-        "c1",
-        session(
-            UserUttered("get me a human"),
-            ActionExecuted(
-                "utter_ethics_handoff", metadata={"ethics_handoff": {"reason": "customer_request"}}
-            ),
-            BotUttered("connecting you"),
-            ConversationPaused(),
-            ActionExecuted("action_listen"),
-        ),
-        DOMAIN.slots,
-    )
-    asyncio.run(agent.tracker_store.save(tracker))
-    asyncio.run(agent.tracker_store.save(tracker))
-    tracker.update(UserUttered("hello? anyone?"))
-    asyncio.run(agent.tracker_store.save(tracker))
-    return AgentDesk(agent)
 
 
 def only_id(desk: AgentDesk) -> str:
@@ -72,7 +32,7 @@ class TestDesk:
         tracker = asyncio.run(desk.agent.tracker_store.retrieve("c1"))
         last = tracker.events[-1]
         assert isinstance(last, BotUttered) and last.text == REPLY
-        assert last.metadata["ethics_agent"] == {"name": "sam"}
+        assert last.metadata["ethics_agent"] == {"id": "sam"}
         assert result["pushed"] is False  # no channel that can push in this test
         assert tracker.is_paused()
 
@@ -89,6 +49,16 @@ class TestDesk:
         with pytest.raises(DeskError) as error:
             asyncio.run(desk.resolve(handoff, "sam"))
         assert error.value.status == 409
+
+    def test_no_reply_after_resolve(self, desk: AgentDesk) -> None:
+        """Issue 9, row 5: a resolved handoff takes no more agent messages (409)."""
+        handoff = only_id(desk)
+        asyncio.run(desk.resolve(handoff, "sam"))
+        before = asyncio.run(desk.agent.tracker_store.retrieve("c1")).events
+        with pytest.raises(DeskError) as error:
+            asyncio.run(desk.reply(handoff, REPLY, "sam"))
+        assert error.value.status == 409
+        assert asyncio.run(desk.agent.tracker_store.retrieve("c1")).events == before
 
     def test_unknown_and_empty(self, desk: AgentDesk) -> None:
         """Clear errors with HTTP statuses."""

@@ -77,7 +77,7 @@ class TestAgentSide:
         assert cli(plugin_bot, "reply", row["id"], REPLY).returncode == 0
         agent_message = bot_events(plugin_bot.tracker(who))[-1]
         assert agent_message["text"] == REPLY
-        assert agent_message["metadata"]["ethics_agent"] == {"name": "sam"}
+        assert agent_message["metadata"]["ethics_agent"] == {"id": "sam"}
 
         resolved = json.loads(cli(plugin_bot, "resolve", row["id"]).stdout)
         assert resolved["resumed"]

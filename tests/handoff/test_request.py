@@ -57,6 +57,6 @@ class TestTranscript:
         """Messages an agent sent are marked as such."""
         events = [
             UserUttered("hi"),
-            BotUttered("I'm Sam from support", metadata={"ethics_agent": {"name": "sam"}}),
+            BotUttered("I'm Sam from support", metadata={"ethics_agent": {"id": "sam"}}),
         ]
         assert [m["role"] for m in transcript(events, 10)] == ["customer", "agent"]
