@@ -294,8 +294,10 @@ class TestReuse:
     def test_reuse_is_written_once(self, support_bot: Path) -> None:
         """The reuse lands in the copied policy, which stays valid; a second run changes nothing."""
         adopt(support_bot)
+        (support_bot / STARTER_POLICY).chmod(0o644)
         found = survey(support_bot)
         changes = [str(c) for c in adopt(support_bot, reuse=found.proposals)]
+        assert (support_bot / STARTER_POLICY).stat().st_mode & 0o777 == 0o644
         assert changes == [
             "ethics_policy.yml: reused check_human (disclosure.bot_challenge_intents)",
             "ethics_policy.yml: reused human_handoff (handoff.intents)",

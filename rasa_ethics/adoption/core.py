@@ -102,6 +102,7 @@ def _edit_policy(
             problem = str(exc).replace(trial, str(path))
             msg = f"the edited policy would not be valid, so nothing was written: {problem}"
             raise AdoptionError(msg) from exc
+        shutil.copymode(path, trial)  # mkstemp made it 0600; the designers' file keeps its mode
         os.replace(trial, path)
     finally:
         if os.path.exists(trial):

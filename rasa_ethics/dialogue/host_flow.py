@@ -15,9 +15,9 @@ it has ended, without guessing what the host's policies would do.  After the las
 The plugin's own response is used instead (:func:`next_host_step` returns None) when the host's
 flow cannot be trusted with the outcome: no agent is available (the host's flow would promise a
 transfer), the handoff has another reason than the customer's request (a sensitive topic, a
-complaint, repeated misunderstanding), an action is missing from the domain, or the flow ran
-without sending the customer anything (the action server was down, say): then the plugin's own
-response follows the host's flow in the same turn.
+complaint, repeated misunderstanding), or an action is missing from the domain.  If a flow of
+custom actions only ran without sending the customer anything (the action server was down, say),
+the plugin's own response follows it in the same turn.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
+from rasa.shared.constants import UTTER_PREFIX
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain, InvalidDomain
 from rasa.shared.core.events import (
@@ -78,7 +79,7 @@ def next_host_step(
             position += 1
     if position < len(flow):
         return _flow_step(plan, flow, position, tracker, domain)
-    if done[-1] != flow[-1] or not _customer_heard(tracker):
+    if done[-1] != flow[-1] or not _customer_heard(tracker, flow):
         return None  # nothing reached the customer (or the host acted since): the plugin answers
     if plan.kind == HANDOFF:
         return HostStep(ACTION_LISTEN_NAME, (ConversationPaused(),))
@@ -161,8 +162,16 @@ def _flow_step(
     return HostStep(flow[position], tuple(events), metadata)
 
 
-def _customer_heard(tracker: DialogueStateTracker) -> bool:
-    """True when a bot message went out since the latest user message."""
+def _customer_heard(tracker: DialogueStateTracker, flow: Tuple[str, ...]) -> bool:
+    """True when the flow has a response, or a bot message went out since the user's message.
+
+    A response (``utter_*``) is sent by the NLG inside the Rasa process, so it reaches the
+    customer whatever the action server does; ``rasa test core``, which runs no actions and so
+    records no ``BotUttered``, sees the same.  Custom actions can fail without a trace but the
+    missing message.
+    """
+    if any(name.startswith(UTTER_PREFIX) for name in flow):
+        return True
     for event in reversed(tracker.events):
         if isinstance(event, UserUttered):
             return False

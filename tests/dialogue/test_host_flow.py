@@ -100,16 +100,29 @@ class TestKeptHandoffFlow:
         assert run_turn(keep, t, HOST_DOMAIN)[0] == "utter_transfer"
         assert t.active_loop_name is None and t.is_paused()
 
-    def test_flow_that_sends_nothing_gets_the_plugin_text(self, keep) -> None:
-        """If the host's flow reached nobody (no bot message), the plugin's handoff follows."""
+    def test_actions_that_send_nothing_get_the_plugin_text(self, tmp_path) -> None:
+        """Custom actions only and no bot message (action server down): the handoff text follows."""
+        flow = "[utter_transfer, action_transfer_to_agent]"
+        actions_only = make_policy(tmp_path, KEEP.replace(flow, "[action_transfer_to_agent]"))
+        t = tracker(HOST_DOMAIN, user("I want to talk to a human", "human_handoff"))
+        step = actions_only.predict_action_probabilities(t, HOST_DOMAIN)
+        assert predicted(step, HOST_DOMAIN) == "action_transfer_to_agent"
+        t.update_with_events(step.optional_events, HOST_DOMAIN)
+        t.update(ActionExecuted("action_transfer_to_agent", metadata=step.action_metadata))
+        names = run_turn(actions_only, t, HOST_DOMAIN)
+        assert names == ["utter_ethics_handoff", ACTION_LISTEN_NAME]
+        assert t.is_paused() and len(requests_in("test", list(t.events), 10)) == 1
+
+    def test_a_response_in_the_flow_reaches_the_customer(self, keep) -> None:
+        """Responses are sent in-process: no BotUttered recorded (`rasa test core`) is fine."""
         t = tracker(HOST_DOMAIN, user("I want to talk to a human", "human_handoff"))
         for name in ("utter_transfer", "action_transfer_to_agent"):
             step = keep.predict_action_probabilities(t, HOST_DOMAIN)
             assert predicted(step, HOST_DOMAIN) == name
             t.update_with_events(step.optional_events, HOST_DOMAIN)
             t.update(ActionExecuted(name, metadata=step.action_metadata))  # and no BotUttered
-        assert run_turn(keep, t, HOST_DOMAIN) == ["utter_ethics_handoff", ACTION_LISTEN_NAME]
-        assert t.is_paused() and len(requests_in("test", list(t.events), 10)) == 1
+        assert run_turn(keep, t, HOST_DOMAIN) == [ACTION_LISTEN_NAME]
+        assert t.is_paused()
 
     def test_other_reasons_get_the_plugin_handoff(self, keep) -> None:
         """A sensitive topic is the plugin's to answer: crisis text and its own handoff."""
