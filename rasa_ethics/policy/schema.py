@@ -77,7 +77,7 @@ class DisclosureConfig(Section):
         description="'replace' answers every bot challenge with bot_challenge_text; 'keep' runs "
         "your bot's own answer instead, the actions in bot_challenge_host_actions, forms "
         "included. Keep an answer only if it says plainly that the customer talks to a bot. If "
-        "it sends nothing, bot_challenge_text follows.",
+        "custom actions only send nothing, bot_challenge_text follows.",
     )
     bot_challenge_host_actions: List[str] = Field(
         default_factory=list,

@@ -132,9 +132,9 @@ class HandoffConfig(Section):
         description="When a customer asks for a person: 'replace' says the handoff text "
         "(utter_ethics_handoff); 'keep' runs your bot's own handoff flow instead, the actions in "
         "host_flow_actions, forms included, and then still pauses the bot, queues the request "
-        "and audits it. If the flow sends the customer nothing, the handoff text follows. With "
-        "no agent available the unavailable_text is said in both modes, as your flow would "
-        "promise a transfer.",
+        "and audits it. If a flow of custom actions only sends nothing (the action server is "
+        "down), the handoff text follows. With no agent available the unavailable_text is said "
+        "in both modes, as your flow would promise a transfer.",
     )
     host_flow_actions: List[str] = Field(
         default_factory=list,
