@@ -13,7 +13,7 @@ import rasa_ethics
 
 REPO = Path(__file__).resolve().parents[1]
 CONFIG_NAME = re.compile(r"\brasa_ethics\.([A-Z][A-Za-z]+)\b")
-SOURCES = ["README.md", "docs", "example_bot", "rasa_ethics/adoption.py", "policies"]
+SOURCES = ["README.md", "docs", "example_bot", "rasa_ethics/adoption", "policies"]
 
 # What Rasa loads each configured name as (rasa.shared.utils.common.class_from_module_path).
 PUBLIC = {

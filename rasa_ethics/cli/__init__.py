@@ -18,14 +18,21 @@ from typing import List, Optional  # noqa: E402
 
 from rasa.shared.exceptions import RasaException  # noqa: E402
 
-from rasa_ethics.cli import audit, handoff, init_cmd, redact, validate  # noqa: E402
+from rasa_ethics.cli import (  # noqa: E402
+    audit,
+    handoff,
+    init_cmd,
+    logging_config,
+    redact,
+    validate,
+)
 from rasa_ethics.cli.errors import CLIError  # noqa: E402
 
 __all__ = ["CLIError", "main"]
 
 # Sub-command modules, in the order `--help` lists them.  Each keeps its heavy imports inside its
 # handler, so `rasa-ethics --help` stays fast.
-COMMANDS = [init_cmd, validate, handoff, redact, audit]
+COMMANDS = [init_cmd, logging_config, validate, handoff, redact, audit]
 
 
 def build_parser() -> argparse.ArgumentParser:

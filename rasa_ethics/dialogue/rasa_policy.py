@@ -42,6 +42,7 @@ from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from rasa_ethics import constants as c
+from rasa_ethics.dialogue import host_flow
 from rasa_ethics.dialogue.detectors import Detectors
 from rasa_ethics.dialogue.slots import interrupt_events
 from rasa_ethics.dialogue.turn import (
@@ -118,6 +119,7 @@ class EthicsPolicy(Policy):
         """Nothing to learn: check the domain and record which policy file was used."""
         self.raise_if_incompatible_with_domain(self.config, domain)
         policy = self.live.current
+        host_flow.check_domain(policy, domain)
         with self._model_storage.write_to(self._resource) as directory:
             info = {"policy": policy.name, "version": policy.version_hash}
             (directory / "ethics_policy.json").write_text(json.dumps(info), encoding="utf-8")
@@ -137,6 +139,13 @@ class EthicsPolicy(Policy):
         plan = analyse_turn(tracker, Detectors.for_policy(policy), domain.action_names_or_texts)
         if plan is None:
             return self._abstain(domain)
+        # The host's own flow, if the policy keeps it for this turn (see dialogue/host_flow.py).
+        host = host_flow.next_host_step(plan, tracker, domain, policy)
+        if host is not None:
+            if host.action is None:
+                return self._abstain(domain)
+            events = list(host.events)
+            return self._predict(host.action, domain, events, action_metadata=host.metadata)
         return self._next_step(plan, tracker, domain, policy)
 
     def _next_step(

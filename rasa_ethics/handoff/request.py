@@ -60,26 +60,39 @@ def requests_in(
     transcript_turns: int,
     redact: Redactor = identity,
 ) -> List[HandoffRequest]:
-    """Every handoff announced in ``events`` (the handoff response's ``ActionExecuted``).
+    """Every handoff announced in ``events``, at most one per customer turn.
 
-    The reason is the :class:`HandoffDecision` EthicsPolicy attached to the action, else
-    "unspecified".
+    A handoff is announced by the ``ActionExecuted`` of the handoff response, or of the last
+    action of the host's own handoff flow (``handoff.host_flow: keep``), which carries the
+    :class:`HandoffDecision` EthicsPolicy made.  The reason is that decision's, else "unspecified".
+    The first announcement of a turn counts: if the host's flow reached nobody and the plugin's
+    own handoff text followed, that is still one handoff.
     """
     found = []
+    announced = False  # in the current customer turn
     for index, event in enumerate(events):
-        if isinstance(event, ActionExecuted) and event.action_name in c.HANDOFF_RESPONSES:
-            decision = HandoffDecision.from_metadata(event.metadata)
-            found.append(
-                HandoffRequest(
-                    id=request_id(conversation_id, event.timestamp),
-                    conversation_id=conversation_id,
-                    reason=decision.reason if decision else UNSPECIFIED,
-                    signals=decision.signals if decision else (),
-                    created_at=event.timestamp,
-                    available=event.action_name == c.RESPONSE_HANDOFF,
-                    transcript=transcript(events[: index + 3], transcript_turns, redact),
-                )
+        if isinstance(event, UserUttered):
+            announced = False
+        if announced or not isinstance(event, ActionExecuted):
+            continue
+        decision = HandoffDecision.from_metadata(event.metadata)
+        if event.action_name not in c.HANDOFF_RESPONSES and decision is None:
+            continue
+        announced = True
+        available = decision.available if decision else None
+        if available is None:
+            available = event.action_name == c.RESPONSE_HANDOFF
+        found.append(
+            HandoffRequest(
+                id=request_id(conversation_id, event.timestamp),
+                conversation_id=conversation_id,
+                reason=decision.reason if decision else UNSPECIFIED,
+                signals=decision.signals if decision else (),
+                created_at=event.timestamp,
+                available=available,
+                transcript=transcript(events[: index + 3], transcript_turns, redact),
             )
+        )
     return found
 
 

@@ -13,7 +13,14 @@ from typing import List, Optional
 
 from pydantic import Field, root_validator, validator
 
-from rasa_ethics.policy._section import Section, phrases
+from rasa_ethics.policy._section import (
+    KEEP,
+    REPLACE,
+    Section,
+    check_host_actions,
+    check_host_mode,
+    phrases,
+)
 from rasa_ethics.policy.schema_audit import AuditConfig
 from rasa_ethics.policy.schema_handoff import (
     AvailabilityConfig,
@@ -30,12 +37,14 @@ __all__ = [
     "AvailabilityConfig",
     "DisclosureConfig",
     "HandoffConfig",
+    "KEEP",
     "LimitsConfig",
     "Operator",
     "PIIConfig",
     "PIIEntityRule",
     "PolicyDocument",
     "PrivacyConfig",
+    "REPLACE",
     "SignalsConfig",
     "TopicConfig",
     "WebhookConfig",
@@ -65,6 +74,32 @@ class DisclosureConfig(Section):
     bot_challenge_phrases: List[str] = phrases(
         "Backstop phrases that count as a bot challenge even if the classifier misses them."
     )
+    bot_challenge_host_response: str = Field(
+        REPLACE,
+        description="'replace' answers every bot challenge with bot_challenge_text; 'keep' runs "
+        "your bot's own answer instead, the actions in bot_challenge_host_actions, forms "
+        "included. Keep an answer only if it says plainly that the customer talks to a bot. If "
+        "custom actions only send nothing, bot_challenge_text follows.",
+    )
+    bot_challenge_host_actions: List[str] = Field(
+        default_factory=list,
+        description="Your bot's own answer to 'are you a bot?', in order, e.g. [utter_iamabot]; "
+        "`rasa-ethics init --keep-host-flows` copies it from your rules.",
+    )
+
+    _check_host_response = validator("bot_challenge_host_response", allow_reuse=True)(
+        check_host_mode
+    )
+
+    @root_validator(skip_on_failure=True)
+    def _host_response_has_actions(cls, values: dict) -> dict:
+        check_host_actions(
+            values["bot_challenge_host_response"],
+            values["bot_challenge_host_actions"],
+            ("bot_challenge_host_response", "bot_challenge_host_actions"),
+            "utter_iamabot",
+        )
+        return values
 
 
 class PrivacyConfig(Section):

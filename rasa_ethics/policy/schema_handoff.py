@@ -6,9 +6,15 @@ from __future__ import annotations
 
 from typing import Dict, List, Optional
 
-from pydantic import Field, validator
+from pydantic import Field, root_validator, validator
 
-from rasa_ethics.policy._section import Section, phrases
+from rasa_ethics.policy._section import (
+    REPLACE,
+    Section,
+    check_host_actions,
+    check_host_mode,
+    phrases,
+)
 
 __all__ = ["AvailabilityConfig", "HandoffConfig", "SignalsConfig", "TopicConfig", "WebhookConfig"]
 
@@ -121,6 +127,21 @@ class HandoffConfig(Section):
         min_length=1,
         description="Said when an agent hands the conversation back to the bot.",
     )
+    host_flow: str = Field(
+        REPLACE,
+        description="When a customer asks for a person: 'replace' says the handoff text "
+        "(utter_ethics_handoff); 'keep' runs your bot's own handoff flow instead, the actions in "
+        "host_flow_actions, forms included, and then still pauses the bot, queues the request "
+        "and audits it. If a flow of custom actions only sends nothing (the action server is "
+        "down), the handoff text follows. With no agent available the unavailable_text is said "
+        "in both modes, as your flow would promise a transfer.",
+    )
+    host_flow_actions: List[str] = Field(
+        default_factory=list,
+        description="Your bot's own handoff flow, in order, e.g. [utter_transfer, "
+        "action_transfer_to_agent]; `rasa-ethics init --keep-host-flows` copies it from your "
+        "rules. The request is queued once the last one has run.",
+    )
     transcript_turns: int = Field(
         10, ge=0, description="How many recent messages the handoff request carries."
     )
@@ -131,3 +152,12 @@ class HandoffConfig(Section):
     availability: AvailabilityConfig = Field(default_factory=lambda: AvailabilityConfig())
     signals: SignalsConfig = Field(default_factory=lambda: SignalsConfig())
     webhook: WebhookConfig = Field(default_factory=lambda: WebhookConfig())
+
+    _check_host_flow = validator("host_flow", allow_reuse=True)(check_host_mode)
+
+    @root_validator(skip_on_failure=True)
+    def _host_flow_has_actions(cls, values: dict) -> dict:
+        example = "utter_transfer, action_transfer_to_agent"
+        keys = ("host_flow", "host_flow_actions")
+        check_host_actions(values["host_flow"], values["host_flow_actions"], keys, example)
+        return values

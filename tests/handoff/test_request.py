@@ -51,6 +51,28 @@ class TestRequestsIn:
             {"role": "bot", "text": "connecting you"},
         ]
 
+    def test_host_flow_action_with_a_decision(self) -> None:
+        """The last action of a kept host flow announces the handoff it carries."""
+        meta = {"ethics_handoff": {"reason": "customer_request", "available": True}}
+        [request] = requests_in("c1", handoff_events("action_transfer", meta), 10)
+        assert request.reason == "customer_request" and request.available
+
+    def test_other_actions_announce_nothing(self) -> None:
+        """A host action without a decision is not a handoff."""
+        assert requests_in("c1", handoff_events("action_transfer"), 10) == []
+
+    def test_one_request_per_customer_turn(self) -> None:
+        """The plugin's text after a host flow that reached nobody is the same handoff."""
+        meta = {"ethics_handoff": {"reason": "customer_request", "available": True}}
+        events = [
+            *handoff_events("action_transfer", meta),
+            ActionExecuted("utter_ethics_handoff", metadata=meta, timestamp=1001.0),
+            UserUttered("hello?"),
+            ActionExecuted("utter_ethics_handoff", metadata=meta, timestamp=1002.0),
+        ]
+        found = requests_in("c1", events, 10)
+        assert [r.created_at for r in found] == [1000.0, 1002.0]
+
 
 class TestTranscript:
     def test_agent_messages_are_labelled(self) -> None:

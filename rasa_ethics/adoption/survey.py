@@ -1,0 +1,95 @@
+"""What ``init`` proposes before it edits anything: host intents to reuse, and what would change.
+
+A reused intent changes how the bot answers it: EthicsPolicy answers it from then on, from any
+state.  When the host has its own rules or stories for that intent, the survey says which ones
+stop applying (or, with kept flows, that they keep answering), and which of the host's test
+stories would then fail.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import List, Optional, Sequence, Tuple
+
+from rasa_ethics import constants as c
+from rasa_ethics.adoption.core import policy_path
+from rasa_ethics.adoption.host_data import Flow, HostData, read_host_data
+from rasa_ethics.adoption.policy_edits import KeptFlow
+from rasa_ethics.adoption.reuse import BOT_CHALLENGE, COMPLAINT, HANDOFF, Reuse, suggest
+from rasa_ethics.policy import load_policy
+
+__all__ = ["KEEPABLE", "Survey", "survey"]
+
+# Concerns whose host flow the policy can keep (a complaint always goes to a person).
+KEEPABLE = (HANDOFF, BOT_CHALLENGE)
+# What EthicsPolicy does instead of the host's own answer.
+_PLUGIN_ANSWER = {
+    BOT_CHALLENGE: ((c.RESPONSE_BOT_CHALLENGE,), "utter_ethics_bot_challenge"),
+    HANDOFF: ((c.RESPONSE_HANDOFF,), "utter_ethics_handoff, then a pause and a queued request"),
+    COMPLAINT: ((c.RESPONSE_HANDOFF,), "its handoff (a complaint always goes to a person)"),
+}
+
+
+@dataclass
+class Survey:
+    """The host intents worth reusing, and the host's data to explain what reusing them changes."""
+
+    reuses: List[Reuse]
+    host: HostData
+
+    @property
+    def proposals(self) -> List[Reuse]:
+        """Reuses the policy does not have yet."""
+        return [r for r in self.reuses if not r.listed]
+
+    @property
+    def listed(self) -> List[Reuse]:
+        """Reuses the policy already has."""
+        return [r for r in self.reuses if r.listed]
+
+    def kept_flows(self, reused: Sequence[Reuse]) -> List[KeptFlow]:
+        """The host flow to keep per concern: that of its best reused intent that has one."""
+        kept = []
+        for concern in KEEPABLE:
+            for reuse in (r for r in reused if r.concern == concern):
+                flow = self.host.main_flow(reuse.intent)
+                if flow:
+                    kept.append(KeptFlow(concern, flow))
+                    break
+        return kept
+
+    def consequences(self, reuse: Reuse, keep: bool) -> List[str]:
+        """What reusing ``reuse.intent`` changes for the host's own rules, stories and tests."""
+        flow = self.host.main_flow(reuse.intent)
+        keep = keep and reuse.concern in KEEPABLE and flow is not None
+        expected, plugin = _PLUGIN_ANSWER[reuse.concern]
+        if flow is None:
+            lines = [f"no rule or story of yours answers it: EthicsPolicy says {plugin}"]
+        elif keep:
+            lines = [f"your {self._source(reuse.intent, flow)} keeps answering, from any state"]
+        else:
+            lines = [
+                f"your {self._source(reuse.intent, flow)} ({', '.join(flow)}) stops answering it: "
+                f"EthicsPolicy says {plugin}"
+                + (" (keep yours: --keep-host-flows)" if reuse.concern in KEEPABLE else "")
+            ]
+        wanted = flow if keep and flow else expected
+        for test in self.host.tests_of(reuse.intent):
+            if test.actions != wanted and not test.in_form:
+                shown = ", ".join(test.actions)
+                lines.append(f"your {test.describe()} expects {shown}: it will fail as it is")
+        return lines
+
+    def _source(self, intent: str, actions: Tuple[str, ...]) -> str:
+        flows: List[Flow] = self.host.flows.get(intent, [])
+        first = next(f for f in flows if f.actions == actions and not f.test)
+        return f"{first.describe()}"
+
+
+def survey(bot_dir: Path, policy: Optional[str] = None) -> Survey:
+    """Read the host bot and the policy init will use; propose host intents to reuse."""
+    bot_dir = bot_dir.resolve()
+    document = load_policy(policy_path(bot_dir, policy)).document
+    host = read_host_data(bot_dir)
+    return Survey(suggest(document, host.examples), host)
