@@ -42,7 +42,10 @@ handoff:
 
 def make_policy(tmp_path: Path, body: str) -> EthicsPolicy:
     path = tmp_path / "policy.yml"
-    path.write_text(f"extends: {REPO / 'policies' / 'northwind.yml'}\n{body}")
+    path.write_text(
+        f"extends_dirs: [{REPO / 'policies'}]\n"
+        f"extends: {REPO / 'policies' / 'northwind.yml'}\n{body}"
+    )
     config = {**EthicsPolicy.get_default_config(), "policy": str(path)}
     context = ExecutionContext(GraphSchema({}), "test-model")
     (tmp_path / "storage").mkdir(exist_ok=True)
