@@ -69,11 +69,18 @@ class Mailbox(Generic[T]):
         self._urgent = True
         self._ready.set()
 
-    def take(self, limit: int) -> list[T]:
-        """Wait for items and return up to ``limit`` of them, oldest first (consumer only)."""
+    def take(self, limit: int, timeout: float | None = None) -> list[T]:
+        """Wait for items and return up to ``limit`` of them, oldest first (consumer only).
+
+        With ``timeout``, return an empty list if nothing came within that many seconds.
+        """
         items = self._items
+        deadline = None if timeout is None else time.monotonic() + timeout
         while not items:
-            self._ready.wait(self.idle_wait)
+            wait = self.idle_wait if deadline is None else deadline - time.monotonic()
+            if wait <= 0:
+                return []
+            self._ready.wait(min(wait, self.idle_wait))
             self._ready.clear()
         if not self._urgent and len(items) < self._wake_at:
             self._ready.clear()

@@ -31,6 +31,7 @@ from rasa.utils.endpoints import EndpointConfig
 
 from rasa_ethics.audit.events import EventMapper, Redactor, name
 from rasa_ethics.audit.pseudonym import Pseudonymizer
+from rasa_ethics.audit.signing import SigningKeyError
 from rasa_ethics.audit.writer import AuditWriter
 from rasa_ethics.policy import LivePolicy
 
@@ -90,14 +91,25 @@ class AuditEventBroker(EventBroker):
             "pseudonym_scope": pseudonymize.scope,
             "bot_text": mapper.redactor is not None,
         }
-        self.writer = AuditWriter(
-            path or config.path,
+        try:
+            self.writer = self._writer(path or config.path, current.version_hash, start)
+        except SigningKeyError as exc:  # no usable key, or not the key that signed the trail
+            raise AuditConfigError(str(exc)) from None
+
+    def _writer(self, path: str | Path, version: str, start: dict[str, Any]) -> AuditWriter:
+        config = self.policy.current.audit
+        return AuditWriter(
+            path,
+            signing_key_file=config.signing_key_file,
+            signing_key_env=config.signing_key_env,
+            checkpoint_every=config.checkpoint_every,
+            checkpoint_seconds=config.checkpoint_seconds,
             fsync=config.fsync,
             rotate_max_bytes=config.rotate_max_bytes,
             rotate_daily=config.rotate_daily,
             queue_size=config.queue_size,
             on_overload=config.on_overload,
-            policy_version=current.version_hash,
+            policy_version=version,
             start_fields=start,
         )
 

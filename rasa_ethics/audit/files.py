@@ -26,6 +26,8 @@ __all__ = [
     "trail_files",
 ]
 
+#: The signed head file of a trail is ``<active file><HEAD_SUFFIX>``.
+HEAD_SUFFIX = ".head"
 FILE_MODE = 0o600
 DIR_MODE = 0o700
 _ROTATED = re.compile(r"^(?P<stem>.+)\.(?P<ts>\d{8}T\d{6}Z)-(?P<seq>\d{12})(?P<suffix>\.[^.]+)$")
@@ -60,13 +62,16 @@ def trail_files(active: Path) -> list[Path]:
 def discover_trails(paths: Iterable[Path]) -> dict[Path, list[Path]]:
     """Group ``paths`` (directories, active files or rotated files) by trail, files in order.
 
-    A directory stands for every ``*.jsonl`` trail in it.  An active file brings its rotated files.
-    A rotated file named on its own stands for itself.
+    A directory stands for every ``*.jsonl`` trail in it, and for every trail of a head file in
+    it.  An active file brings its rotated files.  A rotated file named on its own stands for
+    itself.
     """
     trails: dict[Path, list[Path]] = {}
     for path in paths:
         if path.is_dir():
-            for entry in sorted(path.glob("*.jsonl")):
+            # a head file stands for its trail even when every file of it was deleted
+            heads = [entry.with_suffix("") for entry in sorted(path.glob(f"*{HEAD_SUFFIX}"))]
+            for entry in sorted(path.glob("*.jsonl")) + heads:
                 parsed = parse_rotated(entry.name)
                 active = entry.with_name(parsed[0] + parsed[2]) if parsed else entry
                 trails.setdefault(active, trail_files(active))

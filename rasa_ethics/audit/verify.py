@@ -10,14 +10,15 @@ worker processes check in parallel; the chain is then stitched together here, in
 from __future__ import annotations
 
 import gc
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from rasa_ethics.audit._lines import check_header, check_line, check_link
 from rasa_ethics.audit._scan import (
     CHUNK,
+    NOTABLE,
     Segment,
     SegmentResult,
     Workers,
@@ -25,26 +26,12 @@ from rasa_ethics.audit._scan import (
     read_segment,
     split_lines,
 )
+from rasa_ethics.audit._trust import Signatures, SigningReport
 from rasa_ethics.audit.files import parse_rotated
-from rasa_ethics.audit.records import GENESIS, canonical, parse, split_line
+from rasa_ethics.audit.problems import Bad, Problem
+from rasa_ethics.audit.records import GENESIS
 
-__all__ = ["Problem", "VerifyResult", "verify_trail"]
-
-_SHA = hashlib.sha256
-
-
-@dataclass(frozen=True)
-class Problem:
-    """The first bad record of a trail."""
-
-    file: Path
-    line: int
-    seq: int | None
-    message: str
-
-    def __str__(self) -> str:
-        where = f"seq {self.seq}" if self.seq is not None else "seq ?"
-        return f"{self.file}:{self.line}: {where}: {self.message}"
+__all__ = ["Problem", "SigningReport", "VerifyResult", "verify_trail"]
 
 
 @dataclass
@@ -57,6 +44,7 @@ class VerifyResult:
     head_hash: str | None = None
     problem: Problem | None = None
     workers: int = 1
+    signing: SigningReport = field(default_factory=SigningReport)
 
     @property
     def ok(self) -> bool:
@@ -64,19 +52,15 @@ class VerifyResult:
         return self.problem is None
 
 
-class _Bad(Exception):
-    def __init__(self, line: int, seq: int | None, message: str) -> None:
-        super().__init__(message)
-        self.line, self.seq, self.message = line, seq, message
-
-
 @dataclass
 class _State:
     seq: int | None
     prev: str | None
+    signatures: Signatures
     prev_file: str | None = None
     strict: bool = True
     records: int = 0
+    lines: int = 0  # lines of the file checked last
     anchors: list[str] = field(default_factory=list)
 
 
@@ -87,8 +71,10 @@ def verify_trail(
     allow_missing_start: bool = False,
     anchor: str | None = None,
     jobs: int | None = None,
+    active: Path | None = None,
+    public_key: Path | None = None,
 ) -> VerifyResult:
-    """Verify ``files`` (one trail, oldest first).
+    """Verify ``files`` (one trail, oldest first), its signed checkpoints and its head.
 
     Args:
         strict: also require every line to be the canonical serialisation of its record.
@@ -96,10 +82,15 @@ def verify_trail(
         anchor: a ``hash`` noted earlier (e.g. from ``verify`` output); fail unless it is in the
             trail, which detects a trail cut short or rewritten before that point.
         jobs: processes for large trails (default: the usable CPUs, at most 8; 1: this one).
+        active: the trail's active file, whose ``.pub`` and ``.head`` files sit beside it
+            (default: derived from the file names).  A rotated file here checks that file alone,
+            without the head.
+        public_key: a pinned public key file (default: ``<active>.pub``, not pinned).
     """
     result = VerifyResult(list(files))
     start_seq, start_prev = (None, None) if allow_missing_start else (0, GENESIS)
-    state = _State(seq=start_seq, prev=start_prev, strict=strict)
+    signatures = _signatures(list(files), active, public_key)
+    state = _State(seq=start_seq, prev=start_prev, signatures=signatures, strict=strict)
     workers = Workers(jobs, sum(_size(path) for path in files))
     enabled = gc.isenabled()
     gc.disable()  # millions of short-lived dicts: collection passes cost more than the checks
@@ -112,9 +103,20 @@ def verify_trail(
     result.records, result.workers = state.records, workers.count
     result.head_seq = None if state.seq is None else state.seq - 1
     result.head_hash = state.prev if state.records else None
+    result.signing = signatures.report
+    if result.ok:
+        result.problem = signatures.finish(list(files), state.seq, state.lines)
     if result.ok and anchor and anchor not in state.anchors:
         result.problem = _missing_anchor(files, anchor)
     return result
+
+
+def _signatures(files: list[Path], active: Path | None, pinned: Path | None) -> Signatures:
+    """The signature checks, for the trail ``active`` (or the one the files belong to)."""
+    named = active or (files[-1] if files else Path("audit.jsonl"))
+    rotated = parse_rotated(named.name)
+    trail = named.with_name(rotated[0] + rotated[2]) if rotated else named
+    return Signatures(trail, pinned, fragment=active is not None and rotated is not None)
 
 
 def _verify_files(
@@ -148,7 +150,7 @@ def _verify_file(path: Path, state: _State, anchor: str | None, workers: Workers
         return Problem(path, 0, state.seq, f"cannot read the file: {exc.strerror}")
     try:
         _check_file(path, size, header, state, anchor, workers)
-    except _Bad as bad:
+    except Bad as bad:
         return Problem(path, bad.line, bad.seq, bad.message)
     state.prev_file = path.name
     return None
@@ -159,9 +161,9 @@ def _check_file(
 ) -> None:
     """Check the header line here, the rest in segments; raise :class:`_Bad` at a problem."""
     if not header:
-        raise _Bad(1, state.seq, "empty file: every file starts with a rotate record")
+        raise Bad(1, state.seq, "empty file: every file starts with a rotate record")
     if not header.endswith(b"\n"):
-        raise _Bad(1, state.seq, "the last line is incomplete (no newline)")
+        raise Bad(1, state.seq, "the last line is incomplete (no newline)")
     needle = f'"hash":"{anchor}"'.encode("ascii") if anchor else b""
     if needle and needle in header:
         state.anchors.append(str(anchor))
@@ -175,7 +177,8 @@ def _check_file(
         _apply(segment, found, state, line)
         line += found.lines
         if found.torn:
-            raise _Bad(line, state.seq, "the last line is incomplete (no newline)")
+            raise Bad(line, state.seq, "the last line is incomplete (no newline)")
+    state.lines = line - 1
 
 
 def _apply(segment: Segment, found: SegmentResult, state: _State, first_line: int) -> None:
@@ -183,6 +186,8 @@ def _apply(segment: Segment, found: SegmentResult, state: _State, first_line: in
     lines: list[bytes] | None = None
     for index, run in enumerate(found.runs):
         if run is not None and (run.first_seq, run.first_prev) == (state.seq, state.prev):
+            for offset, record, digest in run.notable:
+                _check_signed(record, digest, state, first_line + index * CHUNK + offset)
             state.seq, state.prev = run.first_seq + run.count, run.last_hash
             state.records += run.count
             continue
@@ -194,95 +199,16 @@ def _apply(segment: Segment, found: SegmentResult, state: _State, first_line: in
 
 def _slow_chunk(chunk: list[bytes], state: _State, path: Path, first: int) -> None:
     for number, line in enumerate(chunk, start=first):
-        record, digest = _check_line(line, number, state)
-        _check_link(record, number, state, number == 1 and state.prev_file is not None)
+        record, digest = check_line(line, number, state)
+        check_link(record, number, state, number == 1 and state.prev_file is not None)
         if number == 1:
-            _check_header(record, number, state, path)
+            check_header(record, number, state, path)
+        if record["type"] in NOTABLE:
+            _check_signed(record, digest, state, number)
         state.seq, state.prev, state.records = record["seq"] + 1, digest, state.records + 1
 
 
-def _check_line(line: bytes, number: int, state: _State) -> tuple[dict[str, Any], str]:
-    try:
-        body, digest = split_line(line)
-    except ValueError as exc:
-        raise _Bad(number, state.seq, f"malformed line: {exc}") from None
-    if _SHA(body).hexdigest().encode("ascii") != digest:
-        raise _Bad(
-            number,
-            _peek_seq(body, state),
-            "hash mismatch: the record was changed after it was written",
-        )
-    try:
-        record: Any = parse(body)
-    except (ValueError, RecursionError):
-        record = None
-    if type(record) is not dict:
-        raise _Bad(number, state.seq, "not a JSON object")
-    missing = [
-        key
-        for key, kind in (("seq", int), ("prev", str), ("ts", str), ("type", str))
-        if type(record.get(key)) is not kind
-    ]
-    if missing:
-        raise _Bad(number, state.seq, f"missing or invalid field(s): {', '.join(missing)}")
-    if state.strict and canonical(record).encode("ascii") != body:
-        raise _Bad(
-            number, record["seq"], "not in canonical form (sorted keys, no whitespace, ASCII)"
-        )
-    return record, digest.decode("ascii")
-
-
-def _peek_seq(body: bytes, state: _State) -> int | None:
-    try:
-        seq = parse(body).get("seq")
-    except (ValueError, RecursionError, AttributeError):
-        return state.seq
-    return seq if type(seq) is int else state.seq
-
-
-def _check_link(record: dict[str, Any], number: int, state: _State, file_start: bool) -> None:
-    seq = record["seq"]
-    if state.seq is None:
-        state.seq, state.prev = seq, record["prev"]  # archived start: take the first record as is
-    if state.seq == 0 and state.prev == GENESIS and (seq != 0 or record["prev"] != GENESIS):
-        raise _Bad(
-            number,
-            seq,
-            f"the trail starts at seq {seq}, not 0: its oldest records or "
-            "files are missing (use --allow-missing-start if they were archived)",
-        )
-    if file_start and (seq != state.seq or record["prev"] != state.prev):
-        raise _Bad(
-            number,
-            seq,
-            f"this file does not continue {state.prev_file!r} (which ends "
-            f"before seq {state.seq}): a rotated file is missing or out of order",
-        )
-    if seq != state.seq:
-        raise _Bad(
-            number,
-            seq,
-            f"seq is {seq}, expected {state.seq}: a record is missing, duplicated or out of order",
-        )
-    if record["prev"] != state.prev:
-        raise _Bad(
-            number,
-            seq,
-            "prev does not match the hash of the record before: a record "
-            "is missing or out of order",
-        )
-
-
-def _check_header(record: dict[str, Any], number: int, state: _State, path: Path) -> None:
-    if record["type"] != "rotate":
-        raise _Bad(number, record["seq"], "the first record of a file must be a rotate record")
-    if state.prev_file is not None and record.get("prev_file") != state.prev_file:
-        raise _Bad(
-            number,
-            record["seq"],
-            f"this file follows {record.get('prev_file')!r}, "
-            f"but the file before it is {state.prev_file!r}",
-        )
-    rotated = parse_rotated(path.name)
-    if rotated is not None and rotated[1] != record["seq"]:
-        raise _Bad(number, record["seq"], f"the file name says it starts at seq {rotated[1]}")
+def _check_signed(record: dict[str, Any], digest: str, state: _State, number: int) -> None:
+    message = state.signatures.check(record, digest)
+    if message is not None:
+        raise Bad(number, record["seq"], message)

@@ -1,4 +1,4 @@
-"""``rasa-ethics audit verify`` and ``rasa-ethics audit report``: check and summarise trails."""
+"""``rasa-ethics audit verify|report|keygen``: check and summarise trails, make signing keys."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from rasa_ethics.audit.files import discover_trails
+from rasa_ethics.audit.files import HEAD_SUFFIX, discover_trails
 from rasa_ethics.audit.verify import VerifyResult, verify_trail
 
-__all__ = ["register", "run_report", "run_verify"]
+__all__ = ["register", "run_keygen", "run_report", "run_verify"]
 
 
 def register(subparsers: Any) -> None:
@@ -52,7 +52,23 @@ def _add_verify(commands: Any) -> None:
         metavar="HASH",
         help="a hash noted earlier; fail unless the trail still contains it",
     )
+    verify.add_argument(
+        "--public-key",
+        metavar="PEM",
+        type=Path,
+        help="pin the public key that must have signed the checkpoints (default: the .pub file "
+        "beside the trail, which is reported as not pinned)",
+    )
     verify.set_defaults(handler=run_verify)
+    keygen = commands.add_parser(
+        "keygen",
+        help="create a signing key for the trail's checkpoints",
+        description="Write a new Ed25519 private key to FILE (mode 0600) and its public key to "
+        "FILE.pub. Point audit.signing_key_file at FILE, or put its content into "
+        "$RASA_ETHICS_AUDIT_SIGNING_KEY; keep FILE.pub where verify can be given it.",
+    )
+    keygen.add_argument("file", type=Path, metavar="FILE", help="the private key file to create")
+    keygen.set_defaults(handler=run_keygen)
 
 
 def _add_files(parser: argparse.ArgumentParser) -> None:
@@ -67,8 +83,12 @@ def _add_files(parser: argparse.ArgumentParser) -> None:
 
 
 def _trails(paths: list[Path]) -> dict[Path, list[Path]]:
-    trails = discover_trails(paths)
-    missing = [str(name) for name, files in trails.items() if not any(f.exists() for f in files)]
+    """The trails named, with their existing files (none, when only the head is left)."""
+    trails = {
+        name: [path for path in files if path.exists()]
+        for name, files in discover_trails(paths).items()
+    }
+    missing = [str(name) for name, files in trails.items() if not files and not _head(name)]
     if missing or not trails:
         from rasa_ethics.cli.errors import CLIError
 
@@ -77,17 +97,28 @@ def _trails(paths: list[Path]) -> dict[Path, list[Path]]:
     return trails
 
 
+def _head(active: Path) -> bool:
+    return active.with_name(active.name + HEAD_SUFFIX).exists()
+
+
 def _check(trails: dict[Path, list[Path]], **options: Any) -> list[tuple[Path, VerifyResult]]:
-    return [(name, verify_trail(files, **options)) for name, files in trails.items()]
+    return [
+        (name, verify_trail(files, active=name, **options)) for name, files in trails.items()
+    ]
 
 
 def run_verify(args: argparse.Namespace) -> int:
     """Verify every trail named; exit 1 at the first bad record of any of them."""
+    if args.public_key is not None and not args.public_key.is_file():
+        from rasa_ethics.cli import CLIError
+
+        raise CLIError(f"--public-key: {args.public_key} is not a file")
     results = _check(
         _trails(args.files),
         strict=not args.fast,
         allow_missing_start=args.allow_missing_start,
         anchor=args.anchor,
+        public_key=args.public_key,
     )
     failed = 0
     for name, result in results:
@@ -103,7 +134,39 @@ def run_verify(args: argparse.Namespace) -> int:
                 f"{name}: ok ({len(result.files)} file(s), {result.records} records, "
                 f"head seq {result.head_seq} hash {result.head_hash})"
             )
+            _print_signing(result)
     return 1 if failed else 0
+
+
+def _print_signing(result: VerifyResult) -> None:
+    signing = result.signing
+    pinned = "pinned" if signing.pinned else "NOT pinned"
+    head = "head file matches" if signing.head_checked else "head not checked (a rotated file)"
+    print(
+        f"  signed: {signing.checkpoints} checkpoint(s), the last at seq "
+        f"{signing.last_checkpoint_seq}; {head}; key {signing.key_id} "
+        f"(key_source: {', '.join(signing.key_sources)}), {pinned}: {signing.public_key}"
+    )
+    if signing.unsigned_tail:
+        print(
+            f"  note: the last {signing.unsigned_tail} record(s) are not signed yet (a running "
+            "writer signs them within seconds; a crash leaves them unsigned)"
+        )
+    for warning in signing.warnings:
+        print(f"  warning: {warning}")
+
+
+def run_keygen(args: argparse.Namespace) -> int:
+    """Create a private signing key (mode 0600) and its ``.pub`` file."""
+    from rasa_ethics.audit.signing import SigningKeyError, generate_key_file
+    from rasa_ethics.cli import CLIError
+
+    try:
+        key = generate_key_file(args.file)
+    except (SigningKeyError, OSError) as exc:
+        raise CLIError(f"audit keygen: {exc}") from None
+    print(f"wrote {args.file} (private, mode 0600) and {args.file}.pub; key {key.public.key_id}")
+    return 0
 
 
 def run_report(args: argparse.Namespace) -> int:

@@ -4,6 +4,8 @@
 # mypy: disable-error-code="call-arg"
 from __future__ import annotations
 
+from typing import Optional
+
 from pydantic import Field, validator
 
 from rasa_ethics.policy._section import Section
@@ -25,6 +27,28 @@ class AuditConfig(Section):
         description="Environment variable with the HMAC key that pseudonymises sender ids. If it "
         "is unset, a random key is drawn at start-up and pseudonyms only link the records of one "
         "process run (the start record says pseudonym_scope: ephemeral).",
+    )
+    signing_key_env: str = Field(
+        "RASA_ETHICS_AUDIT_SIGNING_KEY",
+        description="Environment variable with the Ed25519 private key (PEM) that signs the "
+        "trail's checkpoints. `rasa-ethics audit keygen FILE` makes one.",
+    )
+    signing_key_file: Optional[str] = Field(
+        None,
+        description="PEM file (mode 0600, relative to the bot folder) with the Ed25519 private "
+        "key that signs the trail's checkpoints, instead of the environment variable; keep it out "
+        "of the audit folder. With neither, a key is generated beside the trail and every "
+        "checkpoint says key_source: generated (anyone who can read that folder can re-sign the "
+        "trail).",
+    )
+    checkpoint_every: int = Field(
+        1000, ge=1, description="Sign a checkpoint at least every this many records."
+    )
+    checkpoint_seconds: float = Field(
+        10.0,
+        gt=0,
+        description="Sign a checkpoint at most this many seconds after a record was written, so "
+        "the last records of a quiet bot are signed too.",
     )
     fsync: str = Field(
         "batch",

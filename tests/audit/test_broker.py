@@ -161,7 +161,7 @@ class TestPublish:
         self, policy_file: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
     ) -> None:
         """With the disk full, publish neither raises nor stops the inner broker."""
-        monkeypatch.setattr("rasa_ethics.audit.writer._RETRY_SECONDS", 0.0)
+        monkeypatch.setattr("rasa_ethics.audit._appender._RETRY_SECONDS", 0.0)
         inner = _ListBroker()
         broker = AuditEventBroker(policy=policy_file(), inner=inner)
 

@@ -26,7 +26,9 @@ class TestVerifyCommand:
         files = write_trail(trail, 30, rotate_max_bytes=2000)
         assert run("verify", str(trail.parent)) == 0
         out = capsys.readouterr().out
-        records = 30 + 2 + len(files)  # actions, start and stop, one rotate header per file
+        # actions, start and stop, a rotate header per file, a checkpoint after start, before
+        # each rotation and after stop
+        records = 30 + 2 + len(files) + 2 + len(files) - 1
         head = f"{records} records, head seq {records - 1} hash "
         assert f"{trail}: ok ({len(files)} file(s), {head}" in out
 
@@ -67,7 +69,7 @@ class TestReportCommand:
         out_file = tmp_path / "out" / "report.html"
         assert run("report", str(trail), "--html", str(out_file)) == 0
         out = capsys.readouterr().out
-        assert "Integrity: chain intact (6 records in 1 trail(s))" in out
+        assert "Integrity: chain intact (8 records in 1 trail(s))" in out
         assert "Conversations" in out and f"HTML report written to {out_file}" in out
         assert "<h1>Audit report</h1>" in out_file.read_text()
 

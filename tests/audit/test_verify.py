@@ -22,7 +22,7 @@ def lines_of(path: Path) -> list[bytes]:
 
 @pytest.fixture
 def small(trail: Path) -> list[Path]:
-    """A one-file trail of 8 records."""
+    """A one-file trail of 10 records: rotate, start, checkpoint, 5 actions, stop, checkpoint."""
     return write_trail(trail, 5)
 
 
@@ -30,7 +30,7 @@ class TestIntact:
     def test_intact_trail_passes(self, small: list[Path]) -> None:
         """An untouched trail verifies and reports its head."""
         result = verify_trail(small)
-        assert result.ok and result.records == 8 and result.head_seq == 7
+        assert result.ok and result.records == 10 and result.head_seq == 9
 
     def test_fast_mode_passes(self, small: list[Path]) -> None:
         """The fast mode (no canonical-form check) accepts an intact trail too."""
@@ -39,7 +39,7 @@ class TestIntact:
     def test_large_trail_uses_the_bulk_path(self, trail: Path) -> None:
         """Thousands of records (several bulk chunks) verify."""
         files = write_trail(trail, 2500)
-        assert verify_trail(files).records == 2503
+        assert verify_trail(files).records == 2507  # and 4 checkpoints: start, 2 of 1000, stop
 
 
 class TestByteFlips:
@@ -115,7 +115,7 @@ class TestEdits:
         """A last line without its newline is reported as incomplete."""
         small[0].write_bytes(small[0].read_bytes()[:-10])
         problem = verify_trail(small).problem
-        assert problem is not None and problem.line == 8 and "incomplete" in problem.message
+        assert problem is not None and problem.line == 10 and "incomplete" in problem.message
 
     def test_rewritten_record_with_recomputed_hash(self, small: list[Path]) -> None:
         """A record rewritten with a fresh hash still breaks the link from the next record."""
@@ -133,7 +133,10 @@ class TestEdits:
         assert problem is not None and problem.line == 5 and "prev" in problem.message
 
     def test_non_canonical_line_with_valid_hash(self, small: list[Path]) -> None:
-        """A hash computed over non-canonical JSON fails the canonical check, not the hash check."""
+        """A hash computed over non-canonical JSON fails the canonical check, not the hash check.
+
+        The fast mode skips that check, but the signed head still names the original hash.
+        """
         import hashlib
 
         lines = lines_of(small[0])
@@ -144,17 +147,20 @@ class TestEdits:
         small[0].write_bytes(b"".join(lines))
         problem = verify_trail(small).problem
         assert problem is not None and "canonical" in problem.message
-        assert verify_trail(small, strict=False).ok
+        fast = verify_trail(small, strict=False).problem
+        assert fast is not None and "is not the checkpoint the signed head names" in fast.message
 
     def test_anchor_detects_a_cut_tail(self, small: list[Path]) -> None:
-        """With a noted head hash, cutting records off the end is detected."""
+        """With a noted head hash, cutting records off the end is detected (the head file too)."""
         head = verify_trail(small).head_hash
         assert verify_trail(small, anchor=head).ok
         lines = lines_of(small[0])
         small[0].write_bytes(b"".join(lines[:-2]))
-        assert verify_trail(small).ok  # a bare hash chain cannot see a cut tail
+        problem = verify_trail(small).problem
+        assert problem is not None and "its tail was cut off" in problem.message
+        small[0].with_name("audit.jsonl.head").unlink()  # the head gone as well: the anchor sees it
         problem = verify_trail(small, anchor=head).problem
-        assert problem is not None and "anchor" in problem.message
+        assert problem is not None and "head file is missing" in problem.message
 
 
 class TestRotatedFiles:

@@ -28,8 +28,8 @@ class TestChain:
         assert result.ok, result.problem
         records = records_of(trail)
         assert [r["seq"] for r in records] == list(range(len(records)))
-        assert [r["type"] for r in records[:2]] == ["rotate", "start"]
-        assert records[-1]["type"] == "stop"
+        assert [r["type"] for r in records[:3]] == ["rotate", "start", "checkpoint"]
+        assert [r["type"] for r in records[-2:]] == ["stop", "checkpoint"]
         assert all(r["prev"] == p["hash"] for p, r in zip(records, records[1:], strict=False))
         assert result.head_hash == records[-1]["hash"]
 
@@ -65,7 +65,14 @@ class TestChain:
         writer.write("action", {"action": "a", "policy_version": "v2"})
         writer.close()
         versions = [(r["type"], r["policy_version"]) for r in records_of(trail)]
-        assert versions == [("rotate", "v1"), ("start", "v1"), ("action", "v2"), ("stop", "v2")]
+        assert versions == [
+            ("rotate", "v1"),
+            ("start", "v1"),
+            ("checkpoint", "v1"),
+            ("action", "v2"),
+            ("stop", "v2"),
+            ("checkpoint", "v2"),
+        ]
 
 
 class TestWriterErrors:
@@ -105,7 +112,8 @@ class TestFiles:
         """Size rotation makes several sorted files whose headers link them into one chain."""
         files = write_trail(trail, 200, rotate_max_bytes=4000)
         assert len(files) > 3 and files[-1] == trail
-        assert all(path.stat().st_size < 4000 + 400 for path in files)
+        # a file ends with the record that passed the size and the checkpoint that signs it
+        assert all(path.stat().st_size < 4000 + 400 + 600 for path in files)
         assert verify_trail(files).ok
         headers = [json.loads(path.read_bytes().splitlines()[0]) for path in files]
         assert [h["type"] for h in headers] == ["rotate"] * len(files)
@@ -123,7 +131,7 @@ class TestFiles:
         files = trail_files(trail)
         assert [path.name for path in files] == [
             "audit.20261126T133320Z-000000000000.jsonl",
-            "audit.20261127T143320Z-000000000004.jsonl",
+            "audit.20261127T143320Z-000000000006.jsonl",
             "audit.jsonl",
         ]
         assert verify_trail(files).ok
@@ -132,7 +140,7 @@ class TestFiles:
 class TestDiskErrors:
     def test_disk_full_counts_a_gap(self, trail: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         """While writes fail with ENOSPC, publishing never raises; a gap record counts the loss."""
-        monkeypatch.setattr("rasa_ethics.audit.writer._RETRY_SECONDS", 0.01)
+        monkeypatch.setattr("rasa_ethics.audit._appender._RETRY_SECONDS", 0.01)
         writer = AuditWriter(trail, fsync="never")
         assert writer.flush()
         real_write = AuditFile.write
@@ -158,7 +166,7 @@ class TestDiskErrors:
 
     def test_partial_write_is_cut_back(self, trail: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         """A batch that reached the disk only in part is truncated, so the file stays verifiable."""
-        monkeypatch.setattr("rasa_ethics.audit.writer._RETRY_SECONDS", 0.0)
+        monkeypatch.setattr("rasa_ethics.audit._appender._RETRY_SECONDS", 0.0)
         writer = AuditWriter(trail, fsync="never")
         assert writer.flush()
         real_write = AuditFile.write
