@@ -102,9 +102,7 @@ def _head(active: Path) -> bool:
 
 
 def _check(trails: dict[Path, list[Path]], **options: Any) -> list[tuple[Path, VerifyResult]]:
-    return [
-        (name, verify_trail(files, active=name, **options)) for name, files in trails.items()
-    ]
+    return [(name, verify_trail(files, active=name, **options)) for name, files in trails.items()]
 
 
 def run_verify(args: argparse.Namespace) -> int:

@@ -78,7 +78,8 @@ class TestTamperedTrails:
         trail.write_bytes(b"".join(lines[:kept]))
         code, _, err = verify(capsys, trail.parent)
         assert code == 1
-        assert f"{trail}:{kept + 1}: seq {last_kept + 1}: records from seq {last_kept + 1} on" in err
+        missing = last_kept + 1
+        assert f"{trail}:{kept + 1}: seq {missing}: records from seq {missing} on are" in err
 
     def test_edited_and_rechained(
         self, rotated: list[Path], capsys: pytest.CaptureFixture[str]
@@ -96,7 +97,8 @@ class TestTamperedTrails:
             lines = lines[count:]
         code, _, err = verify(capsys, rotated[-1].parent)
         assert code == 1
-        checkpoint = next(i for i in range(edited, len(records)) if records[i]["type"] == "checkpoint")
+        types = [record["type"] for record in records]
+        checkpoint = types.index("checkpoint", edited)
         line, seq = checkpoint - counts[0] + 1, records[checkpoint]["seq"]
         assert f"{rotated[1]}:{line}: seq {seq}: the checkpoint's signature is invalid" in err
 
