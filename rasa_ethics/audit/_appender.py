@@ -89,7 +89,10 @@ class Appender:
 
     def checkpoint_if_due(self, t: float) -> None:
         """Seal a checkpoint if one is due (the writer calls this when it has been idle)."""
-        if self.checkpoints.due(self.chain) and time.monotonic() >= self._retry_at:
+        if not self.checkpoints.due(self.chain):
+            return
+        self.checkpoints.postpone()  # should this attempt fail, the next waits a whole interval
+        if time.monotonic() >= self._retry_at:
             ts = format_ts(t)
             if self._ready(ts):
                 self._checkpoint(ts, "time")

@@ -17,6 +17,7 @@ from typing import Any
 from rasa_ethics.audit.checkpoints import (
     CHECKPOINT_CONTEXT,
     INTEGRITY_MESSAGES,
+    Head,
     HeadError,
     head_path,
     read_head,
@@ -62,6 +63,13 @@ class Signatures:
             self.key_error = str(exc)
         self._hashes: dict[int, str] = {}
         self._last_hash: str | None = None
+        # read before the trail: a running writer rewrites the head only once its checkpoint is
+        # on disk, so this head never names a record that the files read afterwards lack
+        self._head: Head | HeadError | None = None
+        try:
+            self._head = read_head(head_path(active))
+        except HeadError as exc:
+            self._head = exc
 
     def check(self, record: dict[str, Any], digest: str) -> str | None:
         """What is wrong with this checkpoint or integrity record, or None."""
@@ -111,7 +119,7 @@ class Signatures:
         if self.key_error is not None:
             return Problem(report.public_key or last, 0, None, self._key_problem())
         end = -1 if next_seq is None else next_seq - 1
-        if not self.fragment and (report.checkpoints or head_path(self.active).exists()):
+        if not self.fragment and (report.checkpoints or self._head is not None):
             report.head_checked = True
             problem = self._check_head(files, end, lines)
             if problem is not None:
@@ -135,11 +143,9 @@ class Signatures:
         )
 
     def _check_head(self, files: list[Path], end: int, lines: int) -> Problem | None:
-        path = head_path(self.active)
-        try:
-            head = read_head(path)
-        except HeadError as exc:
-            return Problem(path, 0, None, str(exc))
+        path, head = head_path(self.active), self._head
+        if isinstance(head, HeadError):
+            return Problem(path, 0, None, str(head))
         if head is None:
             message = (
                 "the head file is missing: it names the newest signed checkpoint, and was "

@@ -189,6 +189,10 @@ class Checkpointer:
             self._unsigned_since = now
         return max(0.0, self._unsigned_since + self.seconds - now)
 
+    def postpone(self) -> None:
+        """Start the time interval again (a time checkpoint is being tried)."""
+        self._unsigned_since = time.monotonic()
+
     def seal(self, chain: Chain, ts: str, policy_version: str, reason: str) -> None:
         """Append a signed checkpoint to the pending batch."""
         fields = {"policy_version": policy_version, "reason": reason, **self._fields}
