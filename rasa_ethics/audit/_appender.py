@@ -88,7 +88,9 @@ class Appender:
         self._lost["writer_error"] = self._lost.get("writer_error", 0) + 1
 
     def checkpoint_if_due(self, t: float) -> None:
-        """Seal a checkpoint if one is due (the writer calls this when it has been idle)."""
+        """Write a pending head, seal a checkpoint if one is due (when the writer was idle)."""
+        if self.checkpoints.head.seconds_left() == 0:
+            self.checkpoints.head.write()
         if not self.checkpoints.due(self.chain):
             return
         self.checkpoints.postpone()  # should this attempt fail, the next waits a whole interval

@@ -14,17 +14,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rasa_ethics.audit.checkpoints import (
+from rasa_ethics.audit.head import INTEGRITY_MESSAGES, Head, HeadError, head_path, read_head
+from rasa_ethics.audit.problems import Problem
+from rasa_ethics.audit.signing import (
     CHECKPOINT_CONTEXT,
-    INTEGRITY_MESSAGES,
-    Head,
-    HeadError,
-    head_path,
-    read_head,
+    PublicKey,
+    SigningKeyError,
+    public_key_path,
+    read_public_key,
     signed_bytes,
 )
-from rasa_ethics.audit.problems import Problem
-from rasa_ethics.audit.signing import PublicKey, SigningKeyError, public_key_path, read_public_key
 
 __all__ = ["Signatures", "SigningReport"]
 

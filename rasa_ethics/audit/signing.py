@@ -21,13 +21,18 @@ import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from rasa_ethics.audit.records import canonical
+
 __all__ = [
+    "CHECKPOINT_CONTEXT",
     "ENV_SIGNING_KEY",
+    "HEAD_CONTEXT",
     "PublicKey",
     "SigningKey",
     "SigningKeyError",
@@ -36,14 +41,25 @@ __all__ = [
     "load_signing_key",
     "public_key_path",
     "read_public_key",
+    "signed_bytes",
     "write_public_key",
 ]
 
 logger = logging.getLogger(__name__)
 
 ENV_SIGNING_KEY = "RASA_ETHICS_AUDIT_SIGNING_KEY"
+#: Prefixes of the signed bytes, so a checkpoint signature can never pass as a head signature.
+CHECKPOINT_CONTEXT = b"rasa-ethics audit checkpoint v1\n"
+HEAD_CONTEXT = b"rasa-ethics audit head v1\n"
+_UNSIGNED = frozenset({"hash", "signature"})
 _RAW = serialization.Encoding.Raw, serialization.PublicFormat.Raw
 _KEYGEN_HINT = "create one with `rasa-ethics audit keygen FILE`"
+
+
+def signed_bytes(context: bytes, record: dict[str, Any]) -> bytes:
+    """What a signature covers: ``context`` plus the canonical JSON without hash and signature."""
+    body = {key: value for key, value in record.items() if key not in _UNSIGNED}
+    return context + canonical(body).encode("ascii")
 
 
 class SigningKeyError(ValueError):

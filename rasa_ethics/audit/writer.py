@@ -22,8 +22,9 @@ from typing import Any
 from rasa_ethics.audit._appender import Appender
 from rasa_ethics.audit._mailbox import Mailbox
 from rasa_ethics.audit.chain import Chain
-from rasa_ethics.audit.checkpoints import Checkpointer, resume_notes
+from rasa_ethics.audit.checkpoints import Checkpointer
 from rasa_ethics.audit.files import TrailLock, ensure_private_dir
+from rasa_ethics.audit.head import resume_notes
 from rasa_ethics.audit.rotation import Rotator, resume_trail
 from rasa_ethics.audit.signing import ENV_SIGNING_KEY, SigningKey, load_signing_key
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from rasa_ethics.audit.checkpoints import head_path, read_head
 from rasa_ethics.audit.files import trail_files
+from rasa_ethics.audit.head import head_path, read_head
 from rasa_ethics.audit.signing import SigningKeyError, load_signing_key
 from rasa_ethics.audit.verify import verify_trail
 from rasa_ethics.audit.writer import AuditWriter
@@ -294,3 +294,32 @@ class TestSchedule:
             writer.close()
         assert seen == []
         assert verify_trail(trail_files(trail)).ok
+
+    def test_the_head_follows_a_burst_within_a_second(
+        self, trail: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Checkpoints in quick succession rewrite the head about once a second, not each time."""
+        import rasa_ethics.audit.head as head_module
+
+        writes = []
+        real = head_module._write_head
+
+        def counted(path: Path, fields: dict, sync: bool) -> None:
+            writes.append(fields["seq"])
+            real(path, fields, sync)
+
+        monkeypatch.setattr(head_module, "_write_head", counted)
+        writer = AuditWriter(trail, fsync="never", checkpoint_every=2, checkpoint_seconds=60)
+        try:
+            for index in range(60):
+                writer.write("action", {"action": f"a{index}"})
+            assert writer.flush()
+            newest = checkpoints(trail)[-1]["seq"]
+            deadline = time.monotonic() + 5
+            while head_seq(trail) != newest:
+                assert time.monotonic() < deadline, "the head never caught up"
+                time.sleep(0.05)
+        finally:
+            writer.close()
+        assert len(checkpoints(trail)) > 30
+        assert len(writes) <= 5, writes  # start, at most a couple while busy, the last, stop
