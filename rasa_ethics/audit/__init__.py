@@ -1,8 +1,10 @@
 """The tamper-evident, PII-free audit trail.
 
 * :class:`AuditEventBroker` records every turn from Rasa's event stream (``endpoints.yml``).
-* :class:`AuditWriter` appends hash-chained JSON lines from a background thread.
-* :func:`verify_trail` checks a trail; :func:`summarise` and :func:`render_html` report on it.
+* :class:`AuditWriter` appends hash-chained JSON lines from a background thread and signs
+  checkpoints with an Ed25519 key (:func:`load_signing_key`).
+* :func:`verify_trail` checks a trail with the public key alone; :func:`summarise` and
+  :func:`render_html` report on it.
 
 Names are imported lazily, so ``rasa-ethics audit verify`` does not load Rasa.
 """
@@ -21,9 +23,14 @@ _EXPORTS: dict[str, str] = {
     "Problem": "rasa_ethics.audit.verify",
     "Pseudonymizer": "rasa_ethics.audit.pseudonym",
     "RECORD_TYPES": "rasa_ethics.audit.records",
+    "SigningKey": "rasa_ethics.audit.signing",
+    "SigningKeyError": "rasa_ethics.audit.signing",
+    "SigningReport": "rasa_ethics.audit.verify",
     "Summary": "rasa_ethics.audit.report",
     "VerifyResult": "rasa_ethics.audit.verify",
     "discover_trails": "rasa_ethics.audit.files",
+    "generate_key_file": "rasa_ethics.audit.signing",
+    "load_signing_key": "rasa_ethics.audit.signing",
     "read_records": "rasa_ethics.audit.report",
     "render_html": "rasa_ethics.audit.html",
     "summarise": "rasa_ethics.audit.report",

@@ -45,6 +45,8 @@ RECORD_TYPES = (
     "handoff",
     "error",
     "gap",
+    "checkpoint",  # signed: vouches for every record before it
+    "integrity",  # a starting writer found its trail cut, rewritten or without its head
 )
 
 _ENCODER = json.JSONEncoder(

@@ -21,6 +21,7 @@ def register(subparsers: Any) -> None:
     commands = audit.add_subparsers(dest="audit_command", metavar="COMMAND")
     audit.set_defaults(handler=lambda _args: audit.print_help() or 2)
     _add_verify(commands)
+    _add_keygen(commands)
     report = commands.add_parser("report", help="summarise trails (text, optionally HTML)")
     _add_files(report)
     report.add_argument(
@@ -60,6 +61,9 @@ def _add_verify(commands: Any) -> None:
         "beside the trail, which is reported as not pinned)",
     )
     verify.set_defaults(handler=run_verify)
+
+
+def _add_keygen(commands: Any) -> None:
     keygen = commands.add_parser(
         "keygen",
         help="create a signing key for the trail's checkpoints",
