@@ -58,6 +58,8 @@ INTEGRITY_MESSAGES = {
     "the checkpoint (seq {head_seq}) its signed head named",
     "head_missing": "the writer found the head file missing when it started (the trail went to "
     "seq {trail_seq}): it was deleted, perhaps together with records",
+    "files_missing": "the writer found no file of the trail when it started, but its signed head "
+    "named a checkpoint at seq {head_seq}: the files were deleted",
     "trail_missing": "the writer found only the trail's public key when it started: the trail "
     "files and their head were deleted",
     "bad_head": "the writer found a head file that is not signed by the trail's key",
@@ -198,7 +200,9 @@ def _head_notes(
         return [{"problem": "trail_missing"}] if had_pub else []
     if not head.signed_by(public):
         return [{"problem": "bad_head"}]
-    if last is None or head.seq > last:
+    if last is None:
+        return [{"problem": "files_missing", "head_seq": head.seq}]
+    if head.seq > last:
         return [{"problem": "cut", "head_seq": head.seq, "trail_seq": last}]
     if head.seq == last and head.hash != prev:
         return [{"problem": "rewritten", "head_seq": head.seq, "trail_seq": last}]

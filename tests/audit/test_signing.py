@@ -208,6 +208,15 @@ class TestRestart:
         assert [n["problem"] for n in notes] == ["cut"]
         assert not verify_trail(files).ok
 
+    def test_deleted_files_are_recorded(self, trail: Path) -> None:
+        """Every trail file deleted while stopped, the head left: the new trail says so."""
+        write_trail(trail, 3)
+        trail.unlink()
+        files = write_trail(trail, 1)
+        notes = [r for r in records_of(trail) if r["type"] == "integrity"]
+        assert [(n["problem"], n["head_seq"]) for n in notes] == [("files_missing", 7)]
+        assert "the files were deleted" in str(verify_trail(files).problem)
+
     def test_a_deleted_head_is_recorded(self, trail: Path) -> None:
         """The head deleted while stopped: noted, because the trail may have been cut with it."""
         write_trail(trail, 3)
