@@ -112,7 +112,7 @@ def _check(trails: dict[Path, list[Path]], **options: Any) -> list[tuple[Path, V
 def run_verify(args: argparse.Namespace) -> int:
     """Verify every trail named; exit 1 at the first bad record of any of them."""
     if args.public_key is not None and not args.public_key.is_file():
-        from rasa_ethics.cli import CLIError
+        from rasa_ethics.cli.errors import CLIError
 
         raise CLIError(f"--public-key: {args.public_key} is not a file")
     results = _check(
@@ -161,7 +161,7 @@ def _print_signing(result: VerifyResult) -> None:
 def run_keygen(args: argparse.Namespace) -> int:
     """Create a private signing key (mode 0600) and its ``.pub`` file."""
     from rasa_ethics.audit.signing import SigningKeyError, generate_key_file
-    from rasa_ethics.cli import CLIError
+    from rasa_ethics.cli.errors import CLIError
 
     try:
         key = generate_key_file(args.file)
