@@ -115,12 +115,16 @@ def _write_head(path: Path, fields: dict[str, Any], sync: bool) -> None:
     tmp = path.with_name(path.name + ".tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
     try:
-        os.write(fd, canonical(fields).encode("ascii") + b"\n")
-        if sync:
-            os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.replace(tmp, path)
+        try:
+            os.write(fd, canonical(fields).encode("ascii") + b"\n")
+            if sync:
+                os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
+    except OSError:
+        tmp.unlink(missing_ok=True)  # e.g. ENOSPC: leave no half-written file behind
+        raise
 
 
 class HeadWriter:
