@@ -332,3 +332,32 @@ class TestSchedule:
             writer.close()
         assert len(checkpoints(trail)) > 30
         assert len(writes) <= 5, writes  # start, at most a couple while busy, the last, stop
+
+    def test_a_refused_head_write_keeps_the_old_head(
+        self, trail: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """While the head cannot be replaced the old one stays valid; the next write catches up."""
+        import errno
+
+        real = os.replace
+
+        def full(src: str, dst: str) -> None:  # only the head is replaced while the writer runs
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        writer = AuditWriter(trail, fsync="never", checkpoint_every=2)
+        try:
+            assert writer.flush()
+            before = head_seq(trail)
+            monkeypatch.setattr(os, "replace", full)
+            for index in range(6):
+                writer.write("action", {"action": f"a{index}"})
+            assert writer.flush()
+            assert len(checkpoints(trail)) >= 3  # the trail itself was written and signed
+            assert head_seq(trail) == before
+            assert not trail.with_name("audit.jsonl.head.tmp").exists()
+            assert verify_trail(trail_files(trail)).ok
+            monkeypatch.setattr(os, "replace", real)
+        finally:
+            writer.close()
+        assert head_seq(trail) == checkpoints(trail)[-1]["seq"]
+        assert verify_trail(trail_files(trail)).ok
