@@ -339,9 +339,14 @@ class TestSchedule:
         """While the head cannot be replaced the old one stays valid; the next write catches up."""
         import errno
 
+        import rasa_ethics.audit.head as head_module
+
+        monkeypatch.setattr(head_module, "HEAD_EVERY", 0.0)  # every checkpoint tries the head
         real = os.replace
+        attempts = []
 
         def full(src: str, dst: str) -> None:  # only the head is replaced while the writer runs
+            attempts.append(dst)
             raise OSError(errno.ENOSPC, "No space left on device")
 
         writer = AuditWriter(trail, fsync="never", checkpoint_every=2)
@@ -353,6 +358,7 @@ class TestSchedule:
                 writer.write("action", {"action": f"a{index}"})
             assert writer.flush()
             assert len(checkpoints(trail)) >= 3  # the trail itself was written and signed
+            assert attempts, "the head was never tried"
             assert head_seq(trail) == before
             assert not trail.with_name("audit.jsonl.head.tmp").exists()
             assert verify_trail(trail_files(trail)).ok
