@@ -53,15 +53,15 @@ class Signatures:
     def __init__(self, active: Path, pinned: Path | None, fragment: bool) -> None:
         self.active = active
         self.fragment = fragment
-        self.report = SigningReport(pinned or public_key_path(active), pinned=pinned is not None)
+        key_file = pinned or public_key_path(active)
+        self.report = SigningReport(key_file, pinned=pinned is not None)
         self.key_error: str | None = None
         self.public: PublicKey | None = None
         try:
-            self.public = read_public_key(self.report.public_key)  # type: ignore[arg-type]
+            self.public = read_public_key(key_file)
         except SigningKeyError as exc:
             self.key_error = str(exc)
-        self._hashes: dict[int, str] = {}
-        self._last_hash: str | None = None
+        self._hashes: dict[int, str] = {}  # seq -> hash of every valid checkpoint
         # read before the trail: a running writer rewrites the head only once its checkpoint is
         # on disk, so this head never names a record that the files read afterwards lack
         self._head: Head | HeadError | None = None
@@ -109,7 +109,6 @@ class Signatures:
         if source not in report.key_sources:
             report.key_sources.append(source)
         self._hashes[record["seq"]] = digest
-        self._last_hash = digest
 
     def finish(self, files: list[Path], next_seq: int | None, lines: int) -> Problem | None:
         """Compare the end of the trail (``next_seq``; ``lines`` in its last file) with the head."""
