@@ -124,3 +124,26 @@ def conversation(sender: str = SENDER) -> list[dict[str, Any]]:
         ConversationPaused(),
     ]
     return [{"sender_id": sender, **event.as_dict()} for event in events]
+
+
+def verify_cli(capsys: Any, *args: str | Path) -> tuple[int, str, str]:
+    """``rasa-ethics audit verify ARGS`` through the CLI's main: exit code, stdout, stderr."""
+    from rasa_ethics.cli import main
+
+    capsys.readouterr()
+    code = main(["audit", "verify", *map(str, args)])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def checkpoints(trail: Path) -> list[dict[str, Any]]:
+    """The checkpoint records of the trail."""
+    return [r for r in records_of(trail) if r["type"] == "checkpoint"]
+
+
+def head_seq(trail: Path) -> int:
+    """The seq of the checkpoint the head file names (-1: no head yet)."""
+    from rasa_ethics.audit.head import head_path, read_head
+
+    head = read_head(head_path(trail))
+    return head.seq if head is not None else -1

@@ -54,3 +54,14 @@ def policy_file(tmp_path: Path) -> Callable[..., Path]:
         return path
 
     return make
+
+
+@pytest.fixture
+def keyfile(tmp_path: Path) -> Path:
+    """A private key made by ``rasa-ethics audit keygen``, outside the audit folder."""
+    from rasa_ethics.cli import main
+
+    path = tmp_path / "keys" / "audit-signing.pem"
+    path.parent.mkdir()
+    assert main(["audit", "keygen", str(path)]) == 0
+    return path
