@@ -10,8 +10,8 @@ Sources, both read at build time only (the package ships the result, not the sou
   http://wordlist.aspell.net), to flag names that are also ordinary English words ("Will", "May",
   "Rose", "Park"): those need stronger evidence before they count as a name.
 
-Each output line is ``token<TAB>flags``: ``f`` first name, ``l`` surname, ``w`` also an English
-word.  Tokens are lower-cased (NFC); multi-word surnames ("van der Berg") are split into tokens
+Each output line is ``token<TAB>flags``: ``f`` first name, ``l`` surname, ``p`` part of a place
+name (country, region or city of Faker's address providers), ``w`` also an English word.  Tokens are lower-cased (NFC); multi-word surnames ("van der Berg") are split into tokens
 and the particles dropped.  The output is sorted, so a rebuild with the same pins is identical.
 """
 
@@ -25,6 +25,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import faker
+import faker.providers.address as address_providers
 import faker.providers.person as person_providers
 
 WORDS = Path("/usr/share/dict/american-english")
@@ -58,6 +59,42 @@ def locale_names() -> dict[str, set[str]]:
     return flags
 
 
+PLACE_ATTRIBUTES = ("countries", "states", "provinces", "regions")
+# Town lists hold many first names ("Felix", "Marta"): their words mark only non-names.
+TOWN_ATTRIBUTES = ("cities", "city_names", "real_city_names", "municipalities", "districts")
+
+
+# Large cities Faker's lists lack (several locales build city names from parts instead).
+CITIES = (
+    "paris lyon marseille toulouse nice bordeaux lille nantes strasbourg berlin hamburg munich "
+    "cologne frankfurt stuttgart dresden leipzig vienna zurich geneva basel bern rome milan naples "
+    "turin florence venice bologna genoa madrid barcelona valencia seville bilbao malaga lisbon "
+    "porto amsterdam rotterdam utrecht brussels antwerp ghent london manchester liverpool leeds "
+    "glasgow edinburgh dublin cork prague brno warsaw krakow gdansk budapest bucharest sofia "
+    "athens istanbul ankara moscow kyiv stockholm oslo copenhagen helsinki reykjavik tallinn riga "
+    "vilnius new york chicago houston phoenix dallas austin denver boston seattle atlanta miami "
+    "detroit toronto montreal vancouver ottawa sydney melbourne brisbane perth adelaide auckland "
+    "wellington mumbai delhi bangalore chennai tokyo osaka seoul beijing shanghai singapore dubai "
+    "cairo lagos nairobi johannesburg mexico bogota lima santiago buenos aires sao paulo rio"
+)
+
+
+def place_names(flags: dict[str, set[str]]) -> None:
+    """Add "p" to every one-word country, region or city name of any locale.
+
+    Words of longer place names ("Santa Marta") are left alone: they are names too.
+    """
+    for token in CITIES.split():
+        flags[token].add("p")
+    for module in pkgutil.iter_modules(address_providers.__path__):
+        provider = importlib.import_module(f"{address_providers.__name__}.{module.name}").Provider
+        for attr in PLACE_ATTRIBUTES + TOWN_ATTRIBUTES:
+            for value in getattr(provider, attr, ()):
+                words = tokens(str(value))
+                if len(words) == 1 and (attr in PLACE_ATTRIBUTES or not flags.get(words[0])):
+                    flags[words[0]].add("p")
+
+
 def tokens(value: str) -> list[str]:
     """The usable tokens of one name value."""
     words = unicodedata.normalize("NFC", value).lower().replace("-", " ").split()
@@ -80,11 +117,13 @@ def main() -> None:
     out = parser.parse_args().out
     words = english_words()
     lines = [
-        f"# first names (f) and surnames (l) from Faker {faker.VERSION} (MIT licence) person",
-        "# providers of every locale; w: also a word in SCOWL's American English list.",
+        f"# first names (f), surnames (l) and place-name tokens (p) from Faker {faker.VERSION}",
+        "# (MIT licence) providers of every locale; w: also a word in SCOWL's American English list.",
         "# Built by `make pii-names` (scripts/pii/build_names.py); do not edit by hand.",
     ]
-    for token, kinds in sorted(locale_names().items()):
+    flags = locale_names()
+    place_names(flags)
+    for token, kinds in sorted(flags.items()):
         word = "w" if token in words or len(token) <= 2 else ""
         lines.append(f"{token}\t{''.join(sorted(kinds))}{word}")
     out.parent.mkdir(parents=True, exist_ok=True)

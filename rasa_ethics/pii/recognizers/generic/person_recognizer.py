@@ -1,4 +1,9 @@
-"""Person names: spaCy PERSON entities plus phrases such as "my name is X" or "I'm X"."""
+"""Person names: a name gazetteer, spaCy PERSON entities and phrases such as "my name is X".
+
+The gazetteer (:mod:`rasa_ethics.pii.names`) finds names with no cue phrase and in lower case;
+spaCy's small English model alone labels some full names ORG or GPE and misses others.  Every
+class here covers the letters of all European scripts, so "Jakub Wróbel" is one name.
+"""
 
 from __future__ import annotations
 
@@ -6,21 +11,24 @@ import re
 from collections.abc import Sequence
 from typing import ClassVar
 
+from rasa_ethics.pii._letters import LOWER, UPPER
 from rasa_ethics.pii._lexicon import is_common
+from rasa_ethics.pii.names import NameMatch, find_names
 from rasa_ethics.pii.recognizer import NerEntity, Pattern, PatternRecognizer
 from rasa_ethics.pii.spans import Span
 
 __all__ = ["PersonRecognizer"]
 
-_CAP = r"(?:[A-Z][a-z]{0,3}['’]?[A-Z]?[a-z]{1,20}(?:-[A-Z][a-z]{1,20})?)"
-_INITIAL = r"(?:[A-Z]\.?(?![A-Za-z]))"
+_UP, _LO = f"[{UPPER}]", f"[{LOWER}]"
+_CAP = rf"(?:{_UP}{_LO}{{0,3}}['’]?{_UP}?{_LO}{{1,20}}(?:-{_UP}{_LO}{{1,20}})?)"
+_INITIAL = rf"(?:{_UP}\.?(?![{UPPER}{LOWER}]))"
 _NAME = rf"{_CAP}(?:[ ](?:{_CAP}|{_INITIAL})){{0,2}}"
-_LOWER = r"[a-z][a-z'-]{1,24}(?:[ ][a-z][a-z'-]{1,24})?"
+_LOWER = rf"{_LO}[{LOWER}'-]{{1,24}}(?:[ ]{_LO}[{LOWER}'-]{{1,24}})?"
 _TITLE = r"(?:mr|mrs|ms|miss|mx|dr|prof|sir|dame)\.?"
 _STRONG = r"(?:my name is|my name's|my full name is|name is|name:|call me|i go by|account holder:?)"
 _WEAK = r"(?:this is|i'm|i am|im|it's|speaking with|talk(?:ing)? to|regards,?|thanks,?|cheers,?)"
 _NER_REASON = "spaCy PERSON entity"
-_TOKEN = re.compile(r"[A-Za-z][A-Za-z'’.-]*")
+_TOKEN = re.compile(rf"[{UPPER}{LOWER}][{UPPER}{LOWER}'’.-]*")
 # "Jane Doe MD", "John Smith Jr." are one name; "Smith LLC" is a company, not a person.
 _SUFFIX = re.compile(r",?[ ](?:(?:jr|sr|esq)\b\.?|(?:ii|iii|iv|md|phd|dds|dvm)\b)", re.IGNORECASE)
 _COMPANY = re.compile(
@@ -36,14 +44,22 @@ class PersonRecognizer(PatternRecognizer):
     FLAGS = 0
     PATTERNS: ClassVar[tuple[Pattern, ...]] = (
         Pattern("title_name", rf"(?<!\w)(?i:{_TITLE})[ ]{{1,2}}{_NAME}", 0.85),
-        Pattern("introduced", rf"(?<!\w)(?i:{_STRONG}|{_WEAK})[ ]{{1,2}}(?P<value>{_NAME})", 0.8),
-        Pattern("introduced_lower", rf"(?<!\w)(?i:{_STRONG})[ ]{{1,2}}(?P<value>{_LOWER})", 0.7),
+        Pattern(
+            "introduced",
+            rf"(?<!\w)(?i:{_STRONG}|{_WEAK})[ ]{{1,2}}(?P<value>{_NAME})(?![\w@/])",
+            0.8,
+        ),
+        Pattern(
+            "introduced_lower",
+            rf"(?<!\w)(?i:{_STRONG})[ ]{{1,2}}(?P<value>{_LOWER})(?![\w@/])",
+            0.7,
+        ),
     )
     NER_SCORE: ClassVar[float] = 0.75
     MAX_TOKENS: ClassVar[int] = 4
 
     def analyze(self, text: str, entities: Sequence[NerEntity] = ()) -> list[Span]:
-        """Introduction phrases, then spaCy PERSON entities that look like names."""
+        """Introduction phrases, gazetteer names, then spaCy PERSON entities that look like names."""
         found = list(super().analyze(text))
         found += [
             Span(e.start, e.end, self.ENTITY, self.NER_SCORE, self.name, _NER_REASON)
@@ -51,7 +67,15 @@ class PersonRecognizer(PatternRecognizer):
             if e.label == "PERSON" and not _has_digit(text, e)
         ]
         spans = [self._tidy(text, span) for span in found]
+        spans += [self._gazetteer_span(text, m) for m in find_names(text)]
         return [s for s in spans if s is not None]
+
+    def _gazetteer_span(self, text: str, match: NameMatch) -> Span | None:
+        if _COMPANY.match(text, match.end):
+            return None
+        suffix = _SUFFIX.match(text, match.end)
+        end = suffix.end() if suffix else match.end
+        return Span(match.start, end, self.ENTITY, match.score, self.name, f"gazetteer: {match.reason}")
 
     def _tidy(self, text: str, span: Span) -> Span | None:
         """Trim common words at both ends, add a name suffix, reject companies and non-names."""
