@@ -15,6 +15,7 @@ from rasa_ethics.pii.recognizers.generic import (
     DriversLicenseRecognizer,
     EmailRecognizer,
     IbanRecognizer,
+    InternationalAddressRecognizer,
     IpRecognizer,
     PassportRecognizer,
     PersonRecognizer,
@@ -37,7 +38,12 @@ RECOGNIZERS: dict[str, tuple[type[Recognizer], ...]] = {
     "date_of_birth": (DateOfBirthRecognizer,),
     "passport": (PassportRecognizer,),
     "drivers_license": (DriversLicenseRecognizer, UkDrivingLicenceRecognizer),
-    "address": (StreetAddressRecognizer, UsZipRecognizer, UkPostcodeRecognizer),
+    "address": (
+        StreetAddressRecognizer,
+        InternationalAddressRecognizer,
+        UsZipRecognizer,
+        UkPostcodeRecognizer,
+    ),
     "person": (PersonRecognizer,),
 }
 

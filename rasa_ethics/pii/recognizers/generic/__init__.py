@@ -5,6 +5,9 @@ from rasa_ethics.pii.recognizers.generic.date_of_birth_recognizer import DateOfB
 from rasa_ethics.pii.recognizers.generic.drivers_license_recognizer import DriversLicenseRecognizer
 from rasa_ethics.pii.recognizers.generic.email_recognizer import EmailRecognizer
 from rasa_ethics.pii.recognizers.generic.iban_recognizer import IbanRecognizer
+from rasa_ethics.pii.recognizers.generic.international_address_recognizer import (
+    InternationalAddressRecognizer,
+)
 from rasa_ethics.pii.recognizers.generic.ip_recognizer import IpRecognizer
 from rasa_ethics.pii.recognizers.generic.passport_recognizer import PassportRecognizer
 from rasa_ethics.pii.recognizers.generic.person_recognizer import PersonRecognizer
@@ -17,6 +20,7 @@ __all__ = [
     "DriversLicenseRecognizer",
     "EmailRecognizer",
     "IbanRecognizer",
+    "InternationalAddressRecognizer",
     "IpRecognizer",
     "PassportRecognizer",
     "PersonRecognizer",
