@@ -34,19 +34,38 @@ _TOKEN = re.compile(
 _UPPER_START = re.compile(rf"[{UPPER}]")
 _SENTENCE_END = re.compile(r"(?:^|[.!?:;\n\"“(]\s*)$")
 _LIST_GAP = re.compile(r"\s*(?:,|&|\band\b|\bor\b|\bund\b|\bet\b|\by\b|\be\b)\s*$", re.IGNORECASE)
-_CONTEXT = re.compile(
-    r"\b(?:name[ds]?|called|call(?:ed)? me|mr|mrs|ms|miss|dr|dear|hi|hello|hey|thanks|regards|"
-    r"cheers|sincerely|signed|attn|c/o|customer|client|holder|beneficiary|partner|wife|husband|"
-    r"son|daughter|mother|mom|mum|father|dad|brother|sister|friend|colleague|manager|boss|tenant|"
-    r"landlord|recipient|spouse|child|kids|children|guest|passenger|driver|spoke (?:to|with)|"
-    r"talked to|on behalf of|contact|signatory|payee|owner|employee|nanny|grandma|grandpa|aunt|"
-    r"uncle|cousin|nephew|niece)\b[^.!?\n]{0,40}$",
-    re.IGNORECASE,
+_WORDS_BEFORE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?|[/(]", re.UNICODE)
+# Words that, up to six words before a run, say a person is named.
+CONTEXT_WORDS = frozenset(
+    """
+    name names named called mr mrs ms miss mx dr dear hi hello hey thanks regards cheers sincerely
+    signed attn customer client holder beneficiary partner wife husband son daughter mother mom mum
+    father dad brother sister friend colleague manager boss tenant landlord recipient spouse child
+    kids children guest passenger driver spoke talked behalf contact signatory payee owner employee
+    nanny grandma grandpa grandmother grandfather aunt uncle cousin nephew niece fiancé fiance
+    fiancée girlfriend boyfriend neighbour neighbor coworker addressee cardholder
+    """.split()
 )
-_NEXT_TO = re.compile(
-    r"(?:\b(?:add|remove|under|for|with|to|by|from|cc|tell|ask|is|are|was|and|contact|email|"
-    r"told|thank|meet|met|visit|invite|named|call|am|i'm|it's|this is)\s+)$",
-    re.IGNORECASE,
+# Words that, right before a run, make a name likelier than not.
+NEXT_TO_WORDS = frozenset(
+    """
+    add remove under for with to by from cc tell ask is are was and contact email told thank
+    meet met visit invite named call am i'm it's this with dear ms mr mrs dr herr frau
+    """.split()
+)
+# Name particles that may sit inside a name in lower case: "Kian van Gils", "Mick de Roos".
+PARTICLES = frozenset(
+    "van von der den de du da di del della dos das le la ter ten bin al el y".split()
+)
+# Titles and degrees written around a name; they belong to the value that is redacted.
+_TITLE_BEFORE = re.compile(
+    r"(?i:(?:mr|mrs|ms|mx|miss|dr|dr\(a\)|prof|univ\.prof|herr|frau|sig|sig\.ra|sra|sr|srta|mme|"
+    r"mlle|m|ing|mgr|dott|dott\.ssa|dipl\.-ing|pan|pani|dhr|mevr|hr|fr|sir|dame|lord|lady|"
+    r"rev|fr|sheikh|shri|smt)\.?[ ]{1,2})+$"
+)
+_DEGREE_AFTER = re.compile(
+    r"(?:,?[ ](?i:b\.a\.|m\.a\.|b\.sc\.|m\.sc\.|bsc|msc|mba|phd|ph\.d\.|md|dds|dvm|jr\.?|sr\.?|"
+    r"ii|iii|iv|esq\.?|dipl\.-ing\.|mag\.|ing\.)(?![\w]))+"
 )
 _MAX_TOKENS = 5
 
@@ -82,92 +101,121 @@ class _Token:
     last: bool  # a known surname
     strong: bool  # known and neither a common word nor a place
     capitalised: bool
+    particle: bool = False
+
+
+def _flags(word: str, names: dict[str, str]) -> str:
+    lower = word.lower()
+    flags = names.get(lower)
+    if flags is None and "-" in lower:  # "Moore-Parker": what its parts are
+        parts = [names.get(part, "") for part in lower.split("-")]
+        flags = "".join(parts) if all(parts) else ""
+        if any("w" not in p and "p" not in p for p in parts) and all(parts):
+            flags = flags.replace("w", "").replace("p", "")
+    return flags or ""
 
 
 def _tokens(text: str, names: dict[str, str]) -> list[_Token]:
+    """The name-like tokens of ``text``: known names, particles and capitalised words."""
     found: list[_Token] = []
     for match in _TOKEN.finditer(text):
+        start = match.start()
         word = match.group().rstrip(".")
-        flags = names.get(word.lower(), "")
-        known = "f" in flags or "l" in flags
+        end = start + len(word)
         capitalised = _UPPER_START.match(word) is not None
-        common = is_common(word)
-        if not known and (common or not capitalised or len(word) < 2):
-            found.append(_Token(match.start(), match.start() + len(word), False, False, False, False))
+        if not capitalised and word in PARTICLES:
+            found.append(_Token(start, end, False, False, False, False, particle=True))
             continue
-        strong = known and not common and "w" not in flags and "p" not in flags
-        found.append(
-            _Token(
-                match.start(), match.start() + len(word), "f" in flags, "l" in flags, strong,
-                capitalised,
-            )
-        )
+        flags = _flags(word, names)
+        known = "f" in flags or "l" in flags
+        if not known and (not capitalised or len(word) < 2 or is_common(word)):
+            continue
+        strong = known and "w" not in flags and "p" not in flags and not is_common(word)
+        found.append(_Token(start, end, "f" in flags, "l" in flags, strong, capitalised))
     return found
 
 
-def _is_name_like(token: _Token) -> bool:
-    return token.first or token.last or token.capitalised
-
-
 def _runs(text: str, tokens: list[_Token]) -> list[list[_Token]]:
-    """Maximal runs of name-like tokens separated by one space (or "J. " initials)."""
+    """Runs of name tokens of one case, joined by one space ("J. " initials, particles too)."""
     runs: list[list[_Token]] = []
     current: list[_Token] = []
     for token in tokens:
-        joined = current and text[current[-1].end : token.start] in (" ", ". ")
-        if not _is_name_like(token):
-            if current:
+        if current:
+            joined = text[current[-1].end : token.start] in (" ", ". ")
+            same_case = token.particle or current[-1].particle or (
+                token.capitalised == current[-1].capitalised
+            )
+            if not (joined and same_case) or len(current) >= _MAX_TOKENS:
                 runs.append(current)
-            current = []
+                current = []
+        if token.particle and not current:
             continue
-        if current and not joined:
-            runs.append(current)
-            current = []
         current.append(token)
-    if current:
-        runs.append(current)
-    return [run[:_MAX_TOKENS] for run in runs]
+    runs.append(current)
+    trimmed = []
+    for run in runs:
+        while run and run[-1].particle:
+            run = run[:-1]
+        if run:
+            trimmed.append(run)
+    return trimmed
 
 
 def _base_score(text: str, run: list[_Token]) -> tuple[float, str]:
-    known = sum(t.first or t.last for t in run)
-    strong = sum(t.strong for t in run)
-    if all(t.capitalised for t in run):
-        if len(run) >= 2:
+    words = [t for t in run if not t.particle]
+    known = sum(t.first or t.last for t in words)
+    strong = sum(t.strong for t in words)
+    if all(t.capitalised for t in words):
+        if len(words) >= 2:
             if strong and known >= 2:
                 return 0.85, "known first name and surname"
             if strong:
                 return 0.7, "known name beside a capitalised word"
             return (0.45, "ambiguous name words") if known >= 2 else (0.3, "capitalised words")
-        token = run[0]
+        token = words[0]
         initial = _SENTENCE_END.search(text, 0, token.start) is not None
         if token.strong and token.first:
             return (0.35 if initial else 0.55), "known first name"
         if token.strong:
             return (0.25 if initial else 0.4), "known surname"
         return 0.2, "capitalised word"
-    if len(run) >= 2 and strong and known == len(run) and run[0].first and run[-1].last:
-        if strong == len(run):
+    if len(words) >= 2 and strong and known == len(words) and words[0].first and words[-1].last:
+        if strong == len(words):
             return 0.7, "known first name and surname, lower case"
         return 0.6, "known first name and surname, lower case, one also a word"
-    if len(run) == 1 and run[0].strong and run[0].first:
-        return 0.3, "known first name, lower case"
+    if len(words) == 1 and words[0].strong and words[0].first:
+        return 0.35, "known first name, lower case"
     return 0.15, "name words"
+
+
+def _context(text: str, start: int) -> tuple[float, str]:
+    """The boost that the words before a run give it."""
+    words = [w.lower() for w in _WORDS_BEFORE.findall(text, max(0, start - 48), start)][-6:]
+    if not words:
+        return 0.0, ""
+    if CONTEXT_WORDS.intersection(words):
+        return 0.3, "; context word before"
+    if words[-1] in NEXT_TO_WORDS:
+        return 0.15, "; preceded by a verb or preposition"
+    return 0.0, ""
 
 
 def _in_list(text: str, runs: list[list[_Token]], index: int) -> bool:
     """True when the run is one of two or more first names joined by commas or "and"."""
     run = runs[index]
-    if len(run) != 1 or not (run[0].first and run[0].strong):
+    if len(run) != 1 or not run[0].first:
         return False
     for other in (index - 1, index + 1):
-        if 0 <= other < len(runs) and len(runs[other]) <= 2 and runs[other][0].first:
-            lo, hi = (
-                (runs[other][-1].end, run[0].start) if other < index else
-                (run[-1].end, runs[other][0].start)
-            )
-            if hi - lo <= 6 and _LIST_GAP.match(text, lo, hi):
-                return True
+        if not 0 <= other < len(runs) or len(runs[other]) > 2 or not runs[other][0].first:
+            continue
+        if not (run[0].strong or runs[other][0].strong):
+            continue
+        lo, hi = (
+            (runs[other][-1].end, run[0].start) if other < index else
+            (run[-1].end, runs[other][0].start)
+        )
+        if hi - lo <= 6 and _LIST_GAP.match(text, lo, hi):
+            return True
     return False
 
 
@@ -181,11 +229,12 @@ def find_names(text: str) -> list[NameMatch]:
         if _in_list(text, runs, index):
             score, reason = max(score, 0.6), reason + "; in a list of first names"
         start, end = run[0].start, run[-1].end
-        before = text[max(0, start - 48) : start]
-        if _CONTEXT.search(before):
-            score, reason = score + 0.3, reason + "; context word before"
-        elif _NEXT_TO.search(before):
-            score, reason = score + 0.15, reason + "; preceded by a verb or preposition"
-        if score >= 0.2:
-            found.append(NameMatch(start, end, min(score, 0.95), reason))
+        title = _TITLE_BEFORE.search(text, max(0, start - 24), start)
+        if title:
+            start, score, reason = title.start(), score + 0.3, reason + "; title before"
+        boost, why = _context(text, start)
+        degree = _DEGREE_AFTER.match(text, end)
+        end = degree.end() if degree else end
+        if score + boost >= 0.2:
+            found.append(NameMatch(start, end, min(score + boost, 0.95), reason + why))
     return found

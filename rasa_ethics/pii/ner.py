@@ -13,7 +13,9 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
+from rasa_ethics.pii._letters import LOWER, UPPER
 from rasa_ethics.pii._lexicon import is_common
+from rasa_ethics.pii.names import gazetteer
 from rasa_ethics.pii.recognizer import NerEntity
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -24,21 +26,24 @@ __all__ = ["CHUNK_CHARS", "NER_LABELS", "NerRunner", "chunks", "needs_ner"]
 
 CHUNK_CHARS = 2000
 NER_LABELS = frozenset({"PERSON", "GPE", "LOC", "FAC"})
-_CAPITALISED = re.compile(r"(?<![\w'’])[A-Z][a-z'’.-]{1,30}")
+_CAPITALISED = re.compile(rf"(?<![\w'’])[{UPPER}][{LOWER}'’.-]{{1,30}}")
 _MAX_CAPITALISED_CHECKS = 64
 
 
 def needs_ner(text: str, covered: Sequence[tuple[int, int]] = ()) -> bool:
-    """True when ``text`` has a capitalised word, not a common English word, outside ``covered``.
+    """True when ``text`` has a capitalised word that no one has explained yet.
 
-    ``covered`` holds sorted, disjoint ranges already detected by patterns ("my name is Maria
-    Lopez", a full street address): spaCy would add nothing there.
+    Explained are common English words, words the name gazetteer knows (it has judged them
+    already) and words inside ``covered``: sorted, disjoint ranges already detected ("my name
+    is Maria Lopez", a full street address).  spaCy would add nothing there.
     """
     starts = [start for start, _ in covered]
+    names = gazetteer()
     for count, match in enumerate(_CAPITALISED.finditer(text)):
         i = bisect_right(starts, match.start()) - 1
         inside = i >= 0 and covered[i][1] >= match.end()
-        if not inside and not is_common(match.group()):
+        word = match.group().rstrip(".'’")
+        if not inside and not is_common(word) and word.lower() not in names:
             return True
         if count >= _MAX_CAPITALISED_CHECKS:  # a long text of common words: let spaCy decide
             return True

@@ -48,7 +48,8 @@ class PIIConfig(Section):
     entities: Dict[str, PIIEntityRule] = Field(
         default_factory=dict,
         description="Per-type rules (email, phone, credit_card, iban, us_ssn, uk_nino, ip_address, "
-        "date_of_birth, passport, drivers_license, address, person). Unlisted types use replace.",
+        "date_of_birth, passport, drivers_license, address, person, national_id, bank_account). "
+        "Unlisted types use replace.",
     )
     allow_list: List[str] = phrases("Values never redacted, e.g. the shop's own support address.")
     redact_bot_output: bool = Field(True, description="Redact PII in the bot's own messages.")
@@ -78,6 +79,8 @@ class PIIConfig(Section):
         "drivers_license",
         "address",
         "person",
+        "national_id",
+        "bank_account",
     )
 
     @validator("nlu_input")

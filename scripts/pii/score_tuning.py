@@ -22,6 +22,7 @@ sys.modules.setdefault("tensorflow", None)  # type: ignore[arg-type]  # as in cl
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 
 from rasa_ethics.pii import PIIEngine  # noqa: E402
+from rasa_ethics.pii_runtime import _NoNer  # noqa: E402
 from rasa_ethics.policy import load_policy  # noqa: E402
 
 
@@ -67,9 +68,11 @@ def main() -> None:
     parser.add_argument("corpus", type=Path)
     parser.add_argument("--misses", help="print the misses of one type ('all': every type)")
     parser.add_argument("--false-alarms", action="store_true", help="print detections in negatives")
+    parser.add_argument("--no-ner", action="store_true", help="patterns and gazetteer only")
     args = parser.parse_args()
     rows = [json.loads(line) for line in args.corpus.open(encoding="utf-8")]
-    engine = PIIEngine.from_policy(load_policy(None))
+    policy = load_policy(None)
+    engine = PIIEngine(policy.pii, nlp_loader=_NoNer) if args.no_ner else PIIEngine(policy.pii)
     engine.warm_up()
     for row in rows[:50]:
         engine.redact(row["text"])

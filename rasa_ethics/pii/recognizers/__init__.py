@@ -10,6 +10,7 @@ from rasa_ethics.pii.recognizers.country_specific.uk import (
 )
 from rasa_ethics.pii.recognizers.country_specific.us import UsSsnRecognizer, UsZipRecognizer
 from rasa_ethics.pii.recognizers.generic import (
+    BankAccountRecognizer,
     CreditCardRecognizer,
     DateOfBirthRecognizer,
     DriversLicenseRecognizer,
@@ -17,6 +18,7 @@ from rasa_ethics.pii.recognizers.generic import (
     IbanRecognizer,
     InternationalAddressRecognizer,
     IpRecognizer,
+    NationalIdRecognizer,
     PassportRecognizer,
     PersonRecognizer,
     PhoneRecognizer,
@@ -37,6 +39,8 @@ RECOGNIZERS: dict[str, tuple[type[Recognizer], ...]] = {
     "ip_address": (IpRecognizer,),
     "date_of_birth": (DateOfBirthRecognizer,),
     "passport": (PassportRecognizer,),
+    "national_id": (NationalIdRecognizer,),
+    "bank_account": (BankAccountRecognizer,),
     "drivers_license": (DriversLicenseRecognizer, UkDrivingLicenceRecognizer),
     "address": (
         StreetAddressRecognizer,

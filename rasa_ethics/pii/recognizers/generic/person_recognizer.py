@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import ClassVar
 
 from rasa_ethics.pii._letters import LOWER, UPPER
 from rasa_ethics.pii._lexicon import is_common
-from rasa_ethics.pii.names import NameMatch, find_names
+from rasa_ethics.pii.names import NameMatch, find_names, gazetteer
 from rasa_ethics.pii.recognizer import NerEntity, Pattern, PatternRecognizer
 from rasa_ethics.pii.spans import Span
 
@@ -56,6 +57,7 @@ class PersonRecognizer(PatternRecognizer):
         ),
     )
     NER_SCORE: ClassVar[float] = 0.75
+    ORDINARY_NER_SCORE: ClassVar[float] = 0.45
     MAX_TOKENS: ClassVar[int] = 4
 
     def analyze(self, text: str, entities: Sequence[NerEntity] = ()) -> list[Span]:
@@ -95,7 +97,19 @@ class PersonRecognizer(PatternRecognizer):
             return None
         suffix = _SUFFIX.match(text, end)
         start = tokens[0].start() if from_ner else span.start
-        return span.shifted(start, suffix.end() if suffix else end)
+        span = span.shifted(start, suffix.end() if suffix else end)
+        if from_ner and all(_ordinary(t.group()) for t in names):
+            # spaCy calls "Rose Gold" a person; ordinary words need more than its guess.
+            span = replace(span, score=self.ORDINARY_NER_SCORE, reason=_NER_REASON + " of words")
+        return span
+
+
+def _ordinary(word: str) -> bool:
+    """A common English word or place, not an unambiguous name (per the gazetteer)."""
+    flags = gazetteer().get(word.lower().strip(".'’"))
+    return flags is None and is_common(word) or flags is not None and (
+        "w" in flags or "p" in flags or not ("f" in flags or "l" in flags)
+    )
 
 
 def _has_digit(text: str, entity: NerEntity) -> bool:
