@@ -32,7 +32,7 @@ _TOKEN = re.compile(
     rf"(?<![\w@<>/\\.+#&=%-]){LETTER}+(?:['’-]{LETTER}+)*\.?(?![\w@<>/\\])(?!\.\w)"
 )
 _UPPER_START = re.compile(rf"[{UPPER}]")
-_SENTENCE_END = re.compile(r"(?:^|[.!?:;\n\"“(]\s*)$")
+_SENTENCE_END = re.compile(r"[.!?:;\n\"“(]\s{0,3}$")
 _LIST_GAP = re.compile(r"\s*(?:,|&|\band\b|\bor\b|\bund\b|\bet\b|\by\b|\be\b)\s*$", re.IGNORECASE)
 _WORDS_BEFORE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?|[/(]", re.UNICODE)
 # Words that, up to six words before a run, say a person is named.
@@ -59,15 +59,16 @@ PARTICLES = frozenset(
 )
 # Titles and degrees written around a name; they belong to the value that is redacted.
 _TITLE_BEFORE = re.compile(
-    r"(?i:(?:mr|mrs|ms|mx|miss|dr|dr\(a\)|prof|univ\.prof|herr|frau|sig|sig\.ra|sra|sr|srta|mme|"
-    r"mlle|m|ing|mgr|dott|dott\.ssa|dipl\.-ing|pan|pani|dhr|mevr|hr|fr|sir|dame|lord|lady|"
-    r"rev|fr|sheikh|shri|smt)\.?[ ]{1,2})+$"
+    r"(?i:(?:(?<![\w'’])m\.[ ]|(?<![\w'’])(?:mr|mrs|ms|mx|miss|dr|dr\(a\)|prof|univ\.prof|herr|frau|sig|sig\.ra|sra|sr|srta|mme|"
+    r"mlle|ing|mgr|dott|dott\.ssa|dipl\.-ing|pan|pani|dhr|mevr|hr|fr|sir|dame|lord|lady|"
+    r"rev|sheikh|shri|smt)\.?[ ]{1,2})+$)"
 )
 _DEGREE_AFTER = re.compile(
     r"(?:,?[ ](?i:b\.a\.|m\.a\.|b\.sc\.|m\.sc\.|bsc|msc|mba|phd|ph\.d\.|md|dds|dvm|jr\.?|sr\.?|"
     r"ii|iii|iv|esq\.?|dipl\.-ing\.|mag\.|ing\.)(?![\w]))+"
 )
 _MAX_TOKENS = 5
+_MIN_SCORE = 0.25  # below this a run is not reported even for an expected name
 
 
 @dataclass(frozen=True)
@@ -128,7 +129,9 @@ def _tokens(text: str, names: dict[str, str]) -> list[_Token]:
             continue
         flags = _flags(word, names)
         known = "f" in flags or "l" in flags
-        if not known and (not capitalised or len(word) < 2 or is_common(word)):
+        if (not known or not capitalised) and (len(word) < 2 or is_common(word)):
+            continue
+        if not known and not capitalised:
             continue
         strong = known and "w" not in flags and "p" not in flags and not is_common(word)
         found.append(_Token(start, end, "f" in flags, "l" in flags, strong, capitalised))
@@ -161,6 +164,11 @@ def _runs(text: str, tokens: list[_Token]) -> list[list[_Token]]:
     return trimmed
 
 
+def _starts_sentence(text: str, start: int) -> bool:
+    before = text[max(0, start - 4) : start]
+    return not before.strip() and start <= 4 or _SENTENCE_END.search(before) is not None
+
+
 def _base_score(text: str, run: list[_Token]) -> tuple[float, str]:
     words = [t for t in run if not t.particle]
     known = sum(t.first or t.last for t in words)
@@ -173,7 +181,7 @@ def _base_score(text: str, run: list[_Token]) -> tuple[float, str]:
                 return 0.7, "known name beside a capitalised word"
             return (0.45, "ambiguous name words") if known >= 2 else (0.3, "capitalised words")
         token = words[0]
-        initial = _SENTENCE_END.search(text, 0, token.start) is not None
+        initial = _starts_sentence(text, token.start)
         if token.strong and token.first:
             return (0.35 if initial else 0.55), "known first name"
         if token.strong:
@@ -235,6 +243,6 @@ def find_names(text: str) -> list[NameMatch]:
         boost, why = _context(text, start)
         degree = _DEGREE_AFTER.match(text, end)
         end = degree.end() if degree else end
-        if score + boost >= 0.2:
+        if score + boost >= _MIN_SCORE:
             found.append(NameMatch(start, end, min(score + boost, 0.95), reason + why))
     return found

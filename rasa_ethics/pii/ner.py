@@ -43,11 +43,25 @@ def needs_ner(text: str, covered: Sequence[tuple[int, int]] = ()) -> bool:
         i = bisect_right(starts, match.start()) - 1
         inside = i >= 0 and covered[i][1] >= match.end()
         word = match.group().rstrip(".'’")
-        if not inside and not is_common(word) and word.lower() not in names:
-            return True
+        if inside or is_common(word) or word.lower() in names or _lone_opener(text, match):
+            continue
+        return True
         if count >= _MAX_CAPITALISED_CHECKS:  # a long text of common words: let spaCy decide
             return True
     return False
+
+
+_OPENER_BEFORE = re.compile(r"(?:^|[.!?\n]\s{0,3})$")
+_LOWER_AFTER = re.compile(rf"[ ][{LOWER}]")
+
+
+def _lone_opener(text: str, match: re.Match[str]) -> bool:
+    """A capitalised word that opens a sentence and is followed by a lower-case one ("Invoice
+    address", "Hlavná 1"): capitalised for the sentence, not as a name."""
+    before = text[max(0, match.start() - 4) : match.start()]
+    if _OPENER_BEFORE.search(before) is None or (match.start() > 4 and not before.strip(" ")):
+        return False
+    return _LOWER_AFTER.match(text, match.end()) is not None or match.end() == len(text)
 
 
 def chunks(text: str, size: int = CHUNK_CHARS) -> Iterator[tuple[int, str]]:

@@ -26,6 +26,7 @@ from typing import ClassVar, NamedTuple
 from rasa_ethics.pii.spans import Span
 
 __all__ = [
+    "ANSWER_CUES",
     "SCORE_THRESHOLD",
     "NerEntity",
     "Pattern",
@@ -79,6 +80,39 @@ class Recognizer(ABC):
     def analyze(self, text: str, entities: Sequence[NerEntity] = ()) -> list[Span]:
         """Spans (offsets into ``text``) that may hold this recognizer's type."""
 
+    def answer(self, text: str) -> list[Span]:
+        """Read ``text`` as if the question's cue phrase came right before it.
+
+        "98 413527" after "What number can we reach you on?" is read as "phone number: 98
+        413527", so context-only values count; spans are mapped back into ``text``.
+        """
+        cue = ANSWER_CUES.get(self.ENTITY)
+        if cue is None:
+            return []
+        shift = len(cue)
+        spans = self.analyze(cue + text)
+        return [
+            s.shifted(s.start - shift, s.end - shift) for s in spans if s.start >= shift
+        ]
+
+
+#: A cue phrase that stands in for the bot's question when a text is read as an answer.
+ANSWER_CUES: dict[str, str] = {
+    "email": "email: ",
+    "phone": "phone number: ",
+    "credit_card": "card number: ",
+    "iban": "iban: ",
+    "us_ssn": "ssn: ",
+    "uk_nino": "national insurance number: ",
+    "ip_address": "ip address: ",
+    "date_of_birth": "date of birth: ",
+    "passport": "passport number: ",
+    "drivers_license": "driving licence number: ",
+    "address": "address: ",
+    "national_id": "national id: ",
+    "bank_account": "bank account: ",
+}
+
 
 class PatternRecognizer(Recognizer):
     """A recognizer driven by ``PATTERNS`` and ``CONTEXT`` class constants."""
@@ -115,8 +149,14 @@ class PatternRecognizer(Recognizer):
         """Run every pattern, then the validation, invalidation and context steps."""
         if not self.may_match(text):
             return []
+        return self.scan(text, self._patterns)
+
+    def scan(
+        self, text: str, patterns: Sequence[tuple[Pattern, RegexPattern[str]]]
+    ) -> list[Span]:
+        """Run some of the compiled ``(pattern, regex)`` pairs over ``text``."""
         spans: list[Span] = []
-        for pattern, regex in self._patterns:
+        for pattern, regex in patterns:
             group = "value" if "value" in regex.groupindex else 0
             pos = 0
             while (match := regex.search(text, pos)) is not None:

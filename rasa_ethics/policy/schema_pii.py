@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import ClassVar, Dict, List, Tuple
+from typing import ClassVar, Dict, List, Optional, Tuple
 
 from pydantic import Field, validator
 
@@ -30,6 +30,14 @@ class PIIEntityRule(Section):
     operator: Operator = Field(
         Operator.replace,
         description="replace: <EMAIL>; mask: ****; hash: keyed HMAC token; drop: remove the value.",
+    )
+    threshold: Optional[float] = Field(
+        None,
+        ge=0.0,
+        le=1.0,
+        description="Lowest detection score (0-1) that redacts this type; unset: 0.5. Lower it to "
+        "redact more (e.g. single first names score 0.55, lone surnames 0.4), raise it to redact "
+        "only near-certain values (checksums and cue phrases score 0.8-1.0).",
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import ClassVar
 
@@ -10,6 +11,8 @@ from stdnum.us import rtn
 from rasa_ethics.pii.cue_values import cue_regex, cue_values
 from rasa_ethics.pii.recognizer import NerEntity, Recognizer
 from rasa_ethics.pii.spans import Span
+
+_DIGIT = re.compile(r"\d")
 
 __all__ = ["BankAccountRecognizer"]
 
@@ -39,6 +42,8 @@ class BankAccountRecognizer(Recognizer):
 
     def analyze(self, text: str, entities: Sequence[NerEntity] = ()) -> list[Span]:
         """The value after each cue phrase."""
+        if _DIGIT.search(text) is None:  # every value holds digits: skip the cue scan
+            return []
         spans = []
         for start, end, cue in cue_values(text, self._cues, self.MIN_DIGITS, max_digits=22):
             reason = f"value after '{cue}'"

@@ -68,6 +68,25 @@ _LEAD = rf"(?:{_WORD}[ ]){{0,3}}"
 _CAP_NAME = rf"{CAP_WORD}(?:[ ]{CAP_WORD}){{0,2}}"
 
 
+def _words(alternatives: str) -> list[str]:
+    return [re.sub(r"\\\.\??|/", "", a) for a in alternatives.split("|")]
+
+
+_TYPE_WORDS = frozenset(w for w in _words(f"{PREFIXES}|{SUFFIXES_LONG}|{SUFFIXES_SHORT}") if len(w) > 1)
+_GLUED_ENDINGS = tuple(w for w in _words(f"{SUFFIXES_LONG}|{SUFFIXES_SHORT}") if len(w) >= 3)
+_LETTERS = re.compile(r"[^\W\d_]+")
+_POSTCODE_LIKE = re.compile(r"\d{2}-\d{3}|\d{4}|\d{3} \d{2}|[a-z]\d[a-z] ?\d[a-z]\d")
+
+
+def _has_street_word(text: str) -> bool:
+    """True when a word of ``text`` is, or ends in, a street type."""
+    for word in _LETTERS.findall(text):
+        lower = word.lower()
+        if lower in _TYPE_WORDS or lower.endswith(_GLUED_ENDINGS):
+            return True
+    return False
+
+
 class InternationalAddressRecognizer(PatternRecognizer):
     """``ul. Długa 14 m. 3, 80-827 Gdańsk``, ``Keizersgracht 402, 1016 GC Amsterdam``."""
 
@@ -108,13 +127,17 @@ class InternationalAddressRecognizer(PatternRecognizer):
     def analyze(self, text: str, entities: Sequence[NerEntity] = ()) -> list[Span]:
         """Anchors, each extended over the rest of the address.
 
-        A text all in lower case is also read with its words capitalised; there only addresses
-        that a postcode confirms count.
+        The street-type patterns only run when some word of the text is a street type (a set
+        lookup per word: most messages have none).  A text all in lower case with a postcode
+        is also read with its words capitalised; there only what a postcode confirms counts.
         """
-        spans = [self._complete(text, span) for span in super().analyze(text)]
-        if text.islower() and self.may_match(text):
+        if not self.may_match(text):
+            return []
+        patterns = self._patterns if _has_street_word(text) else self._patterns[-1:]
+        spans = [self._complete(text, span) for span in self.scan(text, patterns)]
+        if text.islower() and _POSTCODE_LIKE.search(text):
             capitalised = capitalised_copy(text)
-            found = [self._complete(capitalised, span) for span in super().analyze(capitalised)]
+            found = [self._complete(capitalised, s) for s in self.scan(capitalised, patterns)]
             spans += [s for s in found if "postcode follows" in s.reason]
         return spans
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import ClassVar
 
 from rasa_ethics.pii.cue_values import cue_regex, cue_values
 from rasa_ethics.pii.recognizer import NerEntity, Recognizer
 from rasa_ethics.pii.spans import Span
+
+_DIGIT = re.compile(r"\d")
 
 __all__ = ["NationalIdRecognizer"]
 
@@ -41,6 +44,8 @@ class NationalIdRecognizer(Recognizer):
 
     def analyze(self, text: str, entities: Sequence[NerEntity] = ()) -> list[Span]:
         """The value after each cue phrase."""
+        if _DIGIT.search(text) is None:  # every value holds digits: skip the cue scan
+            return []
         return [
             Span(start, end, self.ENTITY, self.SCORE, self.name, f"value after '{cue}'")
             for start, end, cue in cue_values(text, self._cues, self.MIN_DIGITS, max_digits=20)

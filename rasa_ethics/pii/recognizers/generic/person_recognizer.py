@@ -14,7 +14,7 @@ from typing import ClassVar
 
 from rasa_ethics.pii._letters import LOWER, UPPER
 from rasa_ethics.pii._lexicon import is_common
-from rasa_ethics.pii.names import NameMatch, find_names, gazetteer
+from rasa_ethics.pii.names import PARTICLES, NameMatch, find_names, gazetteer
 from rasa_ethics.pii.recognizer import NerEntity, Pattern, PatternRecognizer
 from rasa_ethics.pii.spans import Span
 
@@ -29,6 +29,16 @@ _TITLE = r"(?:mr|mrs|ms|miss|mx|dr|prof|sir|dame)\.?"
 _STRONG = r"(?:my name is|my name's|my full name is|name is|name:|call me|i go by|account holder:?)"
 _WEAK = r"(?:this is|i'm|i am|im|it's|speaking with|talk(?:ing)? to|regards,?|thanks,?|cheers,?)"
 _NER_REASON = "spaCy PERSON entity"
+# Every pattern starts with one of these; a text with none skips the patterns (not the gazetteer).
+_CUES = re.compile(rf"(?i:{_TITLE}|name|call me|go by|holder|this is|i'm|i am|im|it's|speaking|"
+                   r"talk|regards|thanks|cheers)")
+_ANSWER_FILLER = re.compile(
+    r"(?i:\s*(?:(?:it's|it is|its|this is|i'm|i am|im|my name is|my name's|my full name is|"
+    r"name is|name|the name is|the name's|under|it's under|for|sure|yes|yeah|yep|ok|okay|hi|"
+    r"hello|hey|of course|it should be|should be)[,.!:;-]?\s+)*)"
+)
+_ANSWER_TAIL = re.compile(r"(?i:[\s,.!;:]*(?:(?:thanks|thank you|thx|please|pls|again)[\s.!]*)*$)")
+_ANSWER_WORD = re.compile(rf"[{UPPER}{LOWER}][{UPPER}{LOWER}'’-]*\.?")
 _TOKEN = re.compile(rf"[{UPPER}{LOWER}][{UPPER}{LOWER}'’.-]*")
 # "Jane Doe MD", "John Smith Jr." are one name; "Smith LLC" is a company, not a person.
 _SUFFIX = re.compile(r",?[ ](?:(?:jr|sr|esq)\b\.?|(?:ii|iii|iv|md|phd|dds|dvm)\b)", re.IGNORECASE)
@@ -58,11 +68,12 @@ class PersonRecognizer(PatternRecognizer):
     )
     NER_SCORE: ClassVar[float] = 0.75
     ORDINARY_NER_SCORE: ClassVar[float] = 0.45
+    ANSWER_SCORE: ClassVar[float] = 0.8
     MAX_TOKENS: ClassVar[int] = 4
 
     def analyze(self, text: str, entities: Sequence[NerEntity] = ()) -> list[Span]:
         """Introduction phrases, gazetteer names, then spaCy PERSON entities that look like names."""
-        found = list(super().analyze(text))
+        found = self.scan(text, self._patterns) if _CUES.search(text) else []
         found += [
             Span(e.start, e.end, self.ENTITY, self.NER_SCORE, self.name, _NER_REASON)
             for e in entities
@@ -71,6 +82,26 @@ class PersonRecognizer(PatternRecognizer):
         spans = [self._tidy(text, span) for span in found]
         spans += [self._gazetteer_span(text, m) for m in find_names(text)]
         return [s for s in spans if s is not None]
+
+    def answer(self, text: str) -> list[Span]:
+        """The whole reply, less filler, when it is one to four words and none an ordinary one.
+
+        After "What's the name on the account?", "hannah kowalczyk" or "it's Ngozi Okafor."
+        is a name whether or not the gazetteer knows it.
+        """
+        start = _ANSWER_FILLER.match(text).end()
+        tail = _ANSWER_TAIL.search(text, start)
+        end = tail.start() if tail else len(text)
+        words = list(_ANSWER_WORD.finditer(text, start, end))
+        if not 1 <= len(words) <= self.MAX_TOKENS or words[0].start() != start:
+            return []
+        if words[-1].end() != end or any(text[a.end() : b.start()] not in (" ", ". ", "-")
+                                          for a, b in zip(words, words[1:], strict=False)):
+            return []
+        if any(is_common(w.group()) and w.group().lower() not in PARTICLES for w in words):
+            return []
+        reason = "the whole answer to a question asking for a name"
+        return [Span(start, end, self.ENTITY, self.ANSWER_SCORE, self.name, reason)]
 
     def _gazetteer_span(self, text: str, match: NameMatch) -> Span | None:
         if _COMPANY.match(text, match.end):
