@@ -39,15 +39,17 @@ HOUSE = r"\d{1,5}(?:[ ]?[a-zA-Z](?![\w'’]))?(?:[/-]\d{1,5}[a-zA-Z]?)?(?:\.(?![
 # Between parts of one address: a comma, a line break, a slash, or just a space.
 _SEP = re.compile(r"(?:[ \t]*,{1,2}[ \t]*\n?[ \t]*|[ \t]*\n[ \t]*|[ \t]{1,2}/[ \t]{1,2}|[ \t]{1,2}-[ \t]{1,2}|[ \t]{1,2})")
 _UNIT_WORDS = (
-    r"apt|apartment|appartamento|appt|app|suite|ste|unit|flat|studio|room|rm|floor|fl|piso|"
-    r"puerta|planta|pta|esc|escalera|local|int|interno|scala|sc|m|lok|lokal|mieszk|kv|кв|д|корп|"
-    r"стр|stiege|stg|top|tür|bus|bte|boîte|étage|etg|bloc|bl|ap|et|dpto|depto|dept|casa|lote|"
-    r"no|nr|nº|n°|no\.:|h\.no|house no|building|bldg|block|blk|tower|wing|буд|кв|корпус|"
-    r"interior|piano|apto|sala|andar|bloco|lt|mz|manzana|s/n"
+    r"apt|apartment|appartamento|appt|app|suite|ste|unit|flat|studio|room|rm|floor|piso|"
+    r"puerta|planta|escalera|local|interno|scala|lokal|mieszk|стр|stiege|stg|top|tür|bus|"
+    r"bte|boîte|étage|etg|bloc|dpto|depto|dept|casa|lote|no|nr|nº|n°|h\.no|house no|building|"
+    r"bldg|block|blk|tower|wing|буд|кв|корпус|корп|interior|piano|apto|sala|andar|bloco|manzana"
 )
+# Abbreviations too short to stand alone: they count only with their dot ("m. 3", "sc. 23").
+_UNIT_ABBREVIATIONS = r"m|d|д|к|k|sc|et|ap|bl|fl|lt|mz|pta|esc|int|lok|dto|edif|of"
 _UNIT = re.compile(
-    rf"(?i:(?:{_UNIT_WORDS})\.?[ ]{{0,2}}[:#]?[ ]{{0,2}}\d{{1,5}}[a-z]?(?![\w'’])(?:[ ]?[a-z](?![\w'’.]))?"
-    rf"|\d{{1,2}}[ ]?[ºª°oa](?:[ ]?(?:[a-d]|izq\w*|dch\w*|der\w*|esq\w*|dto)\b\.?)?"
+    rf"(?i:(?:(?:{_UNIT_WORDS})\.?|(?:{_UNIT_ABBREVIATIONS})\.)[ ]{{0,2}}[:#]?[ ]{{0,2}}"
+    rf"\d{{1,5}}[a-z]?(?![\w'’])(?:[ ]?[a-z](?![\w'’.]))?"
+    rf"|s/n|\d{{1,2}}[ ]?[ºª°oa](?:[ ]?(?:[a-d]|izq\w*|dch\w*|der\w*|esq\w*|dto)\b\.?)?"
     rf"|\d{{1,2}}(?:st|nd|rd|th)[ ]floor|(?:ground|first|second|third)[ ]floor)"
 )
 _POSTCODE = re.compile(
@@ -163,6 +165,8 @@ def _part(
         result.postcode = True
         return "postcode", code.end()
     city = _CITY.match(text, pos) or (_CITY_ANY_CASE.match(text, pos) if any_case else None)
+    if city and is_common(text[pos : city.end()].split(" ", 1)[0]):
+        city = None  # "Order 12345", "Please call": not a place
     if city and not result.city:
         after = city.end()
         nxt = _sep(text, after)

@@ -21,7 +21,7 @@ _FILLER = re.compile(
     r"of|reads|=|:|-|–|to use|details?)\.?[ \t]{0,2}|[ \t]{1,2})*",
     re.IGNORECASE,
 )
-_GROUP = re.compile(r"[A-Za-z0-9]{1,14}")
+_GROUP = re.compile(r"[A-Za-z0-9]{1,20}")
 _JOIN = re.compile(r"[ ]?[-./][ ]?|[ ]")
 _MAX_GROUPS = 6
 _MAX_CHARS = 30

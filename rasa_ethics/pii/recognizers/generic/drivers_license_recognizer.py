@@ -44,7 +44,7 @@ class DriversLicenseRecognizer(PatternRecognizer):
     def analyze(self, text: str, entities: Sequence[NerEntity] = ()) -> list[Span]:
         """The state formats near a cue, and whatever value directly follows one."""
         spans = super().analyze(text, entities)
-        if self.may_match(text):
+        if self._precheck is None or self._precheck.search(text):
             spans += [
                 Span(start, end, self.ENTITY, self.CUE_SCORE, self.name, f"value after '{cue}'")
                 for start, end, cue in cue_values(text, self._cues, min_digits=4, max_digits=16)

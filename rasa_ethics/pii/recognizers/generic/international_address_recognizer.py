@@ -18,6 +18,7 @@ import re
 from collections.abc import Sequence
 from typing import ClassVar
 
+from rasa_ethics.pii._lexicon import is_common
 from rasa_ethics.pii.address_parts import (
     CAP_WORD,
     HOUSE,
@@ -76,6 +77,16 @@ _TYPE_WORDS = frozenset(w for w in _words(f"{PREFIXES}|{SUFFIXES_LONG}|{SUFFIXES
 _GLUED_ENDINGS = tuple(w for w in _words(f"{SUFFIXES_LONG}|{SUFFIXES_SHORT}") if len(w) >= 3)
 _LETTERS = re.compile(r"[^\W\d_]+")
 _POSTCODE_LIKE = re.compile(r"\d{2}-\d{3}|\d{4}|\d{3} \d{2}|[a-z]\d[a-z] ?\d[a-z]\d")
+
+
+def _without_lead(text: str, span: Span) -> Span:
+    """Drop ordinary words that only the capitalised copy made look like a street name."""
+    start = span.start
+    for word in _LETTERS.finditer(text, span.start, span.end):
+        if word.start() != start or not is_common(word.group()):
+            break
+        start = word.end() + 1
+    return span.shifted(start, span.end) if start < span.end else span
 
 
 def _has_street_word(text: str) -> bool:
@@ -138,7 +149,11 @@ class InternationalAddressRecognizer(PatternRecognizer):
         if text.islower() and _POSTCODE_LIKE.search(text):
             capitalised = capitalised_copy(text)
             found = [self._complete(capitalised, s) for s in self.scan(capitalised, patterns)]
-            spans += [s for s in found if "postcode follows" in s.reason]
+            spans += [
+                _without_lead(text, s)
+                for s in found
+                if "postcode follows" in s.reason and "no house number" not in s.reason
+            ]
         return spans
 
     def score(self, text: str, start: int, end: int, pattern: Pattern) -> Span | None:

@@ -92,6 +92,7 @@ class PhoneRecognizer(PatternRecognizer):
     )
     CONTEXT: ClassVar[tuple[str, ...]] = (
         "phone", "call", "mobile", "cell", "tel", "telephone", "landline", "reach me", "text me",
+        "text", "message me", "contact me", "pick up", "picks up", "answer", "answers",
         "whatsapp", "sms", "ring", "number is", "my number", "contact number", "callback",
         "new number", "phone number", "mobile number", "cell number", "picking up", "ph", "mob",
         "reach", "dial", "viber", "signal", "telefon", "telefoon", "teléfono", "téléphone",
