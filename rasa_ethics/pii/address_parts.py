@@ -37,7 +37,10 @@ CAP_WORD = rf"[{UPPER}](?:{_L}|['’.-]){{0,30}}"
 HOUSE = r"\d{1,5}(?:[ ]?[a-zA-Z](?![\w'’]))?(?:[/-]\d{1,5}[a-zA-Z]?)?(?:\.(?![\d\w]))?"
 
 # Between parts of one address: a comma, a line break, a slash, or just a space.
-_SEP = re.compile(r"(?:[ \t]*,{1,2}[ \t]*\n?[ \t]*|[ \t]*\n[ \t]*|[ \t]{1,2}/[ \t]{1,2}|[ \t]{1,2}-[ \t]{1,2}|[ \t]{1,2})")
+_SEP = re.compile(
+    r"(?:[ \t]*,{1,2}[ \t]*\n?[ \t]*|[ \t]*\n[ \t]*|[ \t]{1,2}/[ \t]{1,2}|[ \t]{1,2}-[ \t]{1,2}"
+    r"|[ \t]{1,2})"
+)
 _UNIT_WORDS = (
     r"apt|apartment|appartamento|appt|app|suite|ste|unit|flat|studio|room|rm|floor|piso|"
     r"puerta|planta|escalera|local|interno|scala|lokal|mieszk|стр|stiege|stg|top|tür|bus|"
@@ -74,7 +77,7 @@ _CITY = re.compile(
     rf"(?:[ ]\([A-Z]{{2}}\))?"
 )
 _CITY_ANY_CASE = re.compile(rf"{NAME_WORD}(?:[ -]{NAME_WORD}){{0,2}}(?:[ ]\([a-z]{{2}}\))?")
-_STATE = re.compile(rf"(?:[A-Z]{{2,3}}|\([A-Z]{{2}}\))(?![\w'’])")
+_STATE = re.compile(r"(?:[A-Z]{2,3}|\([A-Z]{2}\))(?![\w'’])")
 _MAX_UNITS = 3
 _END = re.compile(r"[ \t]*(?:$|[\n,.;:!?)\]]|[ \t]+(?:-|–|but|and|please|pls|thanks|after|before))")
 

@@ -1,4 +1,4 @@
-"""Values that only their cue phrase identifies: "my national ID is 318774025", "DL number B 7R 552 10".
+"""Values that only a cue phrase identifies: "my national ID is 318774025", "DL no. B 7R 552 10".
 
 A national ID, a bank account or a driving licence has no shape of its own that sets it apart
 from an order number.  What sets it apart is the phrase right before it.  :func:`cue_values`
@@ -43,7 +43,8 @@ def cue_values(
 ) -> Iterator[CueMatch]:
     """``(start, end, cue)`` of each value right after a cue phrase."""
     for cue in cues.finditer(text):
-        pos = _FILLER.match(text, cue.end()).end()
+        filler = _FILLER.match(text, cue.end())
+        pos = filler.end() if filler else cue.end()
         end = _value_end(text, pos, min_digits, max_digits)
         if end is not None:
             yield pos, end, cue.group().lower()

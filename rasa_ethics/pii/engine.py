@@ -114,7 +114,8 @@ class PIIEngine:
                 raise ValueError(msg)
         normalized = [normalize(t) for t in texts]
         found = [
-            self._run(self.recognizers, n.text, [], e) for n, e in zip(normalized, expected, strict=True)
+            self._run(self.recognizers, n.text, [], e)
+            for n, e in zip(normalized, expected, strict=True)
         ]
         if self._ner is not None:
             todo = [

@@ -59,7 +59,8 @@ PARTICLES = frozenset(
 )
 # Titles and degrees written around a name; they belong to the value that is redacted.
 _TITLE_BEFORE = re.compile(
-    r"(?i:(?:(?<![\w'’])m\.[ ]|(?<![\w'’])(?:mr|mrs|ms|mx|miss|dr|dr\(a\)|prof|univ\.prof|herr|frau|sig|sig\.ra|sra|sr|srta|mme|"
+    r"(?i:(?:(?<![\w'’])m\.[ ]|(?<![\w'’])(?:mr|mrs|ms|mx|miss|dr|dr\(a\)|prof|univ\.prof|herr|"
+    r"frau|sig|sig\.ra|sra|sr|srta|mme|"
     r"mlle|ing|mgr|dott|dott\.ssa|dipl\.-ing|pan|pani|dhr|mevr|hr|fr|sir|dame|lord|lady|"
     r"rev|sheikh|shri|smt)\.?[ ]{1,2})+$)"
 )

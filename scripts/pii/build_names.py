@@ -10,9 +10,10 @@ Sources, both read at build time only (the package ships the result, not the sou
   http://wordlist.aspell.net), to flag names that are also ordinary English words ("Will", "May",
   "Rose", "Park"): those need stronger evidence before they count as a name.
 
-Each output line is ``token<TAB>flags``: ``f`` first name, ``l`` surname, ``p`` part of a place
-name (country, region or city of Faker's address providers), ``w`` also an English word.  Tokens are lower-cased (NFC); multi-word surnames ("van der Berg") are split into tokens
-and the particles dropped.  The output is sorted, so a rebuild with the same pins is identical.
+Each output line is ``token<TAB>flags``: ``f`` first name, ``l`` surname, ``p`` a one-word place
+name (country, region or city of Faker's address providers), ``w`` also an English word.  Tokens
+are lower-cased (NFC); multi-word surnames ("van der Berg") are split into tokens and the
+particles dropped.  The output is sorted, so a rebuild with the same pins is identical.
 """
 
 from __future__ import annotations
@@ -118,7 +119,8 @@ def main() -> None:
     words = english_words()
     lines = [
         f"# first names (f), surnames (l) and place-name tokens (p) from Faker {faker.VERSION}",
-        "# (MIT licence) providers of every locale; w: also a word in SCOWL's American English list.",
+        "# (MIT licence) providers of every locale; w: also a word in SCOWL's American English",
+        "# list (wamerican).",
         "# Built by `make pii-names` (scripts/pii/build_names.py); do not edit by hand.",
     ]
     flags = locale_names()
@@ -128,7 +130,7 @@ def main() -> None:
         lines.append(f"{token}\t{''.join(sorted(kinds))}{word}")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print(f"{out}: {len(lines) - 3} tokens")
+    print(f"{out}: {len(lines) - 4} tokens")
 
 
 if __name__ == "__main__":

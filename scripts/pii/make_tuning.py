@@ -26,8 +26,18 @@ LOCALES = (
     "es_MX es_AR pt_PT pt_BR nl_NL nl_BE pl_PL hu_HU cs_CZ sk_SK sv_SE da_DK no_NO fi_FI ro_RO "
     "hr_HR sl_SI tr_TR lt_LT lv_LV et_EE ru_RU uk_UA el_GR"
 ).split()
-CARD_TYPES = ("visa16", "visa13", "visa19", "mastercard", "amex", "discover", "jcb15", "jcb16",
-              "diners", "maestro")
+CARD_TYPES = (
+    "visa16",
+    "visa13",
+    "visa19",
+    "mastercard",
+    "amex",
+    "discover",
+    "jcb15",
+    "jcb16",
+    "diners",
+    "maestro",
+)
 SLOT = re.compile(r"\{(\w+)\}")
 NOISE = ("\u200b", "\u200d", "\u202e", "\u2066", "\u0000", "\u00ad", "\x07")
 HOMOGLYPHS = {"a": "\u0430", "e": "\u0435", "o": "\u043e", "c": "\u0441", "p": "\u0440"}
@@ -63,7 +73,11 @@ class Values:
         digits = self._card_digits()
         if typo:
             i = self.rng.randrange(len(digits))
-            digits = digits[:i] + str((int(digits[i]) + self.rng.randrange(1, 10)) % 10) + digits[i + 1 :]
+            digits = (
+                digits[:i]
+                + str((int(digits[i]) + self.rng.randrange(1, 10)) % 10)
+                + digits[i + 1 :]
+            )
         sep = self.rng.choice([" ", " ", "-", ".", "/", ""])
         groups = [digits[i : i + 4] for i in range(0, len(digits), 4)]
         return self._noisy(sep.join(groups))
@@ -75,7 +89,9 @@ class Values:
         if self.rng.random() < 0.3:  # schemes Faker lacks: UnionPay 62, Maestro 6304, JCB 2131
             prefix = self.rng.choice(["62", "6304", "6759", "2131", "1800", "5018", "60"])
             length = self.rng.choice([12, 16, 17, 18, 19]) if prefix[0] in "56" else 15
-            body = prefix + "".join(self.rng.choice(string.digits) for _ in range(length - len(prefix) - 1))
+            body = prefix + "".join(
+                self.rng.choice(string.digits) for _ in range(length - len(prefix) - 1)
+            )
             return body + _luhn_digit(body)
         return self.fakers["en_US"].credit_card_number(self.rng.choice(CARD_TYPES))
 
@@ -83,10 +99,25 @@ class Values:
         return self._noisy(self.fake().phone_number())
 
     def national_phone(self) -> str:
-        shape = self.rng.choice(["2 6", "3 2 3", "2 2 2 2 2", "4 7", "3 3 4", "3-3 2 2", "(4)-6",
-                                 "2 3 2 2", "3 4", "4 3 3"])
-        out = re.sub(r"\d", lambda m: "".join(self.rng.choice(string.digits)
-                                             for _ in range(int(m.group()))), shape)
+        shape = self.rng.choice(
+            [
+                "2 6",
+                "3 2 3",
+                "2 2 2 2 2",
+                "4 7",
+                "3 3 4",
+                "3-3 2 2",
+                "(4)-6",
+                "2 3 2 2",
+                "3 4",
+                "4 3 3",
+            ]
+        )
+        out = re.sub(
+            r"\d",
+            lambda m: "".join(self.rng.choice(string.digits) for _ in range(int(m.group()))),
+            shape,
+        )
         if self.rng.random() < 0.4:
             out = "0" + out[1:] if out[0].isdigit() else out
         return self._noisy(out)
@@ -98,8 +129,12 @@ class Values:
             name, tld = domain.rsplit(".", 1)
             cut = self.rng.randrange(1, len(name)) if len(name) > 2 else 1
             value = self.rng.choice(
-                [f"{local}@{name[:cut]} {name[cut:]} .{tld}", f"{local} @ {domain}",
-                 f"{local}@{name} . {tld}", f"{local}@ {domain}"]
+                [
+                    f"{local}@{name[:cut]} {name[cut:]} .{tld}",
+                    f"{local} @ {domain}",
+                    f"{local}@{name} . {tld}",
+                    f"{local}@ {domain}",
+                ]
             )
         elif self.rng.random() < 0.1:
             value = "".join(HOMOGLYPHS.get(c, c) if self.rng.random() < 0.3 else c for c in value)
@@ -108,14 +143,20 @@ class Values:
     def ip(self) -> str:
         value = self.fakers["en_US"].ipv4()
         if self.rng.random() < 0.3:
-            value = " ".join(value).replace(" . ", " .") if self.rng.random() < 0.5 else value.replace(".", ". ")
+            value = (
+                " ".join(value).replace(" . ", " .")
+                if self.rng.random() < 0.5
+                else value.replace(".", ". ")
+            )
         return self._noisy(value)
 
     def national_id(self) -> str:
         fake = self.fake()
         value = fake.ssn() if hasattr(fake, "ssn") else ""
         if not value or self.rng.random() < 0.4:
-            value = "".join(self.rng.choice(string.digits) for _ in range(self.rng.choice([8, 9, 10, 11])))
+            value = "".join(
+                self.rng.choice(string.digits) for _ in range(self.rng.choice([8, 9, 10, 11]))
+            )
         return value
 
     def bank_account(self) -> str:
@@ -126,14 +167,29 @@ class Values:
 
     def dl(self) -> str:
         letters, digits = string.ascii_uppercase, string.digits
-        shape = self.rng.choice(["L DL DDD DD", "LDDDDDDD", "LDDD-DDDD-DDDD", "DDDDDDDDD",
-                                 "LL DDDDDD", "DDD DDD DDD", "LDDDDDDDDDDDD"])
-        return "".join(self.rng.choice(letters) if c == "L" else self.rng.choice(digits)
-                       if c == "D" else c for c in shape)
+        shape = self.rng.choice(
+            [
+                "L DL DDD DD",
+                "LDDDDDDD",
+                "LDDD-DDDD-DDDD",
+                "DDDDDDDDD",
+                "LL DDDDDD",
+                "DDD DDD DDD",
+                "LDDDDDDDDDDDD",
+            ]
+        )
+        return "".join(
+            self.rng.choice(letters) if c == "L" else self.rng.choice(digits) if c == "D" else c
+            for c in shape
+        )
 
     def iban(self) -> str:
         value = self.fake().iban()
-        return " ".join(value[i : i + 4] for i in range(0, len(value), 4)) if self.rng.random() < 0.5 else value
+        return (
+            " ".join(value[i : i + 4] for i in range(0, len(value), 4))
+            if self.rng.random() < 0.5
+            else value
+        )
 
     def _noisy(self, value: str) -> str:
         if self.rng.random() < 0.12 and len(value) > 2:
@@ -166,7 +222,9 @@ def fill(template: str, values: Values, one_line: bool) -> tuple[str, list[dict]
         if one_line:
             value = value.replace("\n", values.rng.choice([", ", " ", ", "]))
         parts.append(value)
-        labels.append({"start": length, "end": length + len(value), "type": SLOT_TYPES[match.group(1)]})
+        labels.append(
+            {"start": length, "end": length + len(value), "type": SLOT_TYPES[match.group(1)]}
+        )
         length += len(value)
         pos = match.end()
     parts.append(template[pos:])
@@ -182,17 +240,29 @@ def main() -> None:
     args = parser.parse_args()
     rng = random.Random(args.seed)
     values = Values(rng)
-    families = [("person", PERSON, 6), ("address", ADDRESS, 6), ("card", CARD, 2), ("phone", PHONE, 2),
-                ("numbers", NUMBERS, 2), ("tech", TECH, 2), ("negative", NEGATIVE, 4)]
+    families = [
+        ("person", PERSON, 6),
+        ("address", ADDRESS, 6),
+        ("card", CARD, 2),
+        ("phone", PHONE, 2),
+        ("numbers", NUMBERS, 2),
+        ("tech", TECH, 2),
+        ("negative", NEGATIVE, 4),
+    ]
     weighted = [(g, t) for g, templates, w in families for t in templates for _ in range(w)]
     args.out.parent.mkdir(parents=True, exist_ok=True)
     with args.out.open("w", encoding="utf-8") as out:
         for _ in range(args.messages):
             group, template = rng.choice(weighted)
-            text, labels = fill(template, values, one_line="\n" not in template and rng.random() < 0.8)
+            text, labels = fill(
+                template, values, one_line="\n" not in template and rng.random() < 0.8
+            )
             if rng.random() < 0.08:
                 text = text.lower()
-            out.write(json.dumps({"text": text, "labels": labels, "group": group}, ensure_ascii=False) + "\n")
+            out.write(
+                json.dumps({"text": text, "labels": labels, "group": group}, ensure_ascii=False)
+                + "\n"
+            )
     print(f"{args.out}: {args.messages} messages")
 
 

@@ -31,3 +31,8 @@ def row(text: str, *values: str) -> tuple[str, int, Offsets]:
         spans.append((start, start + len(value)))
         pos = start + len(value)
     return text, len(values), tuple(spans)
+
+
+def whole(text: str) -> tuple[str, int, Offsets]:
+    """A table row whose expected span is the whole text."""
+    return text, 1, ((0, len(text)),)

@@ -1,7 +1,6 @@
 """Recognizers that work for any country."""
 
 from rasa_ethics.pii.recognizers.generic.bank_account_recognizer import BankAccountRecognizer
-
 from rasa_ethics.pii.recognizers.generic.credit_card_recognizer import CreditCardRecognizer
 from rasa_ethics.pii.recognizers.generic.date_of_birth_recognizer import DateOfBirthRecognizer
 from rasa_ethics.pii.recognizers.generic.drivers_license_recognizer import DriversLicenseRecognizer

@@ -37,8 +37,11 @@ class DriversLicenseRecognizer(PatternRecognizer):
 
     CUE_SCORE: ClassVar[float] = 0.8
     _cues = cue_regex(
-        (*CONTEXT, "permis de conduire", "führerschein", "fuhrerschein", "rijbewijs",
-         "prawo jazdy", "patente", "carnet de conducir", "licencia de conducir", "carteira de motorista")
+        (
+            *CONTEXT, "permis de conduire", "führerschein", "fuhrerschein", "rijbewijs",
+            "prawo jazdy", "patente", "carnet de conducir", "licencia de conducir",
+            "carteira de motorista",
+        )
     )
 
     def analyze(self, text: str, entities: Sequence[NerEntity] = ()) -> list[Span]:

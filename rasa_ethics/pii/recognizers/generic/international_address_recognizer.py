@@ -59,11 +59,16 @@ SUFFIXES_SHORT = (
     r"tie|kuja|tori|väylä|út|utja|útja|tér|tere|sor|köz|u\.|krt\.|rakpart|sétány|fasor|"
     r"road|lane|ganj|chowk|cad\.|sk\.|g\.|mnt\.|tn\.|nám\."
 )
-_NUMBER_FIRST = r"rue|avenue|av\.|boulevard|bd|allée|chemin|impasse|quai|montée|calle|avenida|via|rua"
+_NUMBER_FIRST = (
+    r"rue|avenue|av\.|boulevard|bd|allée|chemin|impasse|quai|montée|calle|avenida|via|rua"
+)
 _HOUSE_AFTER = rf"(?:,?[ ]{{1,2}}(?i:n[°º.]?|no\.?|nr\.?|№|д\.|буд\.|б\.|дом)?[ ]?{HOUSE})"
-_PARTICLE = r"(?:de|la|le|les|des|du|del|della|delle|dei|di|da|do|dos|das|van|der|den|von|am|an|el|lo)"
+_PARTICLE = (
+    r"(?:de|la|le|les|des|du|del|della|delle|dei|di|da|do|dos|das|van|der|den|von|am|an|el|lo)"
+)
 # Words of a street name: capitalised, or particles ("rue de la Paix"), or a number ("3 Maja").
-_WORD = rf"(?!(?i:n[°º]|no\.[ ]?\d|nr\.[ ]?\d|№))(?:{CAP_WORD}|{_PARTICLE}(?=[ ])|\d{{1,3}}(?=[ ][^\W\d_]))"
+_NOT_WORD = r"(?!(?i:n[°º]|no\.[ ]?\d|nr\.[ ]?\d|№))"  # "N° 253" introduces the number
+_WORD = rf"{_NOT_WORD}(?:{CAP_WORD}|{_PARTICLE}(?=[ ])|\d{{1,3}}(?=[ ][^\W\d_]))"
 _NAME = rf"(?:{NAME_WORD}|\d{{1,3}}(?=[ ][^\W\d_]))(?:[ ]{_WORD}){{0,4}}"
 _LEAD = rf"(?:{_WORD}[ ]){{0,3}}"
 _CAP_NAME = rf"{CAP_WORD}(?:[ ]{CAP_WORD}){{0,2}}"
@@ -73,7 +78,9 @@ def _words(alternatives: str) -> list[str]:
     return [re.sub(r"\\\.\??|/", "", a) for a in alternatives.split("|")]
 
 
-_TYPE_WORDS = frozenset(w for w in _words(f"{PREFIXES}|{SUFFIXES_LONG}|{SUFFIXES_SHORT}") if len(w) > 1)
+_TYPE_WORDS = frozenset(
+    w for w in _words(f"{PREFIXES}|{SUFFIXES_LONG}|{SUFFIXES_SHORT}") if len(w) > 1
+)
 _GLUED_ENDINGS = tuple(w for w in _words(f"{SUFFIXES_LONG}|{SUFFIXES_SHORT}") if len(w) >= 3)
 _LETTERS = re.compile(r"[^\W\d_]+")
 _POSTCODE_LIKE = re.compile(r"\d{2}-\d{3}|\d{4}|\d{3} \d{2}|[a-z]\d[a-z] ?\d[a-z]\d")
@@ -122,7 +129,8 @@ class InternationalAddressRecognizer(PatternRecognizer):
         ),
         Pattern(
             "number_type",
-            rf"(?<![\w-]){HOUSE},?[ ]{{1,2}}(?i:{_NUMBER_FIRST})[ ]{NAME_WORD}(?:[ ]{_WORD}){{0,3}}",
+            rf"(?<![\w-]){HOUSE},?[ ]{{1,2}}(?i:{_NUMBER_FIRST})[ ]{NAME_WORD}"
+            rf"(?:[ ]{_WORD}){{0,3}}",
             0.65,
         ),
         Pattern("name_number", rf"(?<![\w-]){_CAP_NAME},?[ ]{HOUSE}", 0.2),

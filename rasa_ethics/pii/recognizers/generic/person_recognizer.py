@@ -72,7 +72,7 @@ class PersonRecognizer(PatternRecognizer):
     MAX_TOKENS: ClassVar[int] = 4
 
     def analyze(self, text: str, entities: Sequence[NerEntity] = ()) -> list[Span]:
-        """Introduction phrases, gazetteer names, then spaCy PERSON entities that look like names."""
+        """Introduction phrases, gazetteer names and spaCy PERSON entities that look like names."""
         found = self.scan(text, self._patterns) if _CUES.search(text) else []
         found += [
             Span(e.start, e.end, self.ENTITY, self.NER_SCORE, self.name, _NER_REASON)
@@ -89,7 +89,8 @@ class PersonRecognizer(PatternRecognizer):
         After "What's the name on the account?", "hannah kowalczyk" or "it's Ngozi Okafor."
         is a name whether or not the gazetteer knows it.
         """
-        start = _ANSWER_FILLER.match(text).end()
+        filler = _ANSWER_FILLER.match(text)
+        start = filler.end() if filler else 0
         tail = _ANSWER_TAIL.search(text, start)
         end = tail.start() if tail else len(text)
         words = list(_ANSWER_WORD.finditer(text, start, end))
@@ -108,7 +109,8 @@ class PersonRecognizer(PatternRecognizer):
             return None
         suffix = _SUFFIX.match(text, match.end)
         end = suffix.end() if suffix else match.end
-        return Span(match.start, end, self.ENTITY, match.score, self.name, f"gazetteer: {match.reason}")
+        reason = f"gazetteer: {match.reason}"
+        return Span(match.start, end, self.ENTITY, match.score, self.name, reason)
 
     def _tidy(self, text: str, span: Span) -> Span | None:
         """Trim common words at both ends, add a name suffix, reject companies and non-names."""

@@ -171,7 +171,8 @@ class PhoneRecognizer(PatternRecognizer):
         if word is None:
             return []
         reason = f"phone-shaped in phone context '{word}' (any country's format)"
-        return [Span(start, start + len(candidate), self.ENTITY, self.CONTEXT_SCORE, self.name, reason)]
+        end = start + len(candidate)
+        return [Span(start, end, self.ENTITY, self.CONTEXT_SCORE, self.name, reason)]
 
     def _parsed(self, text: str, start: int, end: int) -> list[Span]:
         found: dict[tuple[int, int], Span] = {}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from rasa_ethics.pii.recognizers.generic import InternationalAddressRecognizer
-from tests.pii.table import check_table, row
+from tests.pii.table import check_table, row, whole
 
 
 class TestInternationalAddressRecognizer:
@@ -19,26 +19,26 @@ class TestInternationalAddressRecognizer:
                 "send it to ul. Kwiatowa 7 m. 12, 31-042 Kraków, Poland",
                 "ul. Kwiatowa 7 m. 12, 31-042 Kraków, Poland",
             ),
-            row("Via Roma 15, int. 3, 20121 Milano", "Via Roma 15, int. 3, 20121 Milano"),
-            row("Calle de Alcalá 48, 2º B, 28014 Madrid", "Calle de Alcalá 48, 2º B, 28014 Madrid"),
-            row("Rua das Flores 102, 4050-262 Porto", "Rua das Flores 102, 4050-262 Porto"),
-            row("deliver to ул. Садовая, д. 12, кв. 4, 190000", "ул. Садовая, д. 12, кв. 4, 190000"),
+            whole("Via Roma 15, int. 3, 20121 Milano"),
+            whole("Calle de Alcalá 48, 2º B, 28014 Madrid"),
+            whole("Rua das Flores 102, 4050-262 Porto"),
+            row("to ул. Садовая, д. 12, кв. 4, 190000", "ул. Садовая, д. 12, кв. 4, 190000"),
             # a street type glued to the name, or a word of its own after it
             row(
                 "ship to Prinsengracht 263, 1016 GV Amsterdam please",
                 "Prinsengracht 263, 1016 GV Amsterdam",
             ),
             row("my address: Lindenstraße 23, 04109 Leipzig", "Lindenstraße 23, 04109 Leipzig"),
-            row("Dózsa György út 12., Szeged", "Dózsa György út 12., Szeged"),
+            whole("Dózsa György út 12., Szeged"),
             # the house number first, before a French type word; over two lines
-            row("12, rue des Lilas\n69003 Lyon", "12, rue des Lilas\n69003 Lyon"),
-            row("Storgatan 14\n114 55 Stockholm", "Storgatan 14\n114 55 Stockholm"),
+            whole("12, rue des Lilas\n69003 Lyon"),
+            whole("Storgatan 14\n114 55 Stockholm"),
             row(
                 "Jan Nowak\nul. Lipowa 3/5\n00-123 Warszawa\nPolska",
                 "ul. Lipowa 3/5\n00-123 Warszawa\nPolska",
             ),
             # no street type: a postcode and city confirm the street and number
-            row("Hlavná 8, 040 01 Košice", "Hlavná 8, 040 01 Košice"),
+            whole("Hlavná 8, 040 01 Košice"),
             # all in lower case
             row("we live at keizerstraat 5, 2000 antwerpen", "keizerstraat 5, 2000 antwerpen"),
             # misses

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from rasa_ethics.pii.recognizers.generic import StreetAddressRecognizer
-from tests.pii.table import check_table, row
+from tests.pii.table import check_table, whole
 
 
 class TestStreetAddressRecognizer:
@@ -23,11 +23,11 @@ class TestStreetAddressRecognizer:
             ("send to 12 st. john's rd, bath, ba1 2xy", 1, ((8, 39),)),
             ("at 42 Baker St. then", 1, ((3, 15),)),
             # letters outside ASCII, more countries' suffixes and postcodes, several lines
-            row("403 Kazlauskas Way, West Jorūnė, MI 35655", "403 Kazlauskas Way, West Jorūnė, MI 35655"),
-            row("16 Regan Street, D02 X285 Dublin", "16 Regan Street, D02 X285 Dublin"),
-            row("12 Acacia Circuit, Richmond VIC 3121", "12 Acacia Circuit, Richmond VIC 3121"),
-            row("77 Maple Drive\nToronto, ON M5V 2T6", "77 Maple Drive\nToronto, ON M5V 2T6"),
-            row("Unit 4, 9 Harbour Esplanade, Auckland 1010", "Unit 4, 9 Harbour Esplanade, Auckland 1010"),
+            whole("403 Kazlauskas Way, West Jorūnė, MI 35655"),
+            whole("16 Regan Street, D02 X285 Dublin"),
+            whole("12 Acacia Circuit, Richmond VIC 3121"),
+            whole("77 Maple Drive\nToronto, ON M5V 2T6"),
+            whole("Unit 4, 9 Harbour Esplanade, Auckland 1010"),
             # misses
             ("I tried 2 different ways to log in", 0, ()),
             ("Your store on Main Street was closed", 0, ()),
