@@ -24,6 +24,7 @@ from re import Pattern as RegexPattern
 from typing import ClassVar, NamedTuple
 
 from rasa_ethics.pii.spans import Span
+from rasa_ethics.pii.typos import WORD, typo_variants
 
 __all__ = [
     "ANSWER_CUES",
@@ -133,6 +134,7 @@ class PatternRecognizer(Recognizer):
     _compiled: ClassVar[dict[type, tuple[tuple[Pattern, RegexPattern[str]], ...]]] = {}
     _context: ClassVar[dict[type, RegexPattern[str] | None]] = {}
     _prechecks: ClassVar[dict[type, RegexPattern[str] | None]] = {}
+    _typos: ClassVar[dict[type, frozenset[str]]] = {}
 
     def __init__(self) -> None:
         cls = type(self)
@@ -141,7 +143,9 @@ class PatternRecognizer(Recognizer):
             PatternRecognizer._compiled[cls] = compiled
             PatternRecognizer._context[cls] = context_regex(cls.CONTEXT)
             PatternRecognizer._prechecks[cls] = re.compile(cls.PRECHECK) if cls.PRECHECK else None
+            PatternRecognizer._typos[cls] = typo_variants(cls.CONTEXT)
         self._patterns = PatternRecognizer._compiled[cls]
+        self._typo_words = PatternRecognizer._typos[cls]
         self._context_re = PatternRecognizer._context[cls]
         self._precheck = PatternRecognizer._prechecks[cls]
 
@@ -176,7 +180,8 @@ class PatternRecognizer(Recognizer):
         if self._precheck is not None and self._precheck.search(text) is None:
             return False
         if self.CONTEXT_REQUIRED and self._context_re is not None:
-            return self._context_re.search(text) is not None
+            found = self._context_re.search(text) is not None
+            return found or self._typo_in(text, 0, len(text)) is not None
         return True
 
     def candidates(self, text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
@@ -203,10 +208,21 @@ class PatternRecognizer(Recognizer):
         """The first context word near ``text[start:end]``, lower-cased, or None."""
         if self._context_re is None:
             return None
-        before = self._context_re.search(text, max(0, start - self.CONTEXT_BEFORE), start)
+        lo, hi = max(0, start - self.CONTEXT_BEFORE), end + self.CONTEXT_AFTER
+        before = self._context_re.search(text, lo, start)
         if before is None:
-            before = self._context_re.search(text, end, end + self.CONTEXT_AFTER)
-        return before.group().lower() if before else None
+            before = self._context_re.search(text, end, hi)
+        if before is not None:
+            return before.group().lower()
+        return self._typo_in(text, lo, start) or self._typo_in(text, end, hi)
+
+    def _typo_in(self, text: str, start: int, end: int) -> str | None:
+        """A mistyped context word ("phnoe") in ``text[start:end]``, lower-cased, or None."""
+        if self._typo_words:
+            for word in WORD.findall(text, start, end):
+                if word.lower() in self._typo_words:
+                    return word.lower()
+        return None
 
     def validate_result(self, value: str) -> bool | None:
         """True: a checksum proves the value; False: reject it; None: keep the pattern score."""

@@ -33,6 +33,7 @@ class TestCreditCardRecognizer:
             row("4111/1111/1111/1111", "4111/1111/1111/1111"),
             # a mistyped card (Luhn fails) next to the word "card" is still a card
             row("card number 4539 1488 0343 6468", "4539 1488 0343 6468"),
+            row("crad number 4539 1488 0343 6468", "4539 1488 0343 6468"),
             # misses
             ("4111111111111112", 0, ()),
             ("4444 4444 4444 4444", 0, ()),

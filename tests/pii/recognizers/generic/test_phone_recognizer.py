@@ -29,6 +29,9 @@ class TestPhoneRecognizer:
             row("you can call me on 06 48 22 91 07", "06 48 22 91 07"),
             row("my mobile is 0176 5523419", "0176 5523419"),
             row("whatsapp 389 771 204", "389 771 204"),
+            # the phone word mistyped
+            row("my moblie is 0176 5523419", "0176 5523419"),
+            row("phnoe: 512 33 981", "512 33 981"),
             # misses
             ("order 2025550143 shipped", 0, ()),
             ("SSN 078-05-1123", 0, ()),
