@@ -30,16 +30,16 @@ __all__ = [
 LETTER_CLASS = r"[^\W\d_]"
 _L = LETTER_CLASS
 #: A word of a street or place name, in any script ("Długa", "Andrássy", "Champs-Élysées").
-NAME_WORD = rf"{_L}(?:{_L}|['’.-]){{0,30}}"
+NAME_WORD = rf"{_L}(?:{_L}|['’.]|-(?={_L})){{0,30}}"
 #: The same, capitalised.
-CAP_WORD = rf"[{UPPER}](?:{_L}|['’.-]){{0,30}}"
+CAP_WORD = rf"[{UPPER}](?:{_L}|['’.]|-(?={_L})){{0,30}}"
 #: A house number: "14", "22a", "26-83", "1/4", "867/99", "61." (Hungarian).
 HOUSE = r"\d{1,5}(?:[ ]?[a-zA-Z](?![\w'’]))?(?:[/-]\d{1,5}[a-zA-Z]?)?(?:\.(?![\d\w]))?"
 
 # Between parts of one address: a comma, a line break, a slash, or just a space.
 _SEP = re.compile(
     r"(?:[ \t]*,{1,2}[ \t]*\n?[ \t]*|[ \t]*\n[ \t]*|[ \t]{1,2}/[ \t]{1,2}|[ \t]{1,2}-[ \t]{1,2}"
-    r"|[ \t]{1,2})"
+    r"|-(?=\d{6}(?!\d))|[ \t]{1,2})"
 )
 _UNIT_WORDS = (
     r"apt|apartment|appartamento|appt|app|suite|ste|unit|flat|studio|room|rm|floor|piso|"
@@ -51,8 +51,9 @@ _UNIT_WORDS = (
 _UNIT_ABBREVIATIONS = r"m|d|д|к|k|sc|et|ap|bl|fl|lt|mz|pta|esc|int|lok|dto|edif|of"
 _UNIT = re.compile(
     rf"(?i:(?:(?:{_UNIT_WORDS})\.?|(?:{_UNIT_ABBREVIATIONS})\.)[ ]{{0,2}}[:#]?[ ]{{0,2}}"
-    rf"\d{{1,5}}[a-z]?(?![\w'’])(?:[ ]?[a-z](?![\w'’.]))?"
-    rf"|s/n|\d{{1,2}}[ ]?[ºª°oa](?:[ ]?(?:[a-d]|izq\w*|dch\w*|der\w*|esq\w*|dto)\b\.?)?"
+    rf"\d{{1,5}}[a-z]?(?:/\d{{1,4}})?(?![\w'’])(?:[ ]?[a-z](?![\w'’.]))?"
+    rf"|s/n|(?-i:RD[ ]\d{{1,2}})(?![\w'’])"
+    rf"|\d{{1,2}}[ ]?[ºª°oa](?:[ ]?(?:[a-d]|izq\w*|dch\w*|der\w*|esq\w*|dto)\b\.?)?"
     rf"|\d{{1,2}}(?:st|nd|rd|th)[ ]floor|(?:ground|first|second|third)[ ]floor)"
 )
 _POSTCODE = re.compile(
@@ -65,19 +66,20 @@ _POSTCODE = re.compile(
     r"|(?i:[a-z]{1,2}\d[a-z\d]?[ ]?\d[a-z]{2})"  # UK
     r"|(?i:[acdefhknprtvwxy]\d{2}[ ]?[0-9acdefhknprtvwxy]{4})"  # IE Eircode
     r"|(?:ΤΚ|Τ\.Κ\.)[ ]?\d{3}[ ]?\d{2}"  # GR
+    r"|\d{8}"  # BR, without its dash
     r"|\d{4,6}(?:-\d{4})?"  # DE, FR, IT, ES, HU, AT, CH, DK, NO, US, IN, RO, RU
     r")(?![\w'’-])"
 )
 _PARTICLE = (
     r"(?:am|an|aan|den|der|de|del|la|le|les|los|las|sur|sous|en|di|do|da|dos|das|upon|on|im|ob|"
-    r"bei|nad|pod|y|el)"
+    r"bei|nad|pod|y|el|na|pri|u)"
 )
 _CITY = re.compile(
     rf"{CAP_WORD}(?:(?:[ ]|-[ ]?){CAP_WORD}|(?:[ ]{_PARTICLE}){{1,2}}[ ]{CAP_WORD}){{0,3}}"
-    rf"(?:[ ]\([A-Z]{{2}}\))?"
+    rf"(?:[ ](?:los|las|del|de)[ ]{NAME_WORD})?(?:[ ]\([A-Z]{{2}}\))?"
 )
 _CITY_ANY_CASE = re.compile(rf"{NAME_WORD}(?:[ -]{NAME_WORD}){{0,2}}(?:[ ]\([a-z]{{2}}\))?")
-_STATE = re.compile(r"(?:[A-Z]{2,3}|\([A-Z]{2}\))(?![\w'’])")
+_STATE = re.compile(r"(?:[A-Z]{2,4}|\([A-Z]{2}\))(?![\w'’])")
 _MAX_UNITS = 3
 _END = re.compile(r"[ \t]*(?:$|[\n,.;:!?)\]]|[ \t]+(?:-|–|but|and|please|pls|thanks|after|before))")
 
@@ -87,7 +89,8 @@ _END = re.compile(r"[ \t]*(?:$|[\n,.;:!?)\]]|[ \t]+(?:-|–|but|and|please|pls|t
 _HEAD = re.compile(
     rf"(?:(?i:h\.?[ ]?no|house[ ]no|flat|apt|apartment|unit|suite|level|lot|shop|building|bldg)"
     rf"\.?[ ]?#?[a-z0-9/-]{{1,6}},?[ \t]{{1,2}}\n?"
-    rf"|(?:г|д|с|ст|пос|п|пгт|х|аул|село|м|смт)\.[ ]?{CAP_WORD}(?:[ -]{CAP_WORD})?,[ ])$"
+    rf"|(?:(?:г|д|с|ст|пос|п|пгт|х|аул|село|м|смт|к|рп|нп|мкр)\.|клх)[ ]?{CAP_WORD}"
+    rf"(?:[ -]{CAP_WORD})?,[ ])$"
 )
 _WORD_START = re.compile(r"(?<![\w'’])[^\W\d_]")
 
@@ -115,12 +118,13 @@ def capitalised_copy(text: str) -> str:
 class TailResult:
     """How far an address reaches, and whether a postcode or a city confirmed it."""
 
-    __slots__ = ("end", "postcode", "city", "parts")
+    __slots__ = ("end", "postcode", "city", "second_city", "parts")
 
     def __init__(self, end: int) -> None:
         self.end = end
         self.postcode = False
         self.city = False
+        self.second_city = False
         self.parts = 0
 
 
@@ -170,7 +174,9 @@ def _part(
     city = _CITY.match(text, pos) or (_CITY_ANY_CASE.match(text, pos) if any_case else None)
     if city and is_common(text[pos : city.end()].split(" ", 1)[0]):
         city = None  # "Order 12345", "Please call": not a place
-    if city and not result.city:
+    second = result.city and result.postcode and not result.second_city
+    if city and (not result.city or second):
+        result.second_city = result.city
         after = city.end()
         nxt = _sep(text, after)
         near_code = result.postcode or (

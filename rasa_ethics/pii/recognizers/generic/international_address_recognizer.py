@@ -44,7 +44,11 @@ PREFIXES = (
     r"strada|str\.|bulevardul|b-dul|calea|aleea|intrarea|splaiul|drumul|fundătura|șoseaua|soseaua|piața|piata|"
     r"ул\.|улица|пр\.|просп\.|проспект|пер\.|переулок|бул\.|бульвар|ш\.|шоссе|наб\.|пл\.|"
     r"площадь|вул\.|вулиця|пров\.|провулок|набережна|площа|шосе|οδός|λεωφ\.|λεωφόρος|"
-    r"peatonal|cerrada|privada|andador|circuito|retorno|callejón|prolongación|boulevard"
+    r"peatonal|cerrada|privada|andador|circuito|retorno|callejón|prolongación|boulevard|"
+    r"corredor|eje vial|viaducto|periférico|calzada|continuación|ampliación|"
+    r"área|chácara|colônia|condomínio|conjunto|distrito|esplanada|estação|favela|jardim|"
+    r"ladeira|lagoa|loteamento|morro|núcleo|parque|passarela|pátio|residencial|sítio|trecho|"
+    r"trevo|vereda|сквер|мкр\.|микрорайон"
 )
 # Street types that end the name, as a word of their own or glued to it.  The short ones also
 # end ordinary words ("during", "untie"), so they count only when the street is capitalised.
@@ -60,7 +64,8 @@ SUFFIXES_SHORT = (
     r"road|lane|ganj|chowk|cad\.|sk\.|g\.|mnt\.|tn\.|nám\."
 )
 _NUMBER_FIRST = (
-    r"rue|avenue|av\.|boulevard|bd|allée|chemin|impasse|quai|montée|calle|avenida|via|rua"
+    r"rue|avenue|av\.|boulevard|bd|allée|chemin|impasse|quai|montée|calle|avenida|via|rua|"
+    r"route(?=[ ][A-Z])|rang|côte|croissant"
 )
 _HOUSE_AFTER = rf"(?:,?[ ]{{1,2}}(?i:n[°º.]?|no\.?|nr\.?|№|д\.|буд\.|б\.|дом)?[ ]?{HOUSE})"
 _PARTICLE = (
@@ -83,6 +88,8 @@ _TYPE_WORDS = frozenset(
 )
 _GLUED_ENDINGS = tuple(w for w in _words(f"{SUFFIXES_LONG}|{SUFFIXES_SHORT}") if len(w) >= 3)
 _LETTERS = re.compile(r"[^\W\d_]+")
+# One-letter street types of Russian addresses ("ш. Шоссейное", "д. 5").
+_ABBREVIATED_TYPE = re.compile(r"(?<![\w])[шдк]\.[ ]?[А-ЯЁ\d]")
 _POSTCODE_LIKE = re.compile(r"\d{2}-\d{3}|\d{4}|\d{3} \d{2}|[a-z]\d[a-z] ?\d[a-z]\d")
 
 
@@ -98,6 +105,8 @@ def _without_lead(text: str, span: Span) -> Span:
 
 def _has_street_word(text: str) -> bool:
     """True when a word of ``text`` is, or ends in, a street type."""
+    if _ABBREVIATED_TYPE.search(text):
+        return True
     for word in _LETTERS.findall(text):
         lower = word.lower()
         if lower in _TYPE_WORDS or lower.endswith(_GLUED_ENDINGS):
@@ -124,7 +133,8 @@ class InternationalAddressRecognizer(PatternRecognizer):
         ),
         Pattern(
             "type_after_short",
-            rf"(?<![\w-]){_LEAD}{CAP_WORD}[ ]?(?:{SUFFIXES_SHORT}){_HOUSE_AFTER}",
+            rf"(?<![\w-]){_LEAD}{CAP_WORD}(?:[ ]?(?:{SUFFIXES_SHORT})|-(?i:{SUFFIXES_SHORT}))"
+            rf"{_HOUSE_AFTER}",
             0.7,
         ),
         Pattern(

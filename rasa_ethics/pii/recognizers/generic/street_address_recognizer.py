@@ -41,7 +41,9 @@ SUFFIXES = (
     "alleyway|amble|boardwalk|brae|byway|centreway|circuit|concourse|esplanade|glade|grange|"
     "outlook|promenade|quay|reserve|retreat|ridgeway|riviera|sound|strip|waters|"
     # French, Spanish and Italian ones after a house number ("8 rue ...", "12 allée ...")
-    "montée|allée|allé|cul-de-sac|via"
+    "montée|allée|allé|cul-de-sac|via|"
+    # Indian ones
+    "nagar|marg|ganj|chowk|bagh|puram|colony|layout|enclave"
 )
 # Words that never sit between a house number and a street suffix ("2 new cases on the way").
 _STOP = (

@@ -41,6 +41,12 @@ class TestInternationalAddressRecognizer:
             whole("Hlavná 8, 040 01 Košice"),
             # all in lower case
             row("we live at keizerstraat 5, 2000 antwerpen", "keizerstraat 5, 2000 antwerpen"),
+            # more countries: BR (CEP without its dash, then city and state), AT (a hyphenated
+            # name before "Weg"), RU (the locality first), CZ (a city with a particle)
+            whole("Rua Vergueiro, 1200, Liberdade, 01504000 São Paulo / SP"),
+            whole("Maria-Theresia-Weg 8, 6020 Innsbruck"),
+            whole("г. Тула, ул. Мира, д. 7, 300001"),
+            whole("Vinohradská 12, 120 00 Praha na Vinohradech"),
             # misses
             ("via email please, order 12345", 0, ()),
             ("the ring 3 times but nobody came", 0, ()),

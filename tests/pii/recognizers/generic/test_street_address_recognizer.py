@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from rasa_ethics.pii.recognizers.generic import StreetAddressRecognizer
-from tests.pii.table import check_table, whole
+from tests.pii.table import check_table, row, whole
 
 
 class TestStreetAddressRecognizer:
@@ -28,6 +28,8 @@ class TestStreetAddressRecognizer:
             whole("12 Acacia Circuit, Richmond VIC 3121"),
             whole("77 Maple Drive\nToronto, ON M5V 2T6"),
             whole("Unit 4, 9 Harbour Esplanade, Auckland 1010"),
+            row("send to 14, Gandhi Nagar, Pune-411001", "14, Gandhi Nagar, Pune-411001"),
+            whole("12 Kauri Road, RD 2, Matakana 0985"),
             # misses
             ("I tried 2 different ways to log in", 0, ()),
             ("Your store on Main Street was closed", 0, ()),
