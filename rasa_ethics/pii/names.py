@@ -29,9 +29,12 @@ from rasa_ethics.pii._lexicon import is_common
 __all__ = ["NameMatch", "find_names", "gazetteer"]
 
 _TOKEN = re.compile(
-    rf"(?<![\w@<>/\\.+#&=%-]){LETTER}+(?:['’-]{LETTER}+)*\.?(?![\w@<>/\\])(?!\.\w)"
+    rf"(?<![\w@<>/\\.+#&=%-]){LETTER}+(?:['’ʼ-]{LETTER}+)*\.?(?![\w@<>/\\])(?!\.\w)"
 )
 _UPPER_START = re.compile(rf"[{UPPER}]")
+# Russian and Ukrainian patronymics ("Аркадьевна", "Герасимович"): name words, if not in the list.
+_PATRONYMIC = re.compile(r"(?:ович|евич|ьевич|овна|евна|ьевна|ична|инична|ич)$", re.IGNORECASE)
+_INITIAL = re.compile(rf"[{UPPER}]\.")
 _SENTENCE_END = re.compile(r"[.!?:;\n\"“(]\s{0,3}$")
 _LIST_GAP = re.compile(r"\s*(?:,|&|\band\b|\bor\b|\bund\b|\bet\b|\by\b|\be\b)\s*$", re.IGNORECASE)
 _WORDS_BEFORE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?|[/(]", re.UNICODE)
@@ -129,6 +132,11 @@ def _tokens(text: str, names: dict[str, str]) -> list[_Token]:
             found.append(_Token(start, end, False, False, False, False, particle=True))
             continue
         flags = _flags(word, names)
+        if not flags and _PATRONYMIC.search(word) and len(word) > 5:
+            flags = "l"
+        if not flags and capitalised and len(word) == 1 and _INITIAL.match(text, start):
+            found.append(_Token(start, end + 1, False, False, False, True, particle=True))
+            continue
         known = "f" in flags or "l" in flags
         if (not known or not capitalised) and (len(word) < 2 or is_common(word)):
             continue
@@ -145,7 +153,7 @@ def _runs(text: str, tokens: list[_Token]) -> list[list[_Token]]:
     current: list[_Token] = []
     for token in tokens:
         if current:
-            joined = text[current[-1].end : token.start] in (" ", ". ")
+            joined = text[current[-1].end : token.start] in (" ", ". ", "")
             same_case = token.particle or current[-1].particle or (
                 token.capitalised == current[-1].capitalised
             )
@@ -160,9 +168,20 @@ def _runs(text: str, tokens: list[_Token]) -> list[list[_Token]]:
     for run in runs:
         while run and run[-1].particle:
             run = run[:-1]
+        if run and not run[0].capitalised:
+            run = _trim_lower(run)
         if run:
             trimmed.append(run)
     return trimmed
+
+
+def _trim_lower(run: list[_Token]) -> list[_Token]:
+    """Drop ambiguous words at the edges of a lower-case run ("son" in "my son theo")."""
+    while len(run) > 1 and not run[0].strong and run[1].first and run[1].strong:
+        run = run[1:]
+    while len(run) > 1 and not run[-1].strong and not run[-1].last:
+        run = run[:-1]
+    return run
 
 
 def _starts_sentence(text: str, start: int) -> bool:
@@ -228,10 +247,32 @@ def _in_list(text: str, runs: list[list[_Token]], index: int) -> bool:
     return False
 
 
+def _inverted(text: str, runs: list[list[_Token]]) -> list[list[_Token]]:
+    """Join "Surname, First" (a known surname, a comma, a known first name) into one run."""
+    joined: list[list[_Token]] = []
+    for run in runs:
+        last = joined[-1] if joined else None
+        if (
+            last is not None
+            and len(last) == 1
+            and last[0].last
+            and not last[0].first
+            and run[0].first
+            and len(run) <= 2
+            and text[last[-1].end : run[0].start] == ", "
+            and (last[0].strong or run[0].strong)
+            and last[0].capitalised == run[0].capitalised
+        ):
+            joined[-1] = [*last, *run]
+        else:
+            joined.append(run)
+    return joined
+
+
 def find_names(text: str) -> list[NameMatch]:
     """Likely person names in ``text`` with their scores (some below any useful threshold)."""
     names = gazetteer()
-    runs = _runs(text, _tokens(text, names))
+    runs = _inverted(text, _runs(text, _tokens(text, names)))
     found: list[NameMatch] = []
     for index, run in enumerate(runs):
         score, reason = _base_score(text, run)

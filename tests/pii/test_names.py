@@ -38,6 +38,10 @@ class TestFindNames:
             ("please ring back Malgorzata Wisniewska", ["Malgorzata Wisniewska"]),
             ("I think oskar lindqvist has the receipt", ["oskar lindqvist"]),
             ("guests: rafael, ingrid and matteo", ["rafael", "ingrid", "matteo"]),
+            ("refund it to Kazlauskas, Rūta please", ["Kazlauskas, Rūta"]),
+            ("send it to Kovács B. Levente", ["Kovács B. Levente"]),
+            ("follow up with ирина сергеевна волкова", ["ирина сергеевна волкова"]),
+            ("my son theo lost his card", ["theo"]),
             ("my daughter Saoirse needs a login", ["Saoirse"]),
         ],
     )
