@@ -22,6 +22,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
+from rasa_ethics.pii.names import gazetteer
 from rasa_ethics.pii.ner import NerRunner, needs_ner
 from rasa_ethics.pii.normalize import Normalized, OffsetMap, apply_edits, normalize
 from rasa_ethics.pii.operators import (
@@ -85,7 +86,8 @@ class PIIEngine:
         return cls(getattr(policy, "pii"))  # noqa: B009 - Policy proxies sections via __getattr__
 
     def warm_up(self) -> None:
-        """Load the spaCy model now instead of on the first message that needs it."""
+        """Load the spaCy model and the name gazetteer now, not on the first message."""
+        gazetteer()
         if self._ner is not None:
             _ = self._ner.nlp
 

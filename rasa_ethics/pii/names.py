@@ -1,8 +1,8 @@
 """Names without cue phrases: a gazetteer of first names and surnames of many countries.
 
 ``resources/names.tsv`` (built by ``make pii-names`` from Faker's person providers, MIT licence)
-flags each token as a first name ``f``, a surname ``l``, part of a place name ``p`` or an English
-word ``w``.  :func:`find_names` scores runs of name-like words by what they are made of:
+flags each token as a first name ``f``, a surname ``l``, a place name ``p`` or an English word
+``w``; ordinary English words that are no name are listed with ``w`` alone.  :func:`find_names` scores runs of name-like words by what they are made of:
 
 - capitalised, two or more words, at least one an unambiguous known name and another known
   ("Chloe May Turner", "Ildikó Farkas"): a name without any cue phrase;
@@ -71,6 +71,8 @@ _DEGREE_AFTER = re.compile(
     r"(?:,?[ ](?i:b\.a\.|m\.a\.|b\.sc\.|m\.sc\.|bsc|msc|mba|phd|ph\.d\.|md|dds|dvm|jr\.?|sr\.?|"
     r"ii|iii|iv|esq\.?|dipl\.-ing\.|mag\.|ing\.)(?![\w]))+"
 )
+# Names in the gazetteer that are, here, the platform: "Loading Rasa model", "is this Rasa?".
+NEVER_NAMES = frozenset({"rasa"})
 _MAX_TOKENS = 5
 _MIN_SCORE = 0.25  # below this a run is not reported even for an expected name
 
@@ -131,7 +133,9 @@ def _tokens(text: str, names: dict[str, str]) -> list[_Token]:
         if not capitalised and word in PARTICLES:
             found.append(_Token(start, end, False, False, False, False, particle=True))
             continue
-        flags = _flags(word, names)
+        flags = "w" if word.lower() in NEVER_NAMES else _flags(word, names)
+        if flags == "w":
+            continue  # an ordinary word ("Loading", "Invoice"), not a name
         if not flags and _PATRONYMIC.search(word) and len(word) > 5:
             flags = "l"
         if not flags and capitalised and len(word) == 1 and _INITIAL.match(text, start):

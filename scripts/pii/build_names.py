@@ -11,7 +11,8 @@ Sources, both read at build time only (the package ships the result, not the sou
   "Rose", "Park"): those need stronger evidence before they count as a name.
 
 Each output line is ``token<TAB>flags``: ``f`` first name, ``l`` surname, ``p`` a one-word place
-name (country, region or city of Faker's address providers), ``w`` also an English word.  Tokens
+name (country, region or city of Faker's address providers), ``w`` an English word (alone: a word
+that is no name, "loading", "invoice").  Tokens
 are lower-cased (NFC); multi-word surnames ("van der Berg") are split into tokens and the
 particles dropped.  The output is sorted, so a rebuild with the same pins is identical.
 """
@@ -125,6 +126,11 @@ def main() -> None:
     ]
     flags = locale_names()
     place_names(flags)
+    # Ordinary words too (flag "w" alone): a capitalised "Loading" or "Invoice" next to a name
+    # is then known to be a word, not a second name.
+    for word in words:
+        if len(word) >= 3 and word.isalpha() and word not in flags:
+            flags[word] = set()
     for token, kinds in sorted(flags.items()):
         word = "w" if token in words or len(token) <= 2 else ""
         lines.append(f"{token}\t{''.join(sorted(kinds))}{word}")

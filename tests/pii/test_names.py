@@ -58,12 +58,18 @@ class TestFindNames:
             "Grant access to the shared basket",
             "the ring was rose gold",
             "cc_payment_form and utter_ask_name",
+            "Loading Rasa model from models/",
+            "Starting Rasa server on port 5005",
             "write to oskar.lindqvist@example.org",
         ],
     )
     def test_not_names(self, text):
         """Names that are also words or places need a stronger partner; identifiers never count."""
         assert _found(text) == []
+
+    def test_words_beside_a_name_are_not_part_of_it(self):
+        """An English word capitalised next to a name ("Invoice") stays outside the name."""
+        assert _found("Invoice Imogen Hartley today") == ["Imogen Hartley"]
 
     def test_sentence_start_weakens_a_lone_name(self):
         """A lone surname opening a sentence is weaker than the same surname mid-sentence."""
