@@ -17,7 +17,8 @@ from rasa_ethics.pii.recognizer import context_regex
 __all__ = ["CueMatch", "cue_regex", "cue_values"]
 
 _FILLER = re.compile(
-    r"(?:[ \t]{0,2}(?:number|numbers|num|nbr|no|nr|n°|nº|#|id|is|was|are|will be|should be|"
+    r"(?:[ \t]{0,2}(?:number|numbers|num|nbr|(?-i:no|nr|No|Nr)|n°|nº|#|id|is|was|are|will be|"
+    r"should be|"
     r"of|reads|=|:|-|–|to use|details?)\.?[ \t]{0,2}|[ \t]{1,2})*",
     re.IGNORECASE,
 )

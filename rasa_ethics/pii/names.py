@@ -2,7 +2,8 @@
 
 ``resources/names.tsv`` (built by ``make pii-names`` from Faker's person providers, MIT licence)
 flags each token as a first name ``f``, a surname ``l``, a place name ``p`` or an English word
-``w``; ordinary English words that are no name are listed with ``w`` alone.  :func:`find_names` scores runs of name-like words by what they are made of:
+``w``; ordinary English words that are no name are listed with ``w`` alone.  :func:`find_names`
+scores runs of name-like words by what they are made of:
 
 - capitalised, two or more words, at least one an unambiguous known name and another known
   ("Chloe May Turner", "Ildikó Farkas"): a name without any cue phrase;

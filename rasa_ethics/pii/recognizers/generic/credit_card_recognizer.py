@@ -89,8 +89,8 @@ class CreditCardRecognizer(PatternRecognizer):
                 continue
             if card_scheme(digits) and luhn.is_valid(digits):
                 return last
-            if in_context and len(digits) >= 13 and card_scheme(digits, any_length=True):
-                return last  # a mistyped card
+            if in_context and len(digits) >= 13 and _mistyped_card(digits, groups):
+                return last
         return None
 
     def validate_result(self, value: str) -> bool | None:
@@ -100,6 +100,12 @@ class CreditCardRecognizer(PatternRecognizer):
     def invalidate_result(self, value: str) -> bool:
         """One repeated digit (``4444 4444 ...``) is a placeholder, not a card."""
         return len(set(_SEPARATOR.sub("", value))) == 1
+
+
+def _mistyped_card(digits: str, groups: list[str]) -> bool:
+    """A scheme's prefix, or written in fours: next to "card", a mistyped card still leaks."""
+    fours = len(groups) >= 3 and all(len(g) == 4 for g in groups[:-1])
+    return card_scheme(digits, any_length=True) is not None or fours
 
 
 def _card_grouping(groups: list[str]) -> bool:

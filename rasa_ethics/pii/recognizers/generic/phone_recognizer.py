@@ -85,7 +85,7 @@ class PhoneRecognizer(PatternRecognizer):
     PATTERNS: ClassVar[tuple[Pattern, ...]] = (
         Pattern(
             "phone",
-            r"(?<![\w+-])(?:\+|\b00)?\(?\d[\d(). -]{5,22}\d"
+            r"(?<![\w+-])(?:\(?\+|\b00)?\(?\d[\d(). -]{5,22}\d"
             r"(?:[ ]{0,2}(?:x|ext\.?|extension|#)[ ]{0,2}\d{1,6})?(?!\w)",
             0.0,
         ),
@@ -153,7 +153,11 @@ class PhoneRecognizer(PatternRecognizer):
     def _confirm(self, text: str, start: int, end: int) -> list[Span]:
         spans = self._parsed(text, start, end)
         if any(s.score >= SCORE_THRESHOLD for s in spans):
-            return spans
+            # In phone context the whole candidate goes too: "(351) 919217160" parses as
+            # 919217160 alone, which would leave the country code behind.
+            whole = self._in_context(text, start, end)
+            longest = max(s.end - s.start for s in spans)
+            return spans + [w for w in whole if w.end - w.start > longest]
         return self._in_context(text, start, end) or spans
 
     def _in_context(self, text: str, start: int, end: int) -> list[Span]:

@@ -34,13 +34,15 @@ class TestCreditCardRecognizer:
             # a mistyped card (Luhn fails) next to the word "card" is still a card
             row("card number 4539 1488 0343 6468", "4539 1488 0343 6468"),
             row("crad number 4539 1488 0343 6468", "4539 1488 0343 6468"),
+            # even with its first digits mistyped, written in fours after "card number"
+            row("card number 0592-4838-1739-7538", "0592-4838-1739-7538"),
             # misses
             ("4111111111111112", 0, ()),
             ("4444 4444 4444 4444", 0, ()),
             ("1234567812345670", 0, ()),
             ("order 411111111111111111111111111", 0, ()),
             ("4539 1488 0343 6468", 0, ()),
-            ("9999 1488 0343 6467 card", 0, ()),
+            ("card ending in 6467, code 9999 1488", 0, ()),
             ("ref 4539-1488-0343-6468-9988", 0, ()),
             ("192.168.100.200", 0, ()),
             ("41111111", 0, ()),

@@ -22,6 +22,7 @@ class TestDriversLicenseRecognizer:
             row("DL number K 4T 903 27", "K 4T 903 27"),
             row("my driving licence is ZG 856900", "ZG 856900"),
             row("führerschein B072RRE2I55", "B072RRE2I55"),
+            row("my driver's license is NR 323151", "NR 323151"),
             # misses
             ("D1234567", 0, ()),
             ("the licence agreement, section 4", 0, ()),

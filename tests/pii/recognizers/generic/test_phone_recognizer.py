@@ -32,6 +32,8 @@ class TestPhoneRecognizer:
             # the phone word mistyped
             row("my moblie is 0176 5523419", "0176 5523419"),
             row("phnoe: 512 33 981", "512 33 981"),
+            # the country code in brackets stays with the number
+            row("ring (351) 919217160 if there's an issue", "(351) 919217160"),
             # misses
             ("order 2025550143 shipped", 0, ()),
             ("SSN 078-05-1123", 0, ()),
