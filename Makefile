@@ -14,7 +14,8 @@ export TF_CPP_MIN_LOG_LEVEL   := 2
 PYTHON310 ?= $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10 /usr/local/bin/python3.10 /usr/bin/python3.10; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; assert sys.version_info[:2]==(3,10)' 2>/dev/null && { echo $$p; break; }; done)
 
-.PHONY: help venv test test-fast lint demo train validate system-deps bench-pii bench-dialogue bench-audit lock clean
+.PHONY: help venv test test-fast lint demo train validate system-deps bench-pii bench-dialogue bench-audit lock clean \
+	pii-names pii-tuning pii-score
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -68,6 +69,25 @@ bench-dialogue: train  ## turn latency p50 with EthicsPolicy vs without, on the 
 
 bench-audit: train  ## audit write/verify throughput and turn latency with vs without the broker
 	$(PY) bench/audit/run.py
+
+FAKER_VENV := build/.faker-venv
+NAMES      := rasa_ethics/pii/resources/names.tsv
+TUNING     := build/pii-tuning/tuning.jsonl
+
+$(FAKER_VENV)/.installed: scripts/pii/requirements.txt
+	@test -x $(FAKER_VENV)/bin/python || $(PYTHON310) -m venv $(FAKER_VENV)
+	$(FAKER_VENV)/bin/python -m pip install --quiet --require-hashes --no-deps -r scripts/pii/requirements.txt
+	@touch $@
+
+pii-names: $(FAKER_VENV)/.installed  ## rebuild the shipped name gazetteer (needs Debian's wamerican)
+	@test -f /usr/share/dict/american-english || { echo "error: apt-get install wamerican" >&2; exit 1; }
+	$(FAKER_VENV)/bin/python scripts/pii/build_names.py --out $(NAMES)
+
+pii-tuning: $(FAKER_VENV)/.installed  ## write the detector's own tuning set (fixed seed)
+	cd scripts/pii && ../../$(FAKER_VENV)/bin/python make_tuning.py --out ../../$(TUNING)
+
+pii-score: venv pii-tuning  ## score and time the PII engine on the tuning set
+	PYTHONPATH=$(CURDIR) $(PY) scripts/pii/score_tuning.py $(TUNING)
 
 lock:  ## re-resolve requirements/in.txt into requirements/lock.txt
 	$(PYTHON310) scripts/lock.py requirements/in.txt requirements/lock.txt

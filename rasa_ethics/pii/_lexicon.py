@@ -41,6 +41,7 @@ COMMON_WORDS = frozenset(
     new old big small best free premium standard express
     add ask bring buy change check contact find forward keep leave pay pick put reach read
     remove ring send show speak take talk tell text try use write
+    live lives living lived moved move moving stay staying located reside based shipped shipping
     """.split()
 )
 

@@ -8,6 +8,12 @@ Detection runs on a normalised copy of the text (see :mod:`rasa_ethics.pii.norma
 returned indexes the ORIGINAL text.  Overlapping detections are merged so that no flagged character
 survives.  Values that an allow-list entry matches, and placeholders left by an earlier redaction,
 are never redacted, which makes redaction idempotent.  The engine holds no per-conversation state.
+
+Each type's spans count from its policy ``threshold`` (default :data:`SCORE_THRESHOLD`).  A caller
+that knows what the text answers (the bot asked "What's the name on the account?") passes
+``expected_type="person"``: that type's threshold drops by :data:`EXPECTED_BOOST`, as a context
+word would raise its scores, and its recognizers also read the whole text as a bare answer
+(:meth:`~rasa_ethics.pii.recognizer.Recognizer.answer`: "hannah kowalczyk", "98 413527").
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
+from rasa_ethics.pii.names import gazetteer
 from rasa_ethics.pii.ner import NerRunner, needs_ner
 from rasa_ethics.pii.normalize import Normalized, OffsetMap, apply_edits, normalize
 from rasa_ethics.pii.operators import (
@@ -30,7 +37,10 @@ from rasa_ethics.pii.recognizers import RECOGNIZERS, build_recognizers
 from rasa_ethics.pii.spans import RedactionResult, Span, resolve_overlaps
 from rasa_ethics.policy.schema import Operator, PIIConfig
 
-__all__ = ["PIIEngine"]
+__all__ = ["EXPECTED_BOOST", "PIIEngine"]
+
+#: How much an expected type's threshold drops (the size of a context word's boost).
+EXPECTED_BOOST = 0.35
 
 _TOKEN_TYPES = "|".join(sorted((t.upper() for t in RECOGNIZERS), key=len, reverse=True))
 # Tokens written by replace/hash; spans touching them are skipped, so redaction is idempotent.
@@ -56,6 +66,11 @@ class PIIEngine:
             recognizers if recognizers is not None else build_recognizers(self.config)
         )
         self.score_threshold = score_threshold
+        self._thresholds = {
+            entity: rule.threshold
+            for entity, rule in self.config.entities.items()
+            if rule.threshold is not None
+        }
         self._operators = self._build_operators()
         self._allowed = _allow_set(self.config.allow_list)
         self._ner_recognizers = [r for r in self.recognizers if r.USES_NER]
@@ -71,15 +86,22 @@ class PIIEngine:
         return cls(getattr(policy, "pii"))  # noqa: B009 - Policy proxies sections via __getattr__
 
     def warm_up(self) -> None:
-        """Load the spaCy model now instead of on the first message that needs it."""
+        """Load the spaCy model and the name gazetteer now, not on the first message."""
+        gazetteer()
         if self._ner is not None:
             _ = self._ner.nlp
 
-    def analyze(self, text: str) -> list[Span]:
-        """Spans of personal data in ``text``, sorted and non-overlapping."""
-        return self.analyze_many([text])[0]
+    def analyze(self, text: str, expected_type: str | None = None) -> list[Span]:
+        """Spans of personal data in ``text``, sorted and non-overlapping.
 
-    def analyze_many(self, texts: Sequence[str]) -> list[list[Span]]:
+        ``expected_type`` (a PII type such as ``"person"`` or ``"address"``): the text answers a
+        question asking for that type, which makes such values easier to find.
+        """
+        return self.analyze_many([text], [expected_type])[0]
+
+    def analyze_many(
+        self, texts: Sequence[str], expected_types: Sequence[str | None] | None = None
+    ) -> list[list[Span]]:
         """:meth:`analyze` for many texts, batching spaCy through ``nlp.pipe``.
 
         Patterns run first.  spaCy then runs only on texts with a capitalised, uncommon word that
@@ -87,8 +109,16 @@ class PIIEngine:
         """
         if not self.config.enabled:
             return [[] for _ in texts]
+        expected = list(expected_types) if expected_types is not None else [None] * len(texts)
+        for entity in set(expected) - {None}:
+            if entity not in RECOGNIZERS:
+                msg = f"unknown expected_type {entity!r}; use one of {', '.join(RECOGNIZERS)}"
+                raise ValueError(msg)
         normalized = [normalize(t) for t in texts]
-        found = [self._run(self.recognizers, n.text, []) for n in normalized]
+        found = [
+            self._run(self.recognizers, n.text, [], e)
+            for n, e in zip(normalized, expected, strict=True)
+        ]
         if self._ner is not None:
             todo = [
                 i for i, spans in enumerate(found) if needs_ner(normalized[i].text, _ranges(spans))
@@ -96,7 +126,7 @@ class PIIEngine:
             entities = self._ner.entities_many([normalized[i].text for i in todo])
             for i, ents in zip(todo, entities, strict=True):
                 found[i] = [s for s in found[i] if s.recognizer not in self._ner_names]
-                found[i] += self._run(self._ner_recognizers, normalized[i].text, ents)
+                found[i] += self._run(self._ner_recognizers, normalized[i].text, ents, expected[i])
         results = [self._finish(n, spans) for n, spans in zip(normalized, found, strict=True)]
         return [self._second_look(t, spans) for t, spans in zip(texts, results, strict=True)]
 
@@ -135,10 +165,20 @@ class PIIEngine:
         return [self.anonymize(t, s) for t, s in zip(batch, self.analyze_many(batch), strict=False)]
 
     def _run(
-        self, recognizers: Sequence[Recognizer], text: str, ents: list[NerEntity]
+        self,
+        recognizers: Sequence[Recognizer],
+        text: str,
+        ents: list[NerEntity],
+        expected: str | None = None,
     ) -> list[Span]:
         spans = [s for r in recognizers for s in r.analyze(text, ents)]
-        return [s for s in spans if s.score >= self.score_threshold]
+        if expected is not None:
+            spans += [s for r in recognizers if r.ENTITY == expected for s in r.answer(text)]
+        return [s for s in spans if s.score >= self._threshold(s.type, expected)]
+
+    def _threshold(self, entity: str, expected: str | None) -> float:
+        threshold = self._thresholds.get(entity, self.score_threshold)
+        return threshold - EXPECTED_BOOST if entity == expected else threshold
 
     def _finish(self, norm: Normalized, found: list[Span]) -> list[Span]:
         protected = [(m.start(), m.end()) for m in _PLACEHOLDER.finditer(norm.text)]

@@ -13,7 +13,9 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
+from rasa_ethics.pii._letters import LOWER, UPPER
 from rasa_ethics.pii._lexicon import is_common
+from rasa_ethics.pii.names import gazetteer
 from rasa_ethics.pii.recognizer import NerEntity
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -24,25 +26,42 @@ __all__ = ["CHUNK_CHARS", "NER_LABELS", "NerRunner", "chunks", "needs_ner"]
 
 CHUNK_CHARS = 2000
 NER_LABELS = frozenset({"PERSON", "GPE", "LOC", "FAC"})
-_CAPITALISED = re.compile(r"(?<![\w'’])[A-Z][a-z'’.-]{1,30}")
+_CAPITALISED = re.compile(rf"(?<![\w'’])[{UPPER}][{LOWER}'’.-]{{1,30}}")
 _MAX_CAPITALISED_CHECKS = 64
 
 
 def needs_ner(text: str, covered: Sequence[tuple[int, int]] = ()) -> bool:
-    """True when ``text`` has a capitalised word, not a common English word, outside ``covered``.
+    """True when ``text`` has a capitalised word that no one has explained yet.
 
-    ``covered`` holds sorted, disjoint ranges already detected by patterns ("my name is Maria
-    Lopez", a full street address): spaCy would add nothing there.
+    Explained are common English words, words the name gazetteer knows (it has judged them
+    already) and words inside ``covered``: sorted, disjoint ranges already detected ("my name
+    is Maria Lopez", a full street address).  spaCy would add nothing there.
     """
     starts = [start for start, _ in covered]
+    names = gazetteer()
     for count, match in enumerate(_CAPITALISED.finditer(text)):
         i = bisect_right(starts, match.start()) - 1
         inside = i >= 0 and covered[i][1] >= match.end()
-        if not inside and not is_common(match.group()):
-            return True
+        word = match.group().rstrip(".'’")
+        if inside or is_common(word) or word.lower() in names or _lone_opener(text, match):
+            continue
+        return True
         if count >= _MAX_CAPITALISED_CHECKS:  # a long text of common words: let spaCy decide
             return True
     return False
+
+
+_OPENER_BEFORE = re.compile(r"(?:^|[.!?\n]\s{0,3})$")
+_LOWER_AFTER = re.compile(rf"[ ][{LOWER}]")
+
+
+def _lone_opener(text: str, match: re.Match[str]) -> bool:
+    """A capitalised word that opens a sentence and is followed by a lower-case one ("Invoice
+    address", "Hlavná 1"): capitalised for the sentence, not as a name."""
+    before = text[max(0, match.start() - 4) : match.start()]
+    if _OPENER_BEFORE.search(before) is None or (match.start() > 4 and not before.strip(" ")):
+        return False
+    return _LOWER_AFTER.match(text, match.end()) is not None or match.end() == len(text)
 
 
 def chunks(text: str, size: int = CHUNK_CHARS) -> Iterator[tuple[int, str]]:

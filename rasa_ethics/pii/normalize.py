@@ -4,9 +4,12 @@ Customers (and people dodging filters) write personal data in many shapes.  Matc
 normalised copy of the text:
 
 - NFKC per character: full-width ``４１１１`` and ``ｊｏｈｎ＠ｅｘａｍｐｌｅ．ｃｏｍ`` become ASCII;
-- zero-width characters and soft hyphens are removed, Unicode dashes become ``-``;
+- zero-width characters, soft hyphens, bidi controls (``U+202E``) and other control characters
+  (NUL, BEL, ...) are removed, Unicode dashes become ``-``;
+- Cyrillic and Greek look-alikes inside a word that also holds Latin letters or digits become
+  Latin (``jаne`` with a Cyrillic ``а``); words written wholly in those scripts stay as they are;
 - obfuscated e-mail addresses (``john at example dot com``, ``john[at]example[dot]com``) become
-  real addresses;
+  real addresses, and spaces inside one (``mry.jnes@wid get .com``) are dropped;
 - a run of spaces and dashes between two digits becomes one space, or one ``-`` if it holds a
   dash (``4111  1111`` reads ``4111 1111``, ``078 - 05 -- 1123`` reads ``078-05-1123``), so
   recognizers only need ``[ -]?`` between digit groups.
@@ -29,8 +32,28 @@ __all__ = ["Normalized", "OffsetMap", "apply_edits", "normalize"]
 Edit = tuple[int, int, str]  # original start, original end, replacement
 
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
-_INVISIBLE = "\u00ad\u180e\u200b\u200c\u200d\u2060\ufeff"
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+# Zero-width and bidi controls, and C0/C1 controls other than tab and line breaks: they never
+# belong inside a value, and "jane\u202e@example.com" must still read as an address.
+_INVISIBLE = frozenset(
+    "\u00ad\u034f\u061c\u180e\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+    "\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069\ufeff"
+    + "".join(map(chr, [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0)]))
+)
+# Characters other than printable ASCII, tab and line breaks: the only ones _characters looks at.
+_SPECIAL = re.compile(r"[^\t\n\r\x20-\x7e]")
+# Cyrillic and Greek letters that look like Latin ones (Unicode confusables, the common subset).
+_HOMOGLYPHS = dict(
+    zip(
+        "\u0430\u0435\u043e\u0440\u0441\u0445\u0443\u0456\u0458\u0455\u04bb\u0410\u0412"
+        "\u0415\u041a\u041c\u041d\u041e\u0420\u0421\u0422\u0425\u0406\u03bf\u03b1\u03bd"
+        "\u03c1\u039f\u0391\u0392\u0395\u0397\u0399\u039a\u039c\u039d\u03a1\u03a4\u03a7"
+        "\u0396",
+        "aeopcxyijshABEKMHOPCTXIoavpOABEHIKMNPTXZ",
+        strict=True,
+    )
+)
+_LATIN_OR_DIGIT = re.compile(r"[A-Za-z0-9@]")
+_WORD_AROUND = 32  # how far a look-alike's word is searched for Latin letters
 _DIGIT_GAP = re.compile(r"(?<=\d)[ \t-]{1,7}(?=\d)")
 _AT = r"(?:\s{0,3}[\[({<]\s{0,2}at\s{0,2}[\])}>]\s{0,3}|\s{1,3}at\s{1,3})"
 _DOT_WORD = r"(?:\s{0,3}[\[({<]\s{0,2}dot\s{0,2}[\])}>]\s{0,3}|\s{1,3}dot\s{1,3})"
@@ -46,6 +69,19 @@ _OBFUSCATED_EMAIL = re.compile(
 _BRACKETED_AT = re.compile(r"[\[({<]\s{0,2}at\s{0,2}[\])}>]", re.IGNORECASE)
 _SPELLED_DOT = re.compile(_DOT_WORD, re.IGNORECASE)
 _DOT_SPLIT = re.compile(_DOT, re.IGNORECASE)
+# An address with spaces inside ("mry.jnes@wid get .com", "jo @ mail.org"): it must end in a
+# common top-level domain, and at most four gaps are joined.
+_TLDS = (
+    "com|net|org|info|biz|edu|gov|io|co|me|app|dev|ai|eu|uk|de|fr|it|es|nl|pl|hu|cz|sk|se|dk|no|"
+    "fi|pt|br|mx|ar|ie|nz|au|ca|us|in|ru|ch|at|be|gr|ro|tr|jp|online|shop|email|mail"
+)
+_GAP = r"[ \t]{0,2}"
+_SPACED_EMAIL = re.compile(
+    rf"(?<![\w.@])[a-z0-9][a-z0-9._%+-]{{0,63}}{_GAP}@{_GAP}[a-z0-9-]{{1,63}}"
+    rf"(?:(?:{_GAP}\.{_GAP}|[ ])[a-z0-9-]{{1,63}}){{0,4}}?{_GAP}\.{_GAP}(?:{_TLDS})(?![\w-])",
+    re.IGNORECASE,
+)
+_BLANKS = re.compile(r"[ \t]+")
 
 
 class OffsetMap:
@@ -99,7 +135,7 @@ def normalize(text: str) -> Normalized:
     """Normalise ``text`` for matching (see the module docstring)."""
     maps: list[OffsetMap] = []
     current = text
-    for rewrite in (_characters, _emails, _digit_gaps):
+    for rewrite in (_characters, _emails, _spaced_emails, _digit_gaps):
         edits = rewrite(current)
         if edits:
             current = apply_edits(current, edits)
@@ -120,15 +156,22 @@ def apply_edits(text: str, edits: Sequence[Edit]) -> str:
 
 
 def _characters(text: str) -> list[Edit]:
-    if text.isascii():
-        return []
     edits: list[Edit] = []
-    for match in _NON_ASCII.finditer(text):
+    for match in _SPECIAL.finditer(text):
         char = match.group()
-        new = _char(char)
+        new = _HOMOGLYPHS[char] if char in _HOMOGLYPHS and _mixed(text, match.start()) else None
+        new = _char(char) if new is None else new
         if new != char:
             edits.append((match.start(), match.end(), new))
     return edits
+
+
+def _mixed(text: str, pos: int) -> bool:
+    """True when the word around ``pos`` also holds a Latin letter, a digit or an '@'."""
+    start, end = max(0, pos - _WORD_AROUND), min(len(text), pos + _WORD_AROUND)
+    left = text.rfind(" ", start, pos) + 1 or start
+    right = text.find(" ", pos, end)
+    return _LATIN_OR_DIGIT.search(text, left, end if right < 0 else right) is not None
 
 
 def _char(char: str) -> str:
@@ -152,6 +195,15 @@ def _emails(text: str) -> list[Edit]:
         local = ".".join(_SPELLED_DOT.split(match.group("local")))
         domain = ".".join(_DOT_SPLIT.split(match.group("domain")))
         edits.append((match.start(), match.end(), f"{local}@{domain}.{match.group('tld')}"))
+    return edits
+
+
+def _spaced_emails(text: str) -> list[Edit]:
+    if "@" not in text:
+        return []
+    edits: list[Edit] = []
+    for match in _SPACED_EMAIL.finditer(text):
+        edits += [(m.start(), m.end(), "") for m in _BLANKS.finditer(text, *match.span())]
     return edits
 
 

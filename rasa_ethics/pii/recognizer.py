@@ -24,8 +24,10 @@ from re import Pattern as RegexPattern
 from typing import ClassVar, NamedTuple
 
 from rasa_ethics.pii.spans import Span
+from rasa_ethics.pii.typos import WORD, typo_variants
 
 __all__ = [
+    "ANSWER_CUES",
     "SCORE_THRESHOLD",
     "NerEntity",
     "Pattern",
@@ -79,6 +81,39 @@ class Recognizer(ABC):
     def analyze(self, text: str, entities: Sequence[NerEntity] = ()) -> list[Span]:
         """Spans (offsets into ``text``) that may hold this recognizer's type."""
 
+    def answer(self, text: str) -> list[Span]:
+        """Read ``text`` as if the question's cue phrase came right before it.
+
+        "98 413527" after "What number can we reach you on?" is read as "phone number: 98
+        413527", so context-only values count; spans are mapped back into ``text``.
+        """
+        cue = ANSWER_CUES.get(self.ENTITY)
+        if cue is None:
+            return []
+        shift = len(cue)
+        spans = self.analyze(cue + text)
+        return [
+            s.shifted(s.start - shift, s.end - shift) for s in spans if s.start >= shift
+        ]
+
+
+#: A cue phrase that stands in for the bot's question when a text is read as an answer.
+ANSWER_CUES: dict[str, str] = {
+    "email": "email: ",
+    "phone": "phone number: ",
+    "credit_card": "card number: ",
+    "iban": "iban: ",
+    "us_ssn": "ssn: ",
+    "uk_nino": "national insurance number: ",
+    "ip_address": "ip address: ",
+    "date_of_birth": "date of birth: ",
+    "passport": "passport number: ",
+    "drivers_license": "driving licence number: ",
+    "address": "address: ",
+    "national_id": "national id: ",
+    "bank_account": "bank account: ",
+}
+
 
 class PatternRecognizer(Recognizer):
     """A recognizer driven by ``PATTERNS`` and ``CONTEXT`` class constants."""
@@ -99,6 +134,7 @@ class PatternRecognizer(Recognizer):
     _compiled: ClassVar[dict[type, tuple[tuple[Pattern, RegexPattern[str]], ...]]] = {}
     _context: ClassVar[dict[type, RegexPattern[str] | None]] = {}
     _prechecks: ClassVar[dict[type, RegexPattern[str] | None]] = {}
+    _typos: ClassVar[dict[type, frozenset[str]]] = {}
 
     def __init__(self) -> None:
         cls = type(self)
@@ -107,7 +143,9 @@ class PatternRecognizer(Recognizer):
             PatternRecognizer._compiled[cls] = compiled
             PatternRecognizer._context[cls] = context_regex(cls.CONTEXT)
             PatternRecognizer._prechecks[cls] = re.compile(cls.PRECHECK) if cls.PRECHECK else None
+            PatternRecognizer._typos[cls] = typo_variants(cls.CONTEXT)
         self._patterns = PatternRecognizer._compiled[cls]
+        self._typo_words = PatternRecognizer._typos[cls]
         self._context_re = PatternRecognizer._context[cls]
         self._precheck = PatternRecognizer._prechecks[cls]
 
@@ -115,8 +153,14 @@ class PatternRecognizer(Recognizer):
         """Run every pattern, then the validation, invalidation and context steps."""
         if not self.may_match(text):
             return []
+        return self.scan(text, self._patterns)
+
+    def scan(
+        self, text: str, patterns: Sequence[tuple[Pattern, RegexPattern[str]]]
+    ) -> list[Span]:
+        """Run some of the compiled ``(pattern, regex)`` pairs over ``text``."""
         spans: list[Span] = []
-        for pattern, regex in self._patterns:
+        for pattern, regex in patterns:
             group = "value" if "value" in regex.groupindex else 0
             pos = 0
             while (match := regex.search(text, pos)) is not None:
@@ -136,7 +180,8 @@ class PatternRecognizer(Recognizer):
         if self._precheck is not None and self._precheck.search(text) is None:
             return False
         if self.CONTEXT_REQUIRED and self._context_re is not None:
-            return self._context_re.search(text) is not None
+            found = self._context_re.search(text) is not None
+            return found or self._typo_in(text, 0, len(text)) is not None
         return True
 
     def candidates(self, text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
@@ -163,10 +208,21 @@ class PatternRecognizer(Recognizer):
         """The first context word near ``text[start:end]``, lower-cased, or None."""
         if self._context_re is None:
             return None
-        before = self._context_re.search(text, max(0, start - self.CONTEXT_BEFORE), start)
+        lo, hi = max(0, start - self.CONTEXT_BEFORE), end + self.CONTEXT_AFTER
+        before = self._context_re.search(text, lo, start)
         if before is None:
-            before = self._context_re.search(text, end, end + self.CONTEXT_AFTER)
-        return before.group().lower() if before else None
+            before = self._context_re.search(text, end, hi)
+        if before is not None:
+            return before.group().lower()
+        return self._typo_in(text, lo, start) or self._typo_in(text, end, hi)
+
+    def _typo_in(self, text: str, start: int, end: int) -> str | None:
+        """A mistyped context word ("phnoe") in ``text[start:end]``, lower-cased, or None."""
+        if self._typo_words:
+            for word in WORD.findall(text, start, end):
+                if word.lower() in self._typo_words:
+                    return word.lower()
+        return None
 
     def validate_result(self, value: str) -> bool | None:
         """True: a checksum proves the value; False: reject it; None: keep the pattern score."""

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import ClassVar, Dict, List, Tuple
+from typing import ClassVar, Dict, List, Optional, Tuple
 
 from pydantic import Field, validator
 
@@ -31,6 +31,14 @@ class PIIEntityRule(Section):
         Operator.replace,
         description="replace: <EMAIL>; mask: ****; hash: keyed HMAC token; drop: remove the value.",
     )
+    threshold: Optional[float] = Field(
+        None,
+        ge=0.0,
+        le=1.0,
+        description="Lowest detection score (0-1) that redacts this type; unset: 0.5. Lower it to "
+        "redact more (e.g. single first names score 0.55, lone surnames 0.4), raise it to redact "
+        "only near-certain values (checksums and cue phrases score 0.8-1.0).",
+    )
 
 
 class PIIConfig(Section):
@@ -48,7 +56,8 @@ class PIIConfig(Section):
     entities: Dict[str, PIIEntityRule] = Field(
         default_factory=dict,
         description="Per-type rules (email, phone, credit_card, iban, us_ssn, uk_nino, ip_address, "
-        "date_of_birth, passport, drivers_license, address, person). Unlisted types use replace.",
+        "date_of_birth, passport, drivers_license, address, person, national_id, bank_account). "
+        "Unlisted types use replace.",
     )
     allow_list: List[str] = phrases("Values never redacted, e.g. the shop's own support address.")
     redact_bot_output: bool = Field(True, description="Redact PII in the bot's own messages.")
@@ -78,6 +87,8 @@ class PIIConfig(Section):
         "drivers_license",
         "address",
         "person",
+        "national_id",
+        "bank_account",
     )
 
     @validator("nlu_input")

@@ -20,3 +20,19 @@ def check_table(
     found: list[tuple[int, int]] = list(detect(recognizer, text))
     assert len(found) == expected_len, f"{text!r}: got {found}"
     assert tuple(found) == expected, f"{text!r}: got {found}"
+
+
+def row(text: str, *values: str) -> tuple[str, int, Offsets]:
+    """A table row whose expected spans are the given substrings (each found left to right)."""
+    spans = []
+    pos = 0
+    for value in values:
+        start = text.index(value, pos)
+        spans.append((start, start + len(value)))
+        pos = start + len(value)
+    return text, len(values), tuple(spans)
+
+
+def whole(text: str) -> tuple[str, int, Offsets]:
+    """A table row whose expected span is the whole text."""
+    return text, 1, ((0, len(text)),)

@@ -59,6 +59,78 @@ class TestAnalyze:
         assert engine.analyze_many(texts) == [engine.analyze(t) for t in texts]
 
 
+class TestThresholds:
+    """Per-type thresholds from the policy decide which scores count."""
+
+    def test_lower_threshold_redacts_more(self):
+        """A lone surname (score 0.4) counts only when the person threshold allows it."""
+        text = "the parcel Kowalczyk sent"
+        default = PIIEngine(PIIConfig())
+        lowered = PIIEngine(PIIConfig(entities={"person": {"threshold": 0.35}}))
+        assert default.analyze(text) == []
+        assert [text[s.start : s.end] for s in lowered.analyze(text)] == ["Kowalczyk"]
+
+    def test_higher_threshold_redacts_less(self):
+        """A phone number found by its shape only (0.65 in context) is kept below 0.7."""
+        text = "phone: 512 33 981"
+        strict = PIIEngine(PIIConfig(entities={"phone": {"threshold": 0.7}}))
+        assert strict.analyze(text) == [] and PIIEngine(PIIConfig()).analyze(text)
+
+    def test_threshold_out_of_range(self):
+        """A threshold outside 0..1 is a policy error."""
+        with pytest.raises(ValueError, match="threshold"):
+            PIIConfig(entities={"person": {"threshold": 1.5}})
+
+
+class TestExpectedType:
+    """engine.analyze(text, expected_type=...): the text answers a question for that type."""
+
+    @pytest.mark.parametrize(
+        "text, expected_type, value",
+        [
+            ("hannah kowalczyk again", "person", "hannah kowalczyk"),
+            ("Ngozi Okafor", "person", "Ngozi Okafor"),
+            ("98 413527", "phone", "98 413527"),
+            ("318774025", "national_id", "318774025"),
+            ("Keizersgracht 402", "address", "Keizersgracht 402"),
+        ],
+    )
+    def test_answers_are_found(self, engine, text, expected_type, value):
+        """Values that need a cue count when the question was the cue."""
+        spans = engine.analyze(text, expected_type=expected_type)
+        assert [text[s.start : s.end] for s in spans] == [value]
+
+    def test_without_the_hint_bare_numbers_stay(self, engine):
+        """The same bare numbers are not redacted without the hint."""
+        assert engine.analyze("98 413527") == [] and engine.analyze("318774025") == []
+
+    def test_ordinary_replies_stay(self, engine):
+        """A reply that is not a name is not redacted because a name was asked for."""
+        assert engine.analyze("I want to cancel my order", expected_type="person") == []
+
+    def test_unknown_type(self, engine):
+        """An unknown expected type is a clear error."""
+        with pytest.raises(ValueError, match="unknown expected_type 'nmae'"):
+            engine.analyze("x", expected_type="nmae")
+
+
+class TestNotPersonalData:
+    """Domain names and identifiers are never redacted, even with a name inside them."""
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "previous action name: cc_payment_form",
+            "slot first_name was set by action_ask_name",
+            "utter_greet_maria was predicted",
+            "intent: inform_jonas (0.98)",
+        ],
+    )
+    def test_identifiers(self, engine, text):
+        """Words joined by underscores are identifiers, not names."""
+        assert engine.analyze(text) == []
+
+
 class TestRedact:
     """Operators from the policy, applied to the original text."""
 

@@ -50,6 +50,24 @@ class TestNormalize:
         assert normalize("john[at]example[dot]co[dot]uk").text == "john@example.co.uk"
         assert normalize("j (at) mail.org").text == "j@mail.org"
 
+    def test_control_and_bidi_characters_are_removed(self):
+        """NUL, BEL and bidi overrides inside a value cannot split it."""
+        assert normalize("jane\u202e@example.com").text == "jane@example.com"
+        assert normalize("jane\u0000@exa\x07mple.com").text == "jane@example.com"
+        assert normalize("4111\u00001111\u2066").text == "41111111"
+        assert normalize("line one\nline\ttwo\r").text == "line one\nline\ttwo\r"
+
+    def test_look_alikes_in_latin_words_become_latin(self):
+        """A Cyrillic 'а' inside a Latin word reads as 'a'; wholly Cyrillic words stay."""
+        assert normalize("j\u0430ne@ex\u0430mple.com").text == "jane@example.com"
+        assert normalize("Привет, Анна").text == "Привет, Анна"
+
+    def test_spaces_inside_an_email_are_dropped(self):
+        """Gaps around '@' and '.' and inside the domain close up when a known TLD ends it."""
+        assert normalize("mry.jnes@wid get .com").text == "mry.jnes@widget.com"
+        assert normalize("ana @ correo . es ok").text == "ana@correo.es ok"
+        assert normalize("meet @ the station").text == "meet @ the station"
+
     def test_plain_at_is_not_an_email(self):
         """'look at example.com' has no spelled-out dot, so it stays as it is."""
         assert normalize("look at example.com").text == "look at example.com"
@@ -59,6 +77,7 @@ class TestNormalize:
         assert _original("mail: john at example dot com!", r"\S+@\S+m") == "john at example dot com"
         assert _original("x ４１１１  １１１１ y", r"\d+ \d+") == "４１１１  １１１１"
         assert _original("a jo\u200bhn@x.io b", r"\S+@\S+") == "jo\u200bhn@x.io"
+        assert _original("mail mry@wid get .com!", r"\S+@\S+m") == "mry@wid get .com"
 
 
 class TestOffsetMap:

@@ -10,12 +10,15 @@ from rasa_ethics.pii.recognizers.country_specific.uk import (
 )
 from rasa_ethics.pii.recognizers.country_specific.us import UsSsnRecognizer, UsZipRecognizer
 from rasa_ethics.pii.recognizers.generic import (
+    BankAccountRecognizer,
     CreditCardRecognizer,
     DateOfBirthRecognizer,
     DriversLicenseRecognizer,
     EmailRecognizer,
     IbanRecognizer,
+    InternationalAddressRecognizer,
     IpRecognizer,
+    NationalIdRecognizer,
     PassportRecognizer,
     PersonRecognizer,
     PhoneRecognizer,
@@ -36,8 +39,15 @@ RECOGNIZERS: dict[str, tuple[type[Recognizer], ...]] = {
     "ip_address": (IpRecognizer,),
     "date_of_birth": (DateOfBirthRecognizer,),
     "passport": (PassportRecognizer,),
+    "national_id": (NationalIdRecognizer,),
+    "bank_account": (BankAccountRecognizer,),
     "drivers_license": (DriversLicenseRecognizer, UkDrivingLicenceRecognizer),
-    "address": (StreetAddressRecognizer, UsZipRecognizer, UkPostcodeRecognizer),
+    "address": (
+        StreetAddressRecognizer,
+        InternationalAddressRecognizer,
+        UsZipRecognizer,
+        UkPostcodeRecognizer,
+    ),
     "person": (PersonRecognizer,),
 }
 

@@ -1,4 +1,7 @@
-"""International Bank Account Numbers, checked with ``stdnum.iban`` (mod-97 and country length)."""
+"""International Bank Account Numbers, checked with ``stdnum.iban`` (mod-97 and country length).
+
+Right after the word "iban", an IBAN-shaped value counts even when its checksum fails.
+"""
 
 from __future__ import annotations
 
@@ -32,7 +35,9 @@ class IbanRecognizer(PatternRecognizer):
             if iban.is_valid(value[:cut]):
                 yield start, start + cut
                 return
+        if cuts and self.context_word(text, start, end) == "iban":
+            yield start, start + cuts[0]  # a mistyped IBAN still leaks the account
 
     def validate_result(self, value: str) -> bool | None:
-        """Candidates already passed the mod-97 check."""
-        return True
+        """Valid IBANs are certain; others only got here after the word "iban"."""
+        return True if iban.is_valid(value) else None

@@ -69,6 +69,10 @@ def _not_a_phone(value: str) -> bool:
     return any(shape.fullmatch(bare) for shape in _SHAPES_NOT_PHONES)
 
 
+# Never a phone number, even in phone context: an SSN, a date with "/" or ".", an IPv4 address.
+_NOT_PHONE_IN_CONTEXT = re.compile(
+    r"^\d{3}-\d{2}-\d{4}$|^\d{1,4}([/.])\d{1,2}\1\d{2,4}$|^(?:\d{1,3}\.){3}\d{1,3}$"
+)
 # Written like a phone number: +/00/( prefix, three or more digit groups, or an extension.
 _GROUPED = re.compile(r"^(?:\+|00|\()|\d[-. )]{1,3}\d{1,5}[-. ]\d|\d\s?(?:x|ext|#)", re.IGNORECASE)
 
@@ -81,14 +85,18 @@ class PhoneRecognizer(PatternRecognizer):
     PATTERNS: ClassVar[tuple[Pattern, ...]] = (
         Pattern(
             "phone",
-            r"(?<![\w+-])(?:\+|\b00)?\(?\d[\d(). -]{5,22}\d"
+            r"(?<![\w+-])(?:\(?\+|\b00)?\(?\d[\d(). -]{5,22}\d"
             r"(?:[ ]{0,2}(?:x|ext\.?|extension|#)[ ]{0,2}\d{1,6})?(?!\w)",
             0.0,
         ),
     )
     CONTEXT: ClassVar[tuple[str, ...]] = (
         "phone", "call", "mobile", "cell", "tel", "telephone", "landline", "reach me", "text me",
+        "text", "message me", "contact me", "pick up", "picks up", "answer", "answers",
         "whatsapp", "sms", "ring", "number is", "my number", "contact number", "callback",
+        "new number", "phone number", "mobile number", "cell number", "picking up", "ph", "mob",
+        "reach", "dial", "viber", "signal", "telefon", "telefoon", "teléfono", "téléphone",
+        "telefono", "móvil", "portable", "handy", "numer", "tlf",
     )
     # Words that make a bare number an identifier of something else ("order 2025550143").
     NOT_PHONE_CONTEXT: ClassVar[tuple[str, ...]] = (
@@ -100,6 +108,7 @@ class PhoneRecognizer(PatternRecognizer):
     SHAPED_SCORE: ClassVar[float] = 0.6
     BARE_VALID_SCORE: ClassVar[float] = 0.45
     POSSIBLE_SCORE: ClassVar[float] = 0.3
+    CONTEXT_SCORE: ClassVar[float] = 0.65
     NOT_PHONE_PENALTY: ClassVar[float] = 0.4
     # phonenumbers costs ~0.1 ms a candidate.  A text with more candidates than this budget
     # (junk built to be slow) gets the rest judged by shape alone, which over-redacts: fail safe.
@@ -142,6 +151,34 @@ class PhoneRecognizer(PatternRecognizer):
         return [Span(start, end, self.ENTITY, self.SHAPED_SCORE, self.name, reason)]
 
     def _confirm(self, text: str, start: int, end: int) -> list[Span]:
+        spans = self._parsed(text, start, end)
+        if any(s.score >= SCORE_THRESHOLD for s in spans):
+            # In phone context the whole candidate goes too: "(351) 919217160" parses as
+            # 919217160 alone, which would leave the country code behind.
+            whole = self._in_context(text, start, end)
+            longest = max(s.end - s.start for s in spans)
+            return spans + [w for w in whole if w.end - w.start > longest]
+        return self._in_context(text, start, end) or spans
+
+    def _in_context(self, text: str, start: int, end: int) -> list[Span]:
+        """A national number of any country, in phone context ("phone: 624 18 903").
+
+        ``phonenumbers`` only knows the policy's regions; next to a word such as "phone" or
+        "call me", 7 to 15 digits in at most five groups are a phone number wherever it is from.
+        """
+        candidate = text[start:end].rstrip(".")
+        groups = _GROUPS.findall(_EXTENSION.sub("", candidate))
+        digits = sum(len(g) for g in groups)
+        if not 7 <= digits <= 15 or len(groups) > 5 or _NOT_PHONE_IN_CONTEXT.search(candidate):
+            return []
+        word = self.context_word(text, start, end)
+        if word is None:
+            return []
+        reason = f"phone-shaped in phone context '{word}' (any country's format)"
+        end = start + len(candidate)
+        return [Span(start, end, self.ENTITY, self.CONTEXT_SCORE, self.name, reason)]
+
+    def _parsed(self, text: str, start: int, end: int) -> list[Span]:
         found: dict[tuple[int, int], Span] = {}
         candidate = text[start:end]
         if not _worth_parsing(candidate):

@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import ClassVar
 
+from rasa_ethics.pii._letters import UPPER
+from rasa_ethics.pii.address_parts import extend_head, extend_tail
 from rasa_ethics.pii.recognizer import NerEntity, Pattern, PatternRecognizer
 from rasa_ethics.pii.spans import Span
 
@@ -34,7 +36,14 @@ SUFFIXES = (
     "square|sq|station|sta|stravenue|stream|street|st|str|summit|terrace|ter|throughway|trace|"
     "track|trafficway|trail|trl|trailer|tunnel|turnpike|underpass|union|valley|vly|viaduct|view|"
     "village|vlg|ville|vista|walk|wall|way|well|wharf|wynd|yard|close|parade|drove|gate|"
-    "embankment|approach|chase|rise|vale"
+    "embankment|approach|chase|rise|vale|"
+    # Australian, New Zealand and Irish ones
+    "alleyway|amble|boardwalk|brae|byway|centreway|circuit|concourse|esplanade|glade|grange|"
+    "outlook|promenade|quay|reserve|retreat|ridgeway|riviera|sound|strip|waters|"
+    # French, Spanish and Italian ones after a house number ("8 rue ...", "12 allée ...")
+    "montée|allée|allé|cul-de-sac|via|"
+    # Indian ones
+    "nagar|marg|ganj|chowk|bagh|puram|colony|layout|enclave"
 )
 # Words that never sit between a house number and a street suffix ("2 new cases on the way").
 _STOP = (
@@ -42,8 +51,8 @@ _STOP = (
     "this|that|these|those|with|from|by|me|i|you|we|they|he|she|have|has|had|not|no|but|so|if|"
     "will|would|can|could|should|do|does|did|all|any|some|than|then|more|less|about|per|each|every"
 )
-_WORD = rf"(?!(?:{_STOP})\b)[a-z0-9][a-z0-9'.-]{{0,24}}"
-_HOUSE = r"\d{1,6}[a-z]?(?:-\d{1,5}[a-z]?)?"
+_WORD = rf"(?!(?:{_STOP})\b)[^\W_](?:[^\W_]|['’.-]){{0,24}}"
+_HOUSE = r"\d{1,6}[a-z]?(?:[-/]\d{1,5}[a-z]?)?"
 _DIRECTION = r"(?:[ ](?:n|s|e|w|ne|nw|se|sw)\b\.?)?"
 # One to four street-name words, then a suffix: "Baker Street", "Martin Luther King Jr Blvd".
 _STREET = rf"(?:{_WORD}[ ]{{1,2}}){{1,4}}(?:{SUFFIXES})s?\b\.?{_DIRECTION}"
@@ -51,7 +60,8 @@ _PO_BOX = r"(?:p\.?[ ]?o\.?[ ]?box|post office box)"
 
 _UNIT_WORD = r"(?:apt|apartment|suite|ste|unit|flat|studio|room|rm|floor|fl|#)"
 _UNIT = rf"(?i:,?[ ]{{1,2}}{_UNIT_WORD}\.?[ ]{{0,2}}#?[a-z0-9-]{{1,6}})"
-_CITY = r"(?:,?[ ]{1,2}[A-Z][a-zA-Z'.-]{1,24}(?:[ ][A-Z][a-zA-Z'.-]{1,24}){0,2})"
+_CAP = rf"[{UPPER}](?:[^\W\d_]|['’.-]){{1,24}}"
+_CITY = rf"(?:,?[ ]{{1,2}}{_CAP}(?:[ ]{_CAP}){{0,2}})"
 _STATE = r"(?:,?[ ]{1,2}[A-Z]{2}(?![a-zA-Z]))"
 _US_ZIP = r"\d{5}(?:-\d{4})?"
 _UK_POSTCODE = r"(?i:[a-z]{1,2}\d[a-z\d]?[ -]?\d[a-z]{2})"
@@ -60,7 +70,7 @@ _ZIP = rf"(?:,?[ ]{{1,2}}(?:{_US_ZIP}|{_UK_POSTCODE})(?![\w-]))"
 # Up to three comma-separated place names: "Marylebone, London", "East Thomas".
 _PLACE = rf"{_WORD}(?:[ ]{_WORD}){{0,2}}"
 _PLACES = rf"(?i:,?[ ]{{1,2}}{_PLACE}(?:,[ ]{{1,2}}{_PLACE}){{0,2}})"
-_CAPITALISED_PLACE = r"[A-Z][a-zA-Z'.-]{1,24}(?:[ ][A-Z][a-zA-Z'.-]{1,24}){0,2}"
+_CAPITALISED_PLACE = rf"{_CAP}(?:[ ]{_CAP}){{0,2}}"
 _CITIES = rf"{_CITY}(?:,[ ]{{1,2}}{_CAPITALISED_PLACE}){{0,2}}"
 _TAIL_STRONG = re.compile(
     rf"{_UNIT}?{_PLACES}"
@@ -71,8 +81,8 @@ _TAIL_UNIT = re.compile(_UNIT)
 _STATE_ZIP = re.compile(f"{_STATE}?{_ZIP}")
 _SEPARATOR = re.compile(r",?[ ]{1,2}")
 _UNIT_BEFORE = re.compile(rf"(?i:{_UNIT_WORD}\.?[ ]{{0,2}}#?[a-z0-9-]{{1,6}},?[ ]{{1,2}})$")
-_LAST_WORD = re.compile(r"([A-Za-z]+)\.?(?:[ ][A-Za-z]{1,2}\.?)?$")
-_FINAL_WORD = re.compile(r"([A-Za-z]+)\.$")
+_LAST_WORD = re.compile(r"([^\W\d_]+)\.?(?:[ ][A-Za-z]{1,2}\.?)?$")
+_FINAL_WORD = re.compile(r"([^\W\d_]+)\.$")
 _ABBREVIATIONS = frozenset(
     "aly av ave blvd brg byp cir cres ct ctr dr expy ext fwy gdn grn hts hwy jct ln mtn n ne nw "
     "pkwy pl plz pt rd rdg rte s se sq st sta ste str sw ter trl vlg vly w xing e".split()
@@ -119,14 +129,21 @@ class StreetAddressRecognizer(PatternRecognizer):
 
     def _complete(self, text: str, span: Span, places: Sequence[NerEntity]) -> Span:
         before = _UNIT_BEFORE.search(text, max(0, span.start - 24), span.start)
-        start = before.start() if before else span.start
+        start = extend_head(text, before.start() if before else span.start)
         end = _without_sentence_stop(text, span.start, span.end)
         strong = _TAIL_STRONG.match(text, end)
         if strong:
             score = max(span.score, self.FULL_ADDRESS_SCORE)
             reason = f"{span.reason}; city and ZIP code or postcode follow"
-            return replace(span, start=start, end=strong.end(), score=score, reason=reason)
-        return span.shifted(start, self._extend(text, end, places))
+            span = replace(span, start=start, end=strong.end(), score=score, reason=reason)
+        else:
+            span = span.shifted(start, self._extend(text, end, places))
+        # Whatever the English patterns left (an Eircode, a Canadian postcode after the
+        # province, a country) is taken by the tail that every address recognizer shares.
+        tail = extend_tail(text, span.end, any_case=text.islower())
+        if tail.postcode and span.score < self.FULL_ADDRESS_SCORE:
+            span = replace(span, score=self.FULL_ADDRESS_SCORE, reason=f"{span.reason}; postcode")
+        return span.shifted(span.start, max(span.end, tail.end))
 
     def _extend(self, text: str, end: int, places: Sequence[NerEntity]) -> int:
         tail = _TAIL_CAPITALISED.match(text, end)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from rasa_ethics.pii.recognizers.generic import DriversLicenseRecognizer
-from tests.pii.table import check_table
+from tests.pii.table import check_table, row
 
 
 class TestDriversLicenseRecognizer:
@@ -18,8 +18,15 @@ class TestDriversLicenseRecognizer:
             ("DL# 123456789", 1, ((4, 13),)),
             ("license number S530-460-72-874-0", 1, ((15, 32),)),
             ("driving licence: WDL12AB3C4D", 1, ((17, 28),)),
+            # any value right after the cue, spaces inside
+            row("DL number K 4T 903 27", "K 4T 903 27"),
+            row("my driving licence is ZG 856900", "ZG 856900"),
+            row("führerschein B072RRE2I55", "B072RRE2I55"),
+            row("my driver's license is NR 323151", "NR 323151"),
             # misses
             ("D1234567", 0, ()),
+            ("the licence agreement, section 4", 0, ()),
+            ("DL number please", 0, ()),
             ("my license expired", 0, ()),
         ],
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from rasa_ethics.pii.recognizers.generic import EmailRecognizer
-from tests.pii.table import check_table
+from tests.pii.table import check_table, row
 
 
 class TestEmailRecognizer:
@@ -22,11 +22,18 @@ class TestEmailRecognizer:
             ("ｊｏｈｎ＠ｅｘａｍｐｌｅ．ｃｏｍ", 1, ((0, 16),)),
             ("jo\u200bhn@exa\u200bmple.com", 1, ((0, 18),)),
             ("a@b.co and c@d.io", 2, ((0, 6), (11, 17))),
+            # spaces inside, control and bidi characters, Cyrillic look-alikes
+            row("mail me: mry.jnes@wid get .com", "mry.jnes@wid get .com"),
+            row("ana @ correo.es", "ana @ correo.es"),
+            row("jane\u202e@example.com", "jane\u202e@example.com"),
+            row("jane\u0000@example.com", "jane\u0000@example.com"),
+            row("j\u0430ne@ex\u0430mple.com", "j\u0430ne@ex\u0430mple.com"),
             # misses
             ("look at example.com", 0, ()),
             ("user@localhost", 0, ()),
             ("@handle on twitter", 0, ()),
             ("a..b@example.com", 0, ()),
+            ("meet me @ the station. see you", 0, ()),
             ("price 5@3.50", 0, ()),
         ],
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from rasa_ethics.pii.recognizers.generic import IpRecognizer
-from tests.pii.table import check_table
+from tests.pii.table import check_table, row
 
 
 class TestIpRecognizer:
@@ -19,11 +19,16 @@ class TestIpRecognizer:
             ("2001:db8::ff00:42:8329", 1, ((0, 22),)),
             ("fe80::1 and ::ffff:192.0.2.1", 2, ((0, 7), (12, 28))),
             ("2001:0DB8:0000:0000:0000:FF00:0042:8329", 1, ((0, 39),)),
+            # typed with spaces, next to the word "ip"
+            row("my ip is 1 0 .0 .4 .2 2", "1 0 .0 .4 .2 2"),
             # misses
             ("256.1.1.1", 0, ()),
             ("at 10:30:15", 0, ()),
             ("00:1a:2b:3c:4d:5e", 0, ()),
             ("0.0.0.0", 0, ()),
+            ("the app crashes on version 1.0.4.2", 0, ()),
+            ("build 10.2.0.1 is out", 0, ()),
+            ("we scored 1 0 .0 .4 .2 2 points", 0, ()),
             ("1.2.3.4.5", 0, ()),
         ],
     )

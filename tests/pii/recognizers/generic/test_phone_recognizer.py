@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from rasa_ethics.pii.recognizers.generic import PhoneRecognizer
-from tests.pii.table import check_table
+from tests.pii.table import check_table, row
 
 
 class TestPhoneRecognizer:
@@ -23,12 +23,26 @@ class TestPhoneRecognizer:
             ("202.555.0143", 1, ((0, 12),)),
             ("07700 900 123 or 07700 900 456", 2, ((0, 13), (17, 30))),
             ("２０２－５５５－０１４３", 1, ((0, 12),)),
+            # national formats of other countries, next to a phone word
+            row("nobody answers at 61 284730", "61 284730"),
+            row("phone: 512 33 981", "512 33 981"),
+            row("you can call me on 06 48 22 91 07", "06 48 22 91 07"),
+            row("my mobile is 0176 5523419", "0176 5523419"),
+            row("whatsapp 389 771 204", "389 771 204"),
+            # the phone word mistyped
+            row("my moblie is 0176 5523419", "0176 5523419"),
+            row("phnoe: 512 33 981", "512 33 981"),
+            # the country code in brackets stays with the number
+            row("ring (351) 919217160 if there's an issue", "(351) 919217160"),
             # misses
             ("order 2025550143 shipped", 0, ()),
             ("SSN 078-05-1123", 0, ()),
             ("on 12/03/2020", 0, ()),
             ("192.168.0.1", 0, ()),
             ("4111 1111 1111 1111", 0, ()),
+            ("order 512 33 981 shipped", 0, ()),
+            ("it costs 61 284730 points", 0, ()),
+            ("the parcel weighs 512 33 981", 0, ()),
             ("12345", 0, ()),
         ],
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from rasa_ethics.pii.recognizers.generic import StreetAddressRecognizer
-from tests.pii.table import check_table
+from tests.pii.table import check_table, row, whole
 
 
 class TestStreetAddressRecognizer:
@@ -22,6 +22,14 @@ class TestStreetAddressRecognizer:
             ("PO Box 1234, Springfield, IL 62704", 1, ((0, 34),)),
             ("send to 12 st. john's rd, bath, ba1 2xy", 1, ((8, 39),)),
             ("at 42 Baker St. then", 1, ((3, 15),)),
+            # letters outside ASCII, more countries' suffixes and postcodes, several lines
+            whole("403 Kazlauskas Way, West Jorūnė, MI 35655"),
+            whole("16 Regan Street, D02 X285 Dublin"),
+            whole("12 Acacia Circuit, Richmond VIC 3121"),
+            whole("77 Maple Drive\nToronto, ON M5V 2T6"),
+            whole("Unit 4, 9 Harbour Esplanade, Auckland 1010"),
+            row("send to 14, Gandhi Nagar, Pune-411001", "14, Gandhi Nagar, Pune-411001"),
+            whole("12 Kauri Road, RD 2, Matakana 0985"),
             # misses
             ("I tried 2 different ways to log in", 0, ()),
             ("Your store on Main Street was closed", 0, ()),
