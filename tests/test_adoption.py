@@ -97,6 +97,8 @@ class TestInitCommand:
 
     def test_cli_error_without_traceback(self, tmp_path: Path) -> None:
         """On a folder that is not a Rasa project the CLI exits 1 with one clear line."""
+        (tmp_path / "data").mkdir()  # training data without a domain: still not a Rasa project
+        (tmp_path / "data" / "nlu.yml").write_text("version: '3.1'\nnlu: []\n")
         result = subprocess.run([CLI, "init", str(tmp_path)], capture_output=True, text=True)
         assert result.returncode == 1
         assert "not a Rasa project" in result.stderr and "Traceback" not in result.stderr
@@ -288,7 +290,8 @@ class TestReuse:
         assert "stops answering it: EthicsPolicy says utter_ethics_handoff" in replace[0]
         assert "test story 'the customer asks for a person'" in replace[1]
         assert found.consequences(handoff, keep=True) == [
-            "your rule 'hand over to a person' (data/rules.yml) keeps answering, from any state"
+            "your rule 'hand over to a person' (data/rules.yml) keeps answering, from any state, "
+            "then the bot pauses, queues and audits"
         ]
 
     def test_reuse_is_written_once(self, support_bot: Path) -> None:

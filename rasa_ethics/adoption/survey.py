@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import List, Optional, Sequence, Tuple
 
 from rasa_ethics import constants as c
-from rasa_ethics.adoption.core import policy_path
+from rasa_ethics.adoption.core import policy_path, require_rasa_project
 from rasa_ethics.adoption.host_data import Flow, HostData, read_host_data
 from rasa_ethics.adoption.policy_edits import KeptFlow
 from rasa_ethics.adoption.reuse import BOT_CHALLENGE, COMPLAINT, HANDOFF, Reuse, suggest
@@ -67,7 +67,9 @@ class Survey:
         if flow is None:
             lines = [f"no rule or story of yours answers it: EthicsPolicy says {plugin}"]
         elif keep:
-            lines = [f"your {self._source(reuse.intent, flow)} keeps answering, from any state"]
+            then = ", then the bot pauses, queues and audits" if reuse.concern == HANDOFF else ""
+            source = self._source(reuse.intent, flow)
+            lines = [f"your {source} keeps answering, from any state{then}"]
         else:
             lines = [
                 f"your {self._source(reuse.intent, flow)} ({', '.join(flow)}) stops answering it: "
@@ -90,6 +92,7 @@ class Survey:
 def survey(bot_dir: Path, policy: Optional[str] = None) -> Survey:
     """Read the host bot and the policy init will use; propose host intents to reuse."""
     bot_dir = bot_dir.resolve()
+    require_rasa_project(bot_dir)
     document = load_policy(policy_path(bot_dir, policy)).document
     host = read_host_data(bot_dir)
     return Survey(suggest(document, host.examples), host)

@@ -79,8 +79,10 @@ def next_host_step(
             position += 1
     if position < len(flow):
         return _flow_step(plan, flow, position, tracker, domain)
-    if done[-1] != flow[-1] or not _customer_heard(tracker, flow):
-        return None  # nothing reached the customer (or the host acted since): the plugin answers
+    if done[-1] != flow[-1]:
+        return HostStep(None)  # the host acted since (a form asked again): the turn is its own
+    if not _customer_heard(tracker, flow):
+        return None  # nothing reached the customer: the plugin's own answer follows
     if plan.kind == HANDOFF:
         return HostStep(ACTION_LISTEN_NAME, (ConversationPaused(),))
     if tracker.active_loop_name:

@@ -172,6 +172,9 @@ class TestKeptBotChallenge:
         )
         assert run_turn(keep, t, HOST_DOMAIN) == ["utter_iamabot", "abstain"]
         assert t.active_loop_name == "order_form"
+        t.update(ActionExecuted("order_form"))  # RulePolicy re-ran the form: it asked again
+        after = keep.predict_action_probabilities(t, HOST_DOMAIN)
+        assert predicted(after, HOST_DOMAIN) == "abstain"
 
 
 class TestTraining:
