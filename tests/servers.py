@@ -109,6 +109,7 @@ def serve_bot(
     auth_token: str = "test-token",
     extra_args: Optional[List[str]] = None,
     env: Optional[Dict[str, str]] = None,
+    start_timeout: float = 180,
 ) -> Iterator[str]:
     """Run `rasa run` on a free port in ``workdir``; yield its base URL."""
     port = free_port()
@@ -123,7 +124,7 @@ def serve_bot(
     log = workdir / f"rasa-run-{port}.log"
     with _process(args, workdir, log, rasa_env(**(env or {}))) as process:
         url = f"http://127.0.0.1:{port}"
-        _wait_until_up(f"{url}/", process, log, timeout=180)
+        _wait_until_up(f"{url}/", process, log, timeout=start_timeout)
         yield url
 
 

@@ -138,6 +138,7 @@ def served_keep(adopted: Adopted, tmp_path_factory) -> Iterator[BotClient]:
             adopted.keep / "credentials.yml",
             auth_token=API_TOKEN,
             env={"RASA_ETHICS_AGENT_TOKEN": AGENT_TOKEN, "RASA_ETHICS_AUDIT_KEY": AUDIT_KEY},
+            start_timeout=600,  # loading a model takes minutes on a busy 2-core machine
         ) as url:
             yield BotClient(url)
 
