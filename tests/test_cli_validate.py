@@ -52,6 +52,12 @@ class TestValidate:
             assert key in result.stdout
 
 
+# The loader itself rejects each of these in milliseconds (tests/policy/test_safety.py asserts
+# under 1 s and prints the figures); the console script's own start-up (importing Rasa) varies by
+# a second on 2 busy cores.  Before the fix: a bomb ran past 20 s, deep nesting 4 s, 50 MB 324 s.
+SLACK_SECONDS = 2.0
+
+
 def startup_seconds(folder: Path) -> float:
     """How long `validate` takes on a tiny valid file: the console script's own start-up."""
     (folder / "tiny.yml").write_text("name: tiny\n")
@@ -76,7 +82,7 @@ class TestHostileFiles:
         print(f"\nvalidate {kind}: {seconds * 1000:.0f} ms (a valid file: {startup * 1000:.0f} ms)")
         assert result.returncode == 1 and "Traceback" not in result.stderr
         assert re.match(r"bad\.yml:\d+:\d+: ", result.stderr), result.stderr
-        assert seconds < startup + 1.0
+        assert seconds < startup + SLACK_SECONDS
 
     def test_fifty_megabytes(self, tmp_path: Path) -> None:
         """A 50 MB file is refused from its size."""
@@ -88,7 +94,7 @@ class TestHostileFiles:
         seconds = time.perf_counter() - started
         print(f"\nvalidate 50 MB: {seconds * 1000:.0f} ms (a valid file: {startup * 1000:.0f} ms)")
         assert result.returncode == 1 and result.stderr.startswith("big.yml:1:1: <document>: ")
-        assert seconds < startup + 1.0
+        assert seconds < startup + SLACK_SECONDS
 
     def test_empty_file(self, tmp_path: Path) -> None:
         """An empty policy file is an error, not the bundled defaults."""
