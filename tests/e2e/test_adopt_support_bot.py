@@ -10,7 +10,6 @@ and the audit record follow.
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 import sqlite3
@@ -22,7 +21,9 @@ from typing import Any, Dict, Iterator, List, Set
 
 import pytest
 
+from rasa_ethics.audit.files import discover_trails
 from rasa_ethics.audit.pseudonym import Pseudonymizer
+from rasa_ethics.audit.report import read_records
 from tests.e2e.ethics_bot import AGENT_TOKEN, API_TOKEN, BotClient, event_names
 from tests.servers import BIN, RASA, REPO, action_server, rasa_env, serve_bot
 
@@ -157,8 +158,8 @@ def audit_handoffs(bot: Path, sender: str) -> List[Dict[str, Any]]:
     pseudonym = Pseudonymizer(AUDIT_KEY.encode())(sender)
     found: List[Dict[str, Any]] = []
     for _ in range(40):
-        lines = [line for p in sorted((bot / "audit").glob("*.jsonl*")) for line in p.open()]
-        records = map(json.loads, lines)
+        trails = discover_trails([bot / "audit"]).values()
+        records = read_records([files for files in trails if all(f.exists() for f in files)])
         found = [r for r in records if r.get("type") == "handoff" and r["sender"] == pseudonym]
         if found:
             break
