@@ -119,7 +119,11 @@ class TestAvailability:
         )
         policy.write_text(closed, encoding="utf-8")
         try:
-            time.sleep(3)  # the live policy looks for changes every 2 s
+            # The live policy looks for changes every 2 s, when a turn reads it, and parses the
+            # edit in the background: one turn notices it, the turns after it get it.
+            time.sleep(3)
+            degraded_bot.say(sender("notice"), "hello")
+            time.sleep(2)
             who = sender("closed")
             replies = degraded_bot.say(who, "get me a human")
             assert NORTHWIND.handoff.unavailable_text in replies
@@ -128,6 +132,8 @@ class TestAvailability:
         finally:
             policy.write_text(original, encoding="utf-8")
             time.sleep(3)
+            degraded_bot.say(sender("notice"), "hello")
+            time.sleep(2)
 
 
 class TestWebhookOutbox:
