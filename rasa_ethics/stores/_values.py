@@ -7,13 +7,23 @@ from __future__ import annotations
 
 import hashlib
 from collections import OrderedDict
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 from rasa_ethics import constants as c
 from rasa_ethics.pii import PIIEngine, Span
 from rasa_ethics.vault import is_token
 
-__all__ = ["REDACTED_MARK", "WITHHELD", "ValueRedactor", "scrub", "stored_spans"]
+__all__ = [
+    "CLIPPED_HEAD",
+    "CLIP_WINDOW",
+    "REDACTED_MARK",
+    "WITHHELD",
+    "ValueRedactor",
+    "clip_strings",
+    "clipped",
+    "scrub",
+    "stored_spans",
+]
 
 #: Set in the parse data of a stored user event and the metadata of a stored bot event: their
 #: text is already redacted, and the spans no longer index it.
@@ -48,6 +58,13 @@ _STRUCTURAL = frozenset(
         c.META_DISCLOSURE,
     }
 )
+# A text longer than the policy's max_message_chars was refused (the customer was told it is too
+# long), so only its beginning is kept, for context: analysing a longer head of digit-heavy text
+# costs up to a second.  It is analysed CLIP_WINDOW characters past the cut, so a value that the
+# cut goes through is still found whole (no value we detect is longer), and the cut moves to its
+# end.
+CLIPPED_HEAD = 200
+CLIP_WINDOW = 256
 # Containers of arbitrary data (channel metadata, bot payloads, slot values): every string in them
 # is redacted, whatever its key.
 _FREE = frozenset({"metadata", "data", "value", "kwargs", "additional_info", "action_text"})
@@ -79,37 +96,53 @@ class ValueRedactor:
         return dict(self.walk(entity, engine))
 
     def walk(
-        self, value: Any, engine: PIIEngine, key: Optional[str] = None, free: bool = False
+        self,
+        value: Any,
+        engine: PIIEngine,
+        key: Optional[str] = None,
+        free: bool = False,
+        limit: Optional[int] = None,
     ) -> Any:
-        """Every string in ``value`` redacted, except under keys that only hold names or ids."""
+        """Every string in ``value`` redacted, except under keys that only hold names or ids.
+
+        Strings longer than ``limit`` are clipped (:func:`clipped`).
+        """
         free = free or key in _FREE
         if not free and key in _STRUCTURAL:
             return value
         if isinstance(value, str):
-            return self.text(engine, value) if not is_token(value) else value
+            return self.text(engine, value, limit=limit) if not is_token(value) else value
         if isinstance(value, dict):
-            return {k: self.walk(v, engine, k, free) for k, v in value.items()}
+            return {k: self.walk(v, engine, k, free, limit) for k, v in value.items()}
         if isinstance(value, list):
-            return [self.walk(v, engine, None, free) for v in value]
+            return [self.walk(v, engine, None, free, limit) for v in value]
         return value
 
-    def text(self, engine: PIIEngine, text: str, written: str = "") -> str:
+    def text(
+        self, engine: PIIEngine, text: str, written: str = "", limit: Optional[int] = None
+    ) -> str:
         """Redacted ``text``; cached by a hash of engine, text and ``written`` (never the text).
 
-        Values that occur in ``written`` (the designers' texts) are not redacted.
+        Values that occur in ``written`` (the designers' texts) are not redacted.  A text longer
+        than ``limit`` is clipped (:func:`clipped`).
         """
         if not text.strip():
             return text
-        material = f"{id(engine)}\x00{text}\x00{written}".encode()
+        material = f"{id(engine)}\x00{limit}\x00{text}\x00{written}".encode()
         key = hashlib.blake2b(material, digest_size=16).digest()
         cached = self._cache.get(key)
         if cached is not None:
             self._cache.move_to_end(key)
             return cached
-        spans = [
-            s for s in engine.analyze(text) if not written or text[s.start : s.end] not in written
-        ]
-        redacted = engine.anonymize(text, spans).text
+        if limit is not None and len(text) > limit:
+            redacted = clipped(engine, text)[0]
+        else:
+            spans = [
+                s
+                for s in engine.analyze(text)
+                if not written or text[s.start : s.end] not in written
+            ]
+            redacted = engine.anonymize(text, spans).text
         self._cache[key] = redacted
         if len(self._cache) > self._cache_size:
             self._cache.popitem(last=False)
@@ -117,6 +150,32 @@ class ValueRedactor:
 
 
 WITHHELD = "<WITHHELD>"
+
+
+def clipped(engine: PIIEngine, text: str) -> Tuple[str, List[Span]]:
+    """The first :data:`CLIPPED_HEAD` characters of ``text`` redacted, and how much was cut.
+
+    Only ``CLIPPED_HEAD + CLIP_WINDOW`` characters are analysed, so a 1 MB message costs what a
+    short one does.  The spans returned index ``text``.
+    """
+    window = text[: CLIPPED_HEAD + CLIP_WINDOW]
+    spans = engine.analyze(window) if engine.config.enabled else []
+    cut = max([CLIPPED_HEAD] + [s.end for s in spans if s.start < CLIPPED_HEAD])
+    kept = [s for s in spans if s.start < cut]
+    head = engine.anonymize(text[:cut], kept).text if kept else text[:cut]
+    return f"{head} <TRUNCATED: {len(text) - cut} more characters>", kept
+
+
+def clip_strings(value: Any, limit: int) -> Any:
+    """``value`` with every string longer than ``limit`` clipped (no PII detection)."""
+    if isinstance(value, str) and len(value) > limit:
+        cut = len(value) - CLIPPED_HEAD
+        return f"{value[:CLIPPED_HEAD]} <TRUNCATED: {cut} more characters>"
+    if isinstance(value, dict):
+        return {k: clip_strings(v, limit) for k, v in value.items()}
+    if isinstance(value, list):
+        return [clip_strings(v, limit) for v in value]
+    return value
 
 
 def scrub(value: Any, key: Optional[str] = None, free: bool = False) -> Any:
