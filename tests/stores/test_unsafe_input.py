@@ -127,7 +127,7 @@ class TestLongMessages:
         assert seconds < 1.0
 
     def test_a_megabyte_in_a_vault_slot_is_not_vaulted(self, store: Any) -> None:
-        """A form's from_text slot that took a refused message stores it clipped, not in the vault."""
+        """A from_text slot that took a refused message is stored clipped, not in the vault."""
         text = "jane.doe@example.com " * 50_000
         events = [*said("c1", text).events, SlotSet("email", text)]
         asyncio.run(store.save(DialogueStateTracker.from_events("c1", events, DOMAIN.slots)))
