@@ -42,13 +42,22 @@ def install(app: Sanic) -> None:
 
 
 def install_in_running_server() -> bool:
-    """Install into Rasa's Sanic app, if this process has one; True if it did."""
-    found = False
+    """Install into Rasa's Sanic app, if this process has one; True if it did.
+
+    An app of another name is used when it is the only one (a later Rasa may rename its app):
+    the API must never get the vault's values because a name changed.
+    """
+    apps = []
     for name in RASA_APP_NAMES:
         try:
-            app = Sanic.get_app(name)
+            apps.append(Sanic.get_app(name))
         except SanicException:
             continue
+    if not apps:
+        try:
+            apps.append(Sanic.get_app())
+        except SanicException:  # no app (shell, tests driving an Agent), or several unknown ones
+            return False
+    for app in apps:
         install(app)
-        found = True
-    return found
+    return True
