@@ -81,6 +81,7 @@ def pg_bot(
             space.bot / "credentials.yml",
             auth_token=API_TOKEN,
             env=env,
+            start_timeout=600,  # loading a model takes minutes on a busy 2-core machine
         ) as url:
             yield BotClient(url, space)
 
