@@ -104,7 +104,8 @@ class TestWhatNLUSees:
     def test_the_limit_comes_from_the_policy(self, tmp_path: Path) -> None:
         """messages.max_message_chars: a message of exactly that length still goes to NLU."""
         path = tmp_path / "policy.yml"
-        path.write_text(f"extends: {NORTHWIND}\nmessages:\n  max_message_chars: 5\n")
+        text = f"extends_dirs: [{NORTHWIND.parent}]\nextends: {NORTHWIND}\n"
+        path.write_text(text + "messages:\n  max_message_chars: 5\n", encoding="utf-8")
         component = detector(tmp_path, policy=str(path))
         short, long = Message.build(text="hello"), Message.build(text="hello!")
         component.process([short, long])
