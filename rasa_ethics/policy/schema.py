@@ -111,7 +111,7 @@ class MessagesConfig(Section):
         ge=1,
         le=1_000_000,
         description="Longer messages are not given to NLU: the customer gets too_long_text and "
-        "the conversation goes on. Only their first 200 characters are stored, redacted.",
+        "the conversation goes on. Only their length is stored.",
     )
     too_long_text: str = Field(
         "Sorry, that message is too long for me. Could you say it in a few sentences?",

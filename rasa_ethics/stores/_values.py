@@ -7,20 +7,18 @@ from __future__ import annotations
 
 import hashlib
 from collections import OrderedDict
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional
 
 from rasa_ethics import constants as c
 from rasa_ethics.pii import PIIEngine, Span
 from rasa_ethics.vault import is_token
 
 __all__ = [
-    "CLIPPED_HEAD",
-    "CLIP_WINDOW",
     "REDACTED_MARK",
     "WITHHELD",
     "ValueRedactor",
-    "clip_strings",
-    "clipped",
+    "too_long",
+    "withhold_long",
     "scrub",
     "stored_spans",
 ]
@@ -58,13 +56,6 @@ _STRUCTURAL = frozenset(
         c.META_DISCLOSURE,
     }
 )
-# A text longer than the policy's max_message_chars was refused (the customer was told it is too
-# long), so only its beginning is kept, for context: analysing a longer head of digit-heavy text
-# costs up to a second.  It is analysed CLIP_WINDOW characters past the cut, so a value that the
-# cut goes through is still found whole (no value we detect is longer), and the cut moves to its
-# end.
-CLIPPED_HEAD = 200
-CLIP_WINDOW = 256
 # Containers of arbitrary data (channel metadata, bot payloads, slot values): every string in them
 # is redacted, whatever its key.
 _FREE = frozenset({"metadata", "data", "value", "kwargs", "additional_info", "action_text"})
@@ -105,7 +96,7 @@ class ValueRedactor:
     ) -> Any:
         """Every string in ``value`` redacted, except under keys that only hold names or ids.
 
-        Strings longer than ``limit`` are clipped (:func:`clipped`).
+        Strings longer than ``limit`` are withheld (:func:`too_long`).
         """
         free = free or key in _FREE
         if not free and key in _STRUCTURAL:
@@ -124,25 +115,22 @@ class ValueRedactor:
         """Redacted ``text``; cached by a hash of engine, text and ``written`` (never the text).
 
         Values that occur in ``written`` (the designers' texts) are not redacted.  A text longer
-        than ``limit`` is clipped (:func:`clipped`).
+        than ``limit`` is withheld (:func:`too_long`).
         """
+        if limit is not None and len(text) > limit:
+            return too_long(text)
         if not text.strip():
             return text
-        material = f"{id(engine)}\x00{limit}\x00{text}\x00{written}".encode()
+        material = f"{id(engine)}\x00{text}\x00{written}".encode()
         key = hashlib.blake2b(material, digest_size=16).digest()
         cached = self._cache.get(key)
         if cached is not None:
             self._cache.move_to_end(key)
             return cached
-        if limit is not None and len(text) > limit:
-            redacted = clipped(engine, text)[0]
-        else:
-            spans = [
-                s
-                for s in engine.analyze(text)
-                if not written or text[s.start : s.end] not in written
-            ]
-            redacted = engine.anonymize(text, spans).text
+        spans = [
+            s for s in engine.analyze(text) if not written or text[s.start : s.end] not in written
+        ]
+        redacted = engine.anonymize(text, spans).text
         self._cache[key] = redacted
         if len(self._cache) > self._cache_size:
             self._cache.popitem(last=False)
@@ -152,29 +140,23 @@ class ValueRedactor:
 WITHHELD = "<WITHHELD>"
 
 
-def clipped(engine: PIIEngine, text: str) -> Tuple[str, List[Span]]:
-    """The first :data:`CLIPPED_HEAD` characters of ``text`` redacted, and how much was cut.
+def too_long(text: str) -> str:
+    """What is stored for a text over ``messages.max_message_chars``: its length, nothing of it.
 
-    Only ``CLIPPED_HEAD + CLIP_WINDOW`` characters are analysed, so a 1 MB message costs what a
-    short one does.  The spans returned index ``text``.
+    The customer was told it is too long (PIIDetector kept it from NLU); analysing even a head of
+    it costs tens of milliseconds on digit-heavy text, and every other customer waits meanwhile.
     """
-    window = text[: CLIPPED_HEAD + CLIP_WINDOW]
-    spans = engine.analyze(window) if engine.config.enabled else []
-    cut = max([CLIPPED_HEAD] + [s.end for s in spans if s.start < CLIPPED_HEAD])
-    kept = [s for s in spans if s.start < cut]
-    head = engine.anonymize(text[:cut], kept).text if kept else text[:cut]
-    return f"{head} <TRUNCATED: {len(text) - cut} more characters>", kept
+    return f"<TOO_LONG: {len(text)} characters withheld>"
 
 
-def clip_strings(value: Any, limit: int) -> Any:
-    """``value`` with every string longer than ``limit`` clipped (no PII detection)."""
+def withhold_long(value: Any, limit: int) -> Any:
+    """``value`` with every string longer than ``limit`` replaced by :func:`too_long`."""
     if isinstance(value, str) and len(value) > limit:
-        cut = len(value) - CLIPPED_HEAD
-        return f"{value[:CLIPPED_HEAD]} <TRUNCATED: {cut} more characters>"
+        return too_long(value)
     if isinstance(value, dict):
-        return {k: clip_strings(v, limit) for k, v in value.items()}
+        return {k: withhold_long(v, limit) for k, v in value.items()}
     if isinstance(value, list):
-        return [clip_strings(v, limit) for v in value]
+        return [withhold_long(v, limit) for v in value]
     return value
 
 

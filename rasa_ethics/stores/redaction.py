@@ -13,9 +13,9 @@
 
 Every string of every event is made safe first (:func:`rasa_ethics.inputs.safe_json`: no lone
 surrogate, NUL or control character, no nesting deeper than 32 levels), and a text longer than
-the policy's ``messages.max_message_chars`` (refused, see PIIDetector) is stored as its first 200
-characters, redacted, with a note of how much was cut: a 1 MB message is neither stored nor
-analysed whole, nor put in the vault.  Both also apply with ``pii.enabled: false``.
+the policy's ``messages.max_message_chars`` (refused, see PIIDetector) is stored as a note of
+its length only: a 1 MB message is neither stored, nor analysed, nor put in the vault.  Both also
+apply with ``pii.enabled: false``.
 
 Why copies, and why the same number of events: the processor keeps using the tracker it saved,
 and ``SQLTrackerStore.save`` appends only the events past the stored count
@@ -46,10 +46,10 @@ from rasa_ethics.privacy import protect_process
 from rasa_ethics.stores._values import (
     REDACTED_MARK,
     ValueRedactor,
-    clip_strings,
-    clipped,
     scrub,
     stored_spans,
+    too_long,
+    withhold_long,
 )
 from rasa_ethics.vault import Vault, is_token
 
@@ -113,7 +113,7 @@ class TrackerRedaction:
         policy = self.live.current
         limit = policy.messages.max_message_chars
         if not policy.pii.enabled:
-            cleaned = [clip_strings(safe_json(e.as_dict()), limit) for e in tracker.events]
+            cleaned = [withhold_long(safe_json(e.as_dict()), limit) for e in tracker.events]
             return _copy(tracker, [_rebuild(data) for data in cleaned])
         save = _Save(
             tracker.sender_id, engine_for(policy), frozenset(policy.pii.vault_slots), limit
@@ -213,16 +213,15 @@ class TrackerRedaction:
     ) -> Tuple[Any, List[Span]]:
         """The stored text and the spans found in it (those PIIDetector attached, if they fit).
 
-        A text over the limit is clipped; PIIDetector did not analyse it (it is too long).
+        A text over the limit is withheld; PIIDetector did not analyse it (it is too long).
         """
         if not isinstance(text, str):
             return text, []
         if len(text) > save.limit:
-            redacted, spans = clipped(save.engine, text)
-        else:
-            found = stored_spans(parse_data, text)
-            spans = save.engine.analyze(text) if found is None else found
-            redacted = save.engine.anonymize(text, spans).text
+            return too_long(text), []
+        found = stored_spans(parse_data, text)
+        spans = save.engine.analyze(text) if found is None else found
+        redacted = save.engine.anonymize(text, spans).text
         KNOWN_VALUES.remember(text, spans)
         return redacted, spans
 

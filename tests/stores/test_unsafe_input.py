@@ -113,26 +113,24 @@ class TestTexts:
 
 
 class TestLongMessages:
-    def test_a_megabyte_is_stored_clipped_and_redacted(self, store: Any) -> None:
-        """1 MB is stored as its first 200 characters, redacted, even a value the cut splits."""
-        secret = "jane.doe@example.com"
-        text = "x " * 95 + secret + " 4111 1111 1111 1111" * 50_000
+    def test_a_megabyte_is_withheld(self, store: Any) -> None:
+        """Nothing of 1 MB is stored, or analysed: only its length."""
+        text = "jane.doe@example.com 4111 1111 1111 1111 " * 25_000
         started = time.process_time()
         asyncio.run(store.save(said("c1", text)))
         seconds = time.process_time() - started
         print(f"\nsaving a {len(text):,}-character message: {seconds * 1000:.0f} ms CPU")
         stored = asyncio.run(store.retrieve_full_tracker("c1")).latest_message.text
-        assert len(stored) < 300 and stored.endswith("more characters>")
-        assert "jane.doe" not in stored and "4111" not in stored
-        assert seconds < 1.0
+        assert stored == f"<TOO_LONG: {len(text)} characters withheld>"
+        assert seconds < 0.5
 
     def test_a_megabyte_in_a_vault_slot_is_not_vaulted(self, store: Any) -> None:
-        """A from_text slot that took a refused message is stored clipped, not in the vault."""
+        """A from_text slot that took a refused message is withheld too, not put in the vault."""
         text = "jane.doe@example.com " * 50_000
         events = [*said("c1", text).events, SlotSet("email", text)]
         asyncio.run(store.save(DialogueStateTracker.from_events("c1", events, DOMAIN.slots)))
         stored = asyncio.run(store.retrieve_full_tracker("c1")).get_slot("email")
-        assert len(stored) < 300 and "jane.doe" not in stored
+        assert stored == f"<TOO_LONG: {len(text)} characters withheld>"
         with sqlite3.connect(store.db) as connection:
             assert connection.execute("select count(*) from rasa_ethics_vault").fetchone() == (0,)
 
