@@ -22,6 +22,8 @@ __all__ = [
     "RESPONSE_HANDOFF",
     "RESPONSE_HANDOFF_UNAVAILABLE",
     "RESPONSE_RESUMED",
+    "RESPONSE_TOO_LONG",
+    "META_TOO_LONG",
     "topic_response",
 ]
 
@@ -36,6 +38,7 @@ RESPONSE_BOT_CHALLENGE = "utter_ethics_bot_challenge"
 RESPONSE_HANDOFF = "utter_ethics_handoff"
 RESPONSE_HANDOFF_UNAVAILABLE = "utter_ethics_handoff_unavailable"
 RESPONSE_RESUMED = "utter_ethics_resumed"
+RESPONSE_TOO_LONG = "utter_ethics_too_long"  # a message over messages.max_message_chars
 # Either one announces a handoff: the second when no agent is available.
 HANDOFF_RESPONSES = (RESPONSE_HANDOFF, RESPONSE_HANDOFF_UNAVAILABLE)
 
@@ -46,6 +49,8 @@ META_AGENT = "ethics_agent"  # a message a human agent sent through the agent ch
 AGENT_ID = "id"  # inside metadata[META_AGENT]: the agent's id, a name-like token ("sam.lee")
 META_RESUMED = "ethics_resumed"  # the agent handed the conversation back to the bot
 META_PII = "ethics_pii"
+# Set by PIIDetector in the parse data of a message over messages.max_message_chars: its length.
+META_TOO_LONG = "ethics_too_long"
 
 # Keys inside metadata[META_HANDOFF] (see rasa_ethics.handoff.decision.HandoffDecision).
 HANDOFF_REASON = "reason"

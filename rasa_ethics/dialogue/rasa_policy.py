@@ -13,7 +13,9 @@ carries a handoff signal, or asks whether the bot is a bot.  Then it predicts, s
 * handoff: ``[utter_ethics_topic_<topic>]`` -> ``utter_ethics_handoff`` (or ``_unavailable``) ->
   ``action_listen`` with a ``ConversationPaused`` event, so the pause lands after the message;
 * bot challenge: ``utter_ethics_bot_challenge`` -> ``action_listen``, or, inside a form, nothing
-  more, so that RulePolicy re-runs the form and it asks its pending question again.
+  more, so that RulePolicy re-runs the form and it asks its pending question again;
+* a message over ``messages.max_message_chars`` (marked by PIIDetector): ``utter_ethics_too_long``,
+  then the same as a bot challenge.
 
 How it wins (verified against Rasa 3.6.21, ``rasa/core/policies/ensemble.py``): the ensemble ranks
 ``is_no_user_prediction`` first, then ``(confidence, priority)``.  RulePolicy predicts an active
@@ -48,6 +50,7 @@ from rasa_ethics.dialogue.slots import interrupt_events
 from rasa_ethics.dialogue.turn import (
     BOT_CHALLENGE,
     HANDOFF,
+    TOO_LONG,
     TurnPlan,
     analyse_turn,
 )
@@ -64,7 +67,10 @@ REQUIRED_RESPONSES = (
     c.RESPONSE_BOT_CHALLENGE,
     c.RESPONSE_HANDOFF,
     c.RESPONSE_HANDOFF_UNAVAILABLE,
+    c.RESPONSE_TOO_LONG,
 )
+# The one response of each non-handoff plan.
+_ANSWERS = {BOT_CHALLENGE: c.RESPONSE_BOT_CHALLENGE, TOO_LONG: c.RESPONSE_TOO_LONG}
 
 
 @DefaultV1Recipe.register(
@@ -156,7 +162,7 @@ class EthicsPolicy(Policy):
         policy: LoadedPolicy,
     ) -> PolicyPrediction:
         steps: List[Tuple[str, ...]] = [(name,) for name in plan.preambles]
-        steps.append(c.HANDOFF_RESPONSES if plan.kind == HANDOFF else (c.RESPONSE_BOT_CHALLENGE,))
+        steps.append(c.HANDOFF_RESPONSES if plan.kind == HANDOFF else (_ANSWERS[plan.kind],))
         done = _actions_since_user(tracker)
         position = 0
         for name in done:
@@ -166,7 +172,7 @@ class EthicsPolicy(Policy):
             return self._say(plan, steps[position], position == 0, tracker, domain, policy)
         if not done or done[-1] not in steps[-1]:
             return self._abstain(domain)  # the host bot acted since: the turn is its own again
-        if plan.kind == BOT_CHALLENGE and tracker.active_loop_name:
+        if plan.kind != HANDOFF and tracker.active_loop_name:
             return self._abstain(domain)  # RulePolicy re-runs the form, which asks again
         paused = [ConversationPaused()] if plan.kind == HANDOFF else []
         return self._predict(ACTION_LISTEN_NAME, domain, optional_events=paused)

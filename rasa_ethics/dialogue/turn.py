@@ -30,6 +30,7 @@ from rasa_ethics.dialogue.detectors import Detectors, Message, Signals
 __all__ = [
     "BOT_CHALLENGE",
     "HANDOFF",
+    "TOO_LONG",
     "TurnPlan",
     "analyse_turn",
     "consecutive_fallbacks",
@@ -40,6 +41,7 @@ __all__ = [
 
 HANDOFF = "handoff"
 BOT_CHALLENGE = "bot_challenge"
+TOO_LONG = "too_long"  # over messages.max_message_chars: PIIDetector kept it from NLU
 
 # Reasons recorded with a handoff, most important first.
 REASON_REQUEST = "customer_request"
@@ -98,6 +100,9 @@ def analyse_turn(
     user = latest_user_message(tracker)
     if user is None or (user.text is None and not user.intent_name):
         return None
+    if (user.parse_data or {}).get(c.META_TOO_LONG):
+        # NLU saw nothing of it, and the detectors' phrases must not scan a megabyte either.
+        return TurnPlan(kind=TOO_LONG, detail={"chars": str(user.parse_data[c.META_TOO_LONG])})
     message = Message.from_parse_data(user.text, user.parse_data or {})
     signals = detectors.inspect(message)
     reasons = _handoff_reasons(signals)
@@ -168,7 +173,8 @@ def consecutive_fallbacks(tracker: DialogueStateTracker, detectors: Detectors) -
         if isinstance(event, ActiveLoop):
             loop = event.name
         elif isinstance(event, UserUttered):
-            turns.append((event, loop is not None))
+            if not (event.parse_data or {}).get(c.META_TOO_LONG):  # NLU never saw it
+                turns.append((event, loop is not None))
         elif isinstance(event, ConversationResumed) or (
             isinstance(event, ActionExecuted) and event.action_name in c.HANDOFF_RESPONSES
         ):

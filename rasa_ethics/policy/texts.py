@@ -20,6 +20,7 @@ def response_texts(policy: Any) -> Dict[str, str]:
         c.RESPONSE_HANDOFF: policy.handoff.text,
         c.RESPONSE_HANDOFF_UNAVAILABLE: policy.handoff.unavailable_text,
         c.RESPONSE_RESUMED: policy.handoff.resumed_text,
+        c.RESPONSE_TOO_LONG: policy.messages.too_long_text,
     }
     for topic, config in policy.handoff.signals.sensitive_topics.items():
         if config.text:

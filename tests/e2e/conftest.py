@@ -53,6 +53,7 @@ def plugin_bot(
         space.bot / "credentials.yml",
         auth_token=API_TOKEN,
         env=SERVER_ENV,
+        start_timeout=600,  # loading a model takes minutes on a busy 2-core machine
     ) as url:
         yield BotClient(url, space)
 
