@@ -2,7 +2,8 @@
 # The whole test suite (`make test`), laid out for a 2-core machine.  Three lanes run at once:
 #
 #   training : the models the end-to-end tests use (tests/harness, cached by content hash):
-#              the example bot first, then its plain variant and the `rasa init` bot;
+#              the example bot first, then the adopted support bot, the plain variant and the
+#              `rasa init` bot, in the order the tests need them;
 #   lane 1   : the unit tests, then the end-to-end modules that start servers of their own;
 #   lane 2   : once the example bot is trained, the end-to-end modules that share the session's
 #              servers (tests/e2e/conftest.py sorts modules into the two lanes).
@@ -42,7 +43,7 @@ began=$(date +%s)
 (
   run training-example "$BIN/python" -m tests.harness example && {
     RASA_ETHICS_E2E_LANE=shared run e2e-shared "$BIN/pytest" -m slow -p no:cacheprovider &
-    run training-more "$BIN/python" -m tests.harness plain rasa-init
+    run training-more "$BIN/python" -m tests.harness support-bot plain rasa-init
     wait
   }
 ) &

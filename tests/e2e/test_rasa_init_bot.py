@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.harness import trained_model
-from tests.harness.rasa_init import rasa_init_recipe
+from tests.harness.projects import rasa_init_bot
 
 pytestmark = pytest.mark.slow
 
@@ -19,7 +19,7 @@ class TestRasaInitBot:
         The harness trains it once per content (a failure shows Rasa's output); the training
         phase of `make test` has usually done so already.
         """
-        recipe = rasa_init_recipe(tmp_path)
+        recipe = rasa_init_bot(tmp_path / "rasa-init")
         assert (recipe.bot / "ethics_policy.yml").is_file()
         model = trained_model(recipe)
         assert model.stat().st_size > 100_000

@@ -2,6 +2,7 @@
 
 * :mod:`~tests.harness.training`: models of the example bot and its variants, trained once
   per content hash and cached in ``build/models/`` (``python -m tests.harness``);
+* :mod:`~tests.harness.projects`: bots the plugin is adopted into (`rasa init`'s, the support bot);
 * :mod:`~tests.harness.workspace`: the folder a served bot runs in (endpoints, credentials and
   policies: plugin or plain, action server up or down, audit broker, webhook, extra channels);
 * :mod:`~tests.harness.serving`: ``rasa run`` of a model in a workspace on a free loopback port,
@@ -10,6 +11,8 @@
   the agent channel);
 * :mod:`~tests.harness.agent`: a model loaded in this process (Rasa's ``Agent``);
 * :mod:`~tests.harness.heldout`: the held-out evaluation of the handoff triggers;
+* :mod:`~tests.harness.conversations`, :mod:`~tests.harness.full_disk`: scripted conversations,
+  a small file system a test can fill;
 * :mod:`~tests.harness.processes`: the environment, ports and lifetime of those processes.
 
 Tests get them as fixtures (``tests/conftest.py``, ``tests/e2e/conftest.py``); benchmarks import

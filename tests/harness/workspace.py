@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, Mapping, Optional
 
@@ -34,7 +34,12 @@ class Workspace:
     """The folders and files of one served bot."""
 
     root: Path
-    audit_dir: Path = field(default=Path())
+    audit: Optional[Path] = None  # where the audit trail goes, if not ``<root>/audit``
+
+    @property
+    def audit_dir(self) -> Path:
+        """The folder of the audit trail."""
+        return self.audit or self.root / "audit"
 
     @property
     def bot(self) -> Path:
@@ -93,7 +98,7 @@ def make_workspace(
     broker on ``events.db`` so a test can see every event Rasa published.  ``policy``: sections
     merged into the copied policy file.  ``channels``: more entries for credentials.yml.
     """
-    space = Workspace(root, audit_dir or root / "audit")
+    space = Workspace(root, audit_dir)
     space.bot.mkdir(parents=True)
     shutil.copytree(REPO / "policies", root / "policies")
     if policy:
