@@ -155,8 +155,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list) -> None:
     lane = os.environ.get("RASA_ETHICS_E2E_LANE")
     if lane not in ("shared", "own"):
         return
-    fixtures = {i.path: set(getattr(i, "fixturenames", ())) for i in items}
-    shared = {path for path, names in fixtures.items() if SHARED_SERVERS & names}
+    shared = {i.path for i in items if SHARED_SERVERS & set(getattr(i, "fixturenames", ()))}
     keep = [i for i in items if (i.path in shared) == (lane == "shared")]
     config.hook.pytest_deselected(items=[i for i in items if i not in keep])
     items[:] = keep
