@@ -10,7 +10,7 @@
 #
 # Much of an end-to-end test is waiting on a server, so the lanes fill each other's gaps.  A test
 # that needs a model still being trained waits for it (a file lock), nothing trains twice.
-# Each lane's output is printed as it finishes; then one table of phase times and one total line.
+# Each lane's output is printed at the end, then one table of phase times and one total line.
 # RASA_ETHICS_PHASES=FILE: append the "phase start end" lines (epoch seconds) to FILE, which may
 # hold earlier phases (.ci/run's environment); RASA_ETHICS_BEGAN: when the total starts.
 set -uo pipefail
