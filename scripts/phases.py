@@ -46,12 +46,27 @@ def fold(lanes: List[Tuple[str, int, int]]) -> Dict[str, Tuple[int, int, List[st
 
 
 def test_counts(logs: List[Path]) -> Counter:
-    """Passed, failed (errors included) and skipped, summed over pytest logs' closing lines."""
+    """Passed, failed (errors included) and skipped, summed over pytest logs' closing lines.
+
+    A log named ``*-alone.log`` re-ran the failures of the log before it: its results replace
+    theirs.
+    """
     counts: Counter = Counter()
+    previous: Counter = Counter()
     for log in logs:
-        lines = [ln for ln in log.read_text(errors="replace").splitlines() if _SUMMARY.search(ln)]
-        for number, kind in _COUNT.findall(lines[-1] if lines else ""):
-            counts["failed" if kind.startswith("error") else kind] += int(number)
+        mine = _closing_counts(log)
+        if log.name.endswith("-alone.log"):
+            counts["failed"] -= previous["failed"]
+        counts.update(mine)
+        previous = mine
+    return counts
+
+
+def _closing_counts(log: Path) -> Counter:
+    counts: Counter = Counter()
+    lines = [ln for ln in log.read_text(errors="replace").splitlines() if _SUMMARY.search(ln)]
+    for number, kind in _COUNT.findall(lines[-1] if lines else ""):
+        counts["failed" if kind.startswith("error") else kind] += int(number)
     return counts
 
 

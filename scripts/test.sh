@@ -57,13 +57,25 @@ lane2=$!
 lane1=$!
 wait "$lane1" "$lane2"
 
+# A unit test that failed beside the other lanes runs once more on its own: some time things
+# (linear-time checks, latency bounds), and a busy machine can push them over.  Both runs are
+# shown; one that fails alone fails the suite.
+if [ "$(cat "$logs/unit.rc")" != 0 ]; then
+  mapfile -t again < <(sed -n 's/^\(FAILED\|ERROR\) \([^ ]*\).*/\2/p' "$logs/unit.log" | sort -u)
+  if [ "${#again[@]}" -gt 0 ] && [ "${#again[@]}" -le 10 ]; then
+    run unit-alone "$BIN/pytest" -p no:cacheprovider "${again[@]}" && echo 0 >"$logs/unit.rc"
+  fi
+fi
+
 failed=0
-for name in training-example training-more unit e2e-own e2e-shared; do
+for name in training-example training-more unit unit-alone e2e-own e2e-shared; do
   if [ -f "$logs/$name.log" ]; then show "$name"; fi
+  [ "$name" = unit-alone ] && continue  # its result is the unit lane's
   if [ "$(cat "$logs/$name.rc" 2>/dev/null || echo missing)" != 0 ]; then
     echo ">> $name: FAILED (exit $(cat "$logs/$name.rc" 2>/dev/null || echo 'not run'))"
     failed=1
   fi
 done
-"$BIN/python" scripts/phases.py "$phases" "${RASA_ETHICS_BEGAN:-$began}" "$logs"/unit.log "$logs"/e2e-*.log
+"$BIN/python" scripts/phases.py "$phases" "${RASA_ETHICS_BEGAN:-$began}" \
+  "$logs"/unit.log "$logs"/unit-alone.log "$logs"/e2e-*.log
 exit "$failed"
