@@ -17,7 +17,7 @@ from typing import Any, Dict, Iterator, List
 
 import pytest
 
-from tests.servers import free_port
+from tests.harness import free_port
 
 __all__ = ["postgres_server"]
 

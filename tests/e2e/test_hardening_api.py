@@ -19,7 +19,7 @@ from typing import Any, Dict, Tuple
 import pytest
 
 from rasa_ethics.vault import TOKEN_PREFIX
-from tests.e2e.ethics_bot import API_TOKEN, BotClient
+from tests.harness import API_TOKEN, BotClient
 
 pytestmark = pytest.mark.slow
 

@@ -21,10 +21,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rasa_ethics.vault import generate_key
-from tests.e2e.conftest import SERVER_ENV
-from tests.e2e.ethics_bot import API_TOKEN, BotClient, make_workspace
 from tests.e2e.postgres import postgres_server
-from tests.servers import serve_bot
+from tests.harness import BotClient, make_workspace, served_bot
 
 pytestmark = pytest.mark.slow
 
@@ -64,26 +62,17 @@ def alive(bot: BotClient) -> None:
 
 @pytest.fixture(scope="module")
 def pg_bot(
-    trained_example_bot: Path, ethics_actions: str, tmp_path_factory: pytest.TempPathFactory
+    trained_example_bot: Path, actions: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[BotClient]:
     """The example bot with its conversations in PostgreSQL."""
     with postgres_server() as inner:
-        space = make_workspace(tmp_path_factory.mktemp("postgres"), ethics_actions)
-        path = space.bot / "endpoints.yml"
-        endpoints = yaml.safe_load(path.read_text(encoding="utf-8"))
+        space = make_workspace(tmp_path_factory.mktemp("postgres"), actions)
+        endpoints = yaml.safe_load(space.endpoints.read_text(encoding="utf-8"))
         endpoints["tracker_store"]["inner"] = inner
-        path.write_text(yaml.safe_dump(endpoints), encoding="utf-8")
-        env = {**SERVER_ENV, "RASA_ETHICS_VAULT_KEY": generate_key()}
-        with serve_bot(
-            trained_example_bot,
-            space.bot,
-            path,
-            space.bot / "credentials.yml",
-            auth_token=API_TOKEN,
-            env=env,
-            start_timeout=600,  # loading a model takes minutes on a busy 2-core machine
-        ) as url:
-            yield BotClient(url, space)
+        space.endpoints.write_text(yaml.safe_dump(endpoints), encoding="utf-8")
+        env = {"RASA_ETHICS_VAULT_KEY": generate_key()}
+        with served_bot(trained_example_bot, space, env=env) as bot:
+            yield bot
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -19,8 +19,7 @@ from typing import Iterator, List
 import pytest
 
 from rasa_ethics.policy import load_policy
-from tests.e2e.ethics_bot import BotClient
-from tests.servers import REPO
+from tests.harness import REPO, BotClient
 
 pytestmark = pytest.mark.slow
 

@@ -1,0 +1,25 @@
+"""The project `rasa init` creates, with `rasa-ethics init` run on it, trains."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.harness import trained_model
+from tests.harness.projects import rasa_init_bot
+
+pytestmark = pytest.mark.slow
+
+
+class TestRasaInitBot:
+    def test_init_then_train(self, tmp_path: Path) -> None:
+        """On the project `rasa init` creates, `rasa-ethics init` then `rasa train` succeeds.
+
+        The harness trains it once per content (a failure shows Rasa's output); the training
+        phase of `make test` has usually done so already.
+        """
+        recipe = rasa_init_bot(tmp_path / "rasa-init")
+        assert (recipe.bot / "ethics_policy.yml").is_file()
+        model = trained_model(recipe)
+        assert model.stat().st_size > 100_000
