@@ -16,7 +16,7 @@ from rasa.utils.endpoints import EndpointConfig
 
 from rasa_ethics.adoption import adopt
 from rasa_ethics.policy import load_policy
-from tests.servers import RASA, REPO, action_server, rasa_env
+from tests.servers import BIN, RASA, REPO, action_server, rasa_env
 
 pytestmark = pytest.mark.slow
 
@@ -122,13 +122,29 @@ class TestRasaInitBot:
         bot = tmp_path / "bot"
         rasa.cli.scaffold.create_initial_project(str(bot))  # what `rasa init --no-prompt` copies
         assert adopt(bot)
-        result = subprocess.run(
-            [RASA, "train", "--quiet", "--out", "models"],
-            cwd=bot,
-            env=rasa_env(),
-            capture_output=True,
-            text=True,
-        )
-        assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+        run_ok([RASA, "train", "--quiet", "--out", "models"], bot)
         assert list((bot / "models").glob("*.tar.gz"))
         shutil.rmtree(bot / ".rasa", ignore_errors=True)
+
+    def test_init_keeping_its_answers_passes_its_own_stories(self, tmp_path: Path) -> None:
+        """`rasa-ethics init --reuse --keep-host-flows`, train: the bot's own stories pass.
+
+        Without rules for the ethics intents nothing else answers them; its "bot challenge" story
+        expects its own `utter_iamabot`, which the kept host answer gives (EthicsPolicy still
+        decides when).  A plain `init` replaces that answer with the policy's text on purpose.
+        """
+        bot = tmp_path / "bot"
+        rasa.cli.scaffold.create_initial_project(str(bot))
+        run_ok([str(BIN / "rasa-ethics"), "init", "--reuse", "--keep-host-flows", str(bot)], bot)
+        run_ok([RASA, "train", "--quiet", "--out", "models"], bot)
+        tests = [RASA, "test", "core", "--stories", "tests", "--out", "results"]
+        run_ok(tests + ["--fail-on-prediction-errors"], bot)
+        failed = (bot / "results" / "failed_test_stories.yml").read_text()
+        assert "None of the test stories failed" in failed, failed
+        shutil.rmtree(bot / ".rasa", ignore_errors=True)
+
+
+def run_ok(command: List[str], cwd: Path) -> None:
+    """Run ``command`` in ``cwd``; fail the test with its output if it fails."""
+    result = subprocess.run(command, cwd=cwd, env=rasa_env(), capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
