@@ -23,13 +23,13 @@ from __future__ import annotations
 
 import re
 from enum import IntEnum
-from typing import FrozenSet, List, Optional, Sequence, Tuple
+from typing import FrozenSet, List, Optional, Sequence
 
 from rasa_ethics.dialogue import lexicon as lx
-from rasa_ethics.dialogue.matcher import normalise
-from rasa_ethics.dialogue.tokens import canonical
+from rasa_ethics.dialogue.tokens import Clause, clauses
 
 __all__ = [
+    "Clause",
     "Strength",
     "clauses",
     "complaint_cue",
@@ -73,24 +73,6 @@ _NOT_ABOUT_US = lx.words("for about from")
 _YOU_ARE = {("are", "you"), ("r", "u"), ("are", "u"), ("r", "you"), ("you", "are"), ("u", "are")}
 _YOU_ARE |= {("u", "a"), ("you", "a")}  # "u a bot"
 _DETERMINED = lx.words("the a an my your this that")  # "the phone": a noun, not "phone me"
-_SPLIT = re.compile(r"[.?!;,:]+|\bbut\b", re.IGNORECASE)
-_TITLE_DOT = re.compile(r"\b(mr|mrs|ms|dr|prof)\.", re.IGNORECASE)
-_COMPOUND = re.compile(r"\b\w+(?:-\w+)+\b")  # "person-to-person", "human-sized": not a person
-_CAPITALISED = re.compile(r"\b[A-Z][a-z]+\b")
-
-Clause = Tuple[str, Tuple[str, ...]]
-
-
-def clauses(text: str) -> List[Clause]:
-    """The message cut at punctuation: each clause normalised, and as canonical tokens."""
-    found = []
-    for part in _SPLIT.split(_TITLE_DOT.sub(r"\1", text)):
-        normalised = normalise(part)
-        if normalised:
-            joined = normalise(_COMPOUND.sub(lambda m: m.group(0).replace("-", ""), part))
-            capitalised = frozenset(w.lower() for w in _CAPITALISED.findall(part))
-            found.append((normalised, canonical(joined, capitalised)))
-    return found
 
 
 def is_identity_question(clause: Sequence[str]) -> bool:

@@ -87,6 +87,7 @@ INFLECTIONS: Dict[str, str] = {
         "let": "lemme",
         # too short for the typo fixer, and at the heart of "are you a bot"
         "you": "yuo yu yoy ypu",
+        "else": "elses",  # "someone else's order": someone else's, not a person to talk to
     }.items()
     for form in forms.split()
 }

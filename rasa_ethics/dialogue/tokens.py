@@ -17,13 +17,21 @@ From the normalised clause (lower case, see :func:`rasa_ethics.dialogue.matcher.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import FrozenSet, List, Sequence, Tuple
 
 from rasa_ethics.dialogue import lexicon as lx
+from rasa_ethics.dialogue.matcher import normalise
 from rasa_ethics.pii._lexicon import is_common
 
-__all__ = ["NAME_PLACEHOLDER", "canonical", "near"]
+__all__ = ["NAME_PLACEHOLDER", "Clause", "canonical", "clauses", "near"]
+
+Clause = Tuple[str, Tuple[str, ...]]  # (normalised text, canonical tokens)
+_SPLIT = re.compile(r"[.?!;,:]+|\bbut\b", re.IGNORECASE)
+_TITLE_DOT = re.compile(r"\b(mr|mrs|ms|dr|prof)\.", re.IGNORECASE)  # "Mr. Patel": one clause
+_COMPOUND = re.compile(r"\b\w+(?:-\w+)+\b")  # "person-to-person", "human-sized": not a person
+_CAPITALISED = re.compile(r"\b[A-Z][a-z]+\b")
 
 NAME_PLACEHOLDER = "NAMEDPERSON"  # what the caller writes in place of a detected name
 _PLACEHOLDER = NAME_PLACEHOLDER.lower()
@@ -39,6 +47,18 @@ _PERSON_QUALIFIERS = lx.words(
     "customer_care service services sales shop store personal care helpdesk team one a an any "
     "some another"
 )
+
+
+def clauses(text: str) -> List[Clause]:
+    """The message cut at punctuation: each clause normalised, and as canonical tokens."""
+    found = []
+    for part in _SPLIT.split(_TITLE_DOT.sub(r"\1", text)):
+        normalised = normalise(part)
+        if normalised:
+            joined = normalise(_COMPOUND.sub(lambda m: m.group(0).replace("-", ""), part))
+            capitalised = frozenset(w.lower() for w in _CAPITALISED.findall(part))
+            found.append((normalised, canonical(joined, capitalised)))
+    return found
 
 
 def canonical(normalised: str, capitalised: FrozenSet[str] = frozenset()) -> Tuple[str, ...]:

@@ -123,6 +123,11 @@ class SignalsConfig(Section):
 class WhenConfig(Section):
     """Per kind of evidence: `act` (hand off at once), `ask` (confirm first) or `off`."""
 
+    @validator("*", pre=True)
+    def _unquoted_off(cls, value: object) -> object:
+        # YAML reads an unquoted `off` as false: take it as meant.
+        return "off" if value is False else value
+
     request: Decision = Field(
         "act", description='The message asks for a person: "let me talk to someone".'
     )

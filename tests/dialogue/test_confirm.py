@@ -164,3 +164,38 @@ class TestConfirmTurns:
         prediction = ethics_policy.predict_action_probabilities(t, domain)
         assert predicted(prediction, domain) == ACTION_LISTEN_NAME
         assert prediction.is_no_user_prediction
+
+
+class TestWhen:
+    """Designers set per kind of evidence whether the bot acts, asks or ignores it."""
+
+    def plan(self, tmp_path, when: str, message):
+        from rasa_ethics.dialogue.detectors import Detectors
+        from rasa_ethics.dialogue.turn import analyse_message
+        from rasa_ethics.policy import load_policy
+
+        path = tmp_path / "p.yml"
+        path.write_text(
+            f"extends: {REPO / 'policies' / 'northwind.yml'}\nhandoff:\n  when:\n{when}"
+        )
+        return analyse_message(message, Detectors(load_policy(path).document))
+
+    @pytest.mark.parametrize(
+        ("when", "kind"),
+        [("    mention: act\n", "handoff"), ("    mention: ask\n", "confirm"), ("    {}\n", None)],
+    )
+    def test_mention(self, tmp_path, when: str, kind) -> None:
+        """ "Someone stole my parcel" with the classifier saying handoff: off by default."""
+        from rasa_ethics.dialogue.detectors import Message
+
+        message = Message("someone stole my parcel", "ethics_human_handoff", 0.99)
+        plan = self.plan(tmp_path, when if when.strip() != "{}" else "    request: act\n", message)
+        assert (plan.kind if plan else None) == kind
+
+    def test_unquoted_off(self, tmp_path) -> None:
+        """YAML reads `off` as false; the policy takes it as meant."""
+        from rasa_ethics.dialogue.detectors import Message
+
+        message = Message("can I talk to the assistant", "greet", 0.99)
+        assert self.plan(tmp_path, "    assistant: off\n", message) is None
+        assert self.plan(tmp_path, "    assistant: ask\n", message).kind == "confirm"
