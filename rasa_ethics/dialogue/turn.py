@@ -115,7 +115,8 @@ def analyse_turn(
     if answered is not None:
         return answered
     signals = detectors.inspect(message)
-    reasons = _reasons(signals)
+    when = detectors.document.handoff.when
+    reasons = [(r, kind) for r, kind in _reasons(signals) if getattr(when, kind) != "off"]
     if signals.misunderstanding and _misunderstandings(tracker, detectors) >= _repeats(detectors):
         reasons.append((REASON_MISUNDERSTANDING, "misunderstanding"))
     if not reasons and signals.low_confidence:
