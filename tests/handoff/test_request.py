@@ -64,7 +64,7 @@ class TestRequestsIn:
 
     def test_other_actions_announce_nothing(self) -> None:
         """A host action without a decision is not a handoff."""
-        assert requests_in("c1", handoff_events("action_transfer"), 10) == []
+        assert requests_in("c1", handoff_events("action_transfer", metadata=None), 10) == []
 
     def test_one_request_per_customer_turn(self) -> None:
         """The plugin's text after a host flow that reached nobody is the same handoff."""
@@ -74,9 +74,33 @@ class TestRequestsIn:
             ActionExecuted("utter_ethics_handoff", metadata=meta, timestamp=1001.0),
             UserUttered("hello?"),
             ActionExecuted("utter_ethics_handoff", metadata=meta, timestamp=1002.0),
+            BotUttered("connecting you"),
         ]
         found = requests_in("c1", events, 10)
         assert [r.created_at for r in found] == [1000.0, 1002.0]
+
+
+    def test_host_flow_that_spoke_before_its_last_action(self) -> None:
+        """utter_transfer, then a silent action_transfer carrying the decision: announced."""
+        meta = {"ethics_handoff": {"reason": "customer_request", "available": True}}
+        events = [
+            UserUttered("get me a human"),
+            ActionExecuted("utter_transfer"),
+            BotUttered("Transferring you now."),
+            ActionExecuted("action_transfer", metadata=meta, timestamp=1000.0),
+        ]
+        assert len(requests_in("c1", events, 10)) == 1
+
+    def test_failed_action_with_the_outage_offer_is_no_request(self) -> None:
+        """The last host action failed and the outage offer went out: nobody was told."""
+        meta = {"ethics_handoff": {"reason": "customer_request", "available": True}}
+        offer = BotUttered("broken", metadata={"ethics_confirm": {"stage": "asked"}})
+        events = [
+            UserUttered("get me a human"),
+            ActionExecuted("action_transfer", metadata=meta, timestamp=1000.0),
+            offer,
+        ]
+        assert requests_in("c1", events, 10) == []
 
 
 class TestTranscript:
