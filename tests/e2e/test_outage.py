@@ -27,7 +27,7 @@ import yaml
 
 from rasa_ethics.audit.files import trail_files
 from rasa_ethics.policy import load_policy
-from tests.e2e.ethics_bot import API_TOKEN, BotClient, make_workspace
+from tests.e2e.ethics_bot import AGENT_TOKEN, API_TOKEN, BotClient, make_workspace
 from tests.e2e.truth import Texts, new_sender, queued_rows
 from tests.servers import REPO, action_server, free_port, serve_bot
 
@@ -56,7 +56,7 @@ def served(trained_example_bot: Path, tmp_path_factory) -> Iterator[Dict[str, An
         space.bot / "endpoints.yml",
         space.bot / "credentials.yml",
         auth_token=API_TOKEN,
-        env={"RASA_ETHICS_AGENT_TOKEN": "agent-token-for-tests", "RASA_ETHICS_AUDIT_KEY": "k" * 32},
+        env={"RASA_ETHICS_AGENT_TOKEN": AGENT_TOKEN, "RASA_ETHICS_AUDIT_KEY": "k" * 32},
     ) as url:
         yield {"bot": BotClient(url, space), "port": port, "root": root}
 
