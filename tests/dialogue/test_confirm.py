@@ -176,6 +176,7 @@ class TestWhen:
 
         path = tmp_path / "p.yml"
         path.write_text(
+            f"extends_dirs: [{REPO / 'policies'}]\n"
             f"extends: {REPO / 'policies' / 'northwind.yml'}\nhandoff:\n  when:\n{when}"
         )
         return analyse_message(message, Detectors(load_policy(path).document))
