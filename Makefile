@@ -14,8 +14,8 @@ export TF_CPP_MIN_LOG_LEVEL   := 2
 PYTHON310 ?= $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10 /usr/local/bin/python3.10 /usr/bin/python3.10; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; assert sys.version_info[:2]==(3,10)' 2>/dev/null && { echo $$p; break; }; done)
 
-.PHONY: help venv test test-fast lint demo train validate system-deps bench-pii bench-dialogue bench-audit lock clean \
-	pii-names pii-tuning pii-score
+.PHONY: help venv test test-fast test-e2e models lint demo train validate system-deps bench-pii bench-dialogue \
+	bench-audit lock clean pii-names pii-tuning pii-score
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -28,16 +28,24 @@ $(STAMP): requirements/lock.txt setup.cfg
 	@echo ">> building $(VENV) with $(PYTHON310)"
 	@test -x $(PY) || $(PYTHON310) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check "pip==24.2"
-	$(PY) -m pip install --quiet --require-hashes --no-deps -r requirements/lock.txt
+	$(PY) -m pip install --quiet --require-hashes --no-deps --no-compile -r requirements/lock.txt
+	@# byte-compile on every core (pip would do it on one: about half of the install's time)
+	$(PY) -m compileall -q -j 0 $(VENV)/lib >/dev/null
 	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	$(PY) -m pip check
 	@touch $(STAMP)
 
-test: train system-deps  ## run the whole test suite (unit + slow end-to-end)
-	$(BIN)/pytest
+test: venv system-deps  ## run the whole test suite: unit + end-to-end, side by side (scripts/test.sh)
+	@bash scripts/test.sh
 
 test-fast: venv  ## run the unit tests only (no training, no servers)
 	$(BIN)/pytest -m "not slow"
+
+test-e2e: models system-deps  ## run the end-to-end tests only, in one process
+	$(BIN)/pytest -m slow
+
+models: venv  ## train the models the end-to-end tests use (cached in build/models by content)
+	$(PY) -m tests.harness example support-bot plain rasa-init
 
 lint: venv  ## ruff and mypy
 	$(BIN)/ruff check rasa_ethics tests bench
@@ -54,21 +62,22 @@ train: venv  ## train example_bot/ if its data or config changed
 demo: train  ## chat with example_bot/ in the terminal (Ctrl-C stops everything)
 	@bash scripts/demo.sh $(BOT)
 
-system-deps:  ## Debian packages the tests need (headless chromium for the HTML report check)
-	@command -v chromium >/dev/null 2>&1 || { \
+system-deps:  ## Debian packages the tests need: chromium (HTML report check), strace (no phone home)
+	@missing=""; for tool in chromium strace; do command -v $$tool >/dev/null 2>&1 || missing="$$missing $$tool"; done; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo ">> installing chromium (Debian package) for the browser tests"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	  else echo "error: the browser tests need chromium: sudo apt-get install chromium" >&2; exit 1; fi; }
+	    echo ">> installing$$missing (Debian packages) for the end-to-end tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "error: the end-to-end tests need$$missing: sudo apt-get install$$missing" >&2; exit 1; fi; fi
 
 bench-pii: venv  ## PII detection vs Presidio on 3 corpora (PII_ARGS="--quick --corpus heldout")
 	PYTHON310=$(PYTHON310) $(PY) bench/pii/run.py $(PII_ARGS)
 
-bench-dialogue: train  ## turn latency p50 with EthicsPolicy vs without, on the served example bot
-	$(PY) bench/dialogue/run.py
+bench-dialogue: venv  ## turn latency p50 with EthicsPolicy vs without, on the served example bot
+	$(PY) -m bench.dialogue.run
 
-bench-audit: train  ## audit write/verify throughput and turn latency with vs without the broker
-	$(PY) bench/audit/run.py
+bench-audit: venv  ## audit write/verify throughput and turn latency with vs without the broker
+	$(PY) -m bench.audit.run
 
 FAKER_VENV := build/.faker-venv
 NAMES      := rasa_ethics/pii/resources/names.tsv
@@ -93,4 +102,4 @@ lock:  ## re-resolve requirements/in.txt into requirements/lock.txt
 	$(PYTHON310) scripts/lock.py requirements/in.txt requirements/lock.txt
 
 clean:  ## remove the environment and trained models
-	rm -rf $(VENV) $(BOT)/models .pytest_cache
+	rm -rf $(VENV) $(BOT)/models build/models .pytest_cache

@@ -34,6 +34,8 @@ __all__ = [
     "RESPONSE_HANDOFF_UNAVAILABLE",
     "RESPONSE_OUTAGE",
     "RESPONSE_RESUMED",
+    "RESPONSE_TOO_LONG",
+    "META_TOO_LONG",
     "topic_response",
 ]
 
@@ -55,6 +57,7 @@ RESPONSE_DECLINED = "utter_ethics_handoff_declined"
 RESPONSE_OUTAGE = "utter_ethics_outage"
 # Responses that offer a person with the confirm buttons.
 OFFER_RESPONSES = (RESPONSE_CONFIRM, RESPONSE_OUTAGE)
+RESPONSE_TOO_LONG = "utter_ethics_too_long"  # a message over messages.max_message_chars
 # Either one announces a handoff: the second when no agent is available.
 HANDOFF_RESPONSES = (RESPONSE_HANDOFF, RESPONSE_HANDOFF_UNAVAILABLE)
 
@@ -77,6 +80,8 @@ META_CLASSIFIER = "ethics_classifier"
 CONFIRM_STAGE = "stage"
 CONFIRM_REASON = "reason"
 STAGE_ASKED, STAGE_YES, STAGE_NO = "asked", "yes", "no"
+# Set by PIIDetector in the parse data of a message over messages.max_message_chars: its length.
+META_TOO_LONG = "ethics_too_long"
 
 # Keys inside metadata[META_HANDOFF] (see rasa_ethics.handoff.decision.HandoffDecision).
 HANDOFF_REASON = "reason"

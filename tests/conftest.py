@@ -1,7 +1,7 @@
-"""Shared fixtures: the example bot trained once per test session, and real Rasa servers.
+"""Shared fixtures: the example bot, trained once per content (see tests/harness/training.py).
 
 Slow tests use a real trained model, real SQLite stores and real `rasa run` / `rasa run actions`
-processes on free loopback ports.  Set RASA_ETHICS_TEST_MODEL to a model archive to skip training.
+processes on free loopback ports.  Set RASA_ETHICS_TEST_MODEL to a model archive to use it instead.
 """
 
 from __future__ import annotations
@@ -15,9 +15,7 @@ from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
 
-from tests.servers import REPO, train_if_changed  # noqa: E402
-
-EXAMPLE_BOT = REPO / "example_bot"
+from tests.harness import EXAMPLE_BOT, RECIPES, trained_model  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -28,8 +26,6 @@ def example_bot_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def trained_example_bot() -> Path:
-    """A model of example_bot/, trained at most once per session (and only if it changed)."""
+    """A model of example_bot/ with the plugin, trained at most once per content."""
     override = os.environ.get("RASA_ETHICS_TEST_MODEL")
-    if override:
-        return Path(override)
-    return train_if_changed(EXAMPLE_BOT)
+    return Path(override) if override else trained_model(RECIPES["example"])

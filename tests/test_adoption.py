@@ -373,6 +373,19 @@ class TestGitignore:
         lines = (bot / ".gitignore").read_text().splitlines()
         assert lines[1:] == ["*.vault-key", "audit/", "q.db"]
 
+    def test_signing_key_file_in_the_bot(self, bot: Path) -> None:
+        """An audit signing key kept in the bot folder is ignored, with its public half."""
+        (bot / "p.yml").write_text("audit:\n  signing_key_file: keys/audit.pem\n")
+        adopt(bot, policy="p.yml")
+        lines = (bot / ".gitignore").read_text().splitlines()
+        assert lines[1:] == [
+            "*.vault-key",
+            "audit/",
+            "keys/audit.pem",
+            "keys/audit.pem.pub",
+            "rasa.db",
+        ]
+
 
 def run_cli(*args: str, **kwargs) -> subprocess.CompletedProcess:
     return subprocess.run([CLI, *args], capture_output=True, text=True, **kwargs)
@@ -401,6 +414,8 @@ class TestInitOutput:
         result = run_cli("init", str(bot), stdin=subprocess.DEVNULL)
         for name in ("RASA_ETHICS_AGENT_TOKEN", "RASA_ETHICS_AUDIT_KEY"):
             assert f"export {name}=" in result.stdout
+        assert "rasa-ethics audit keygen" in result.stdout
+        assert "export RASA_ETHICS_AUDIT_SIGNING_KEY=" in result.stdout
         assert f"--logging-config-file {CONFIG_FILE}" in result.stdout
         assert CONFIG_FILE.is_file()
         assert "RASA_ETHICS_VAULT_KEY" not in result.stdout  # SQLite keeps the key in a file

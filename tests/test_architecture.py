@@ -20,10 +20,10 @@ PACKAGE = Path(__file__).resolve().parents[1] / "rasa_ethics"
 # Lowest first.  A unit may import units of its own layer's lower neighbours only, never one of
 # the same layer (so same-layer units stay independent) and never one above.
 LAYERS: List[Tuple[str, ...]] = [
-    ("constants",),
+    ("constants", "inputs"),
     ("policy",),
     ("pii",),
-    ("logging", "vault"),
+    ("logging", "vault", "serving"),
     ("privacy",),
     ("handoff", "importer", "nlu"),
     ("dialogue",),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rasa_ethics.cli import main
-from tests.servers import free_port
+from tests.harness import free_port
 
 
 class TestHandoffCommand:

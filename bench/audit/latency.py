@@ -27,10 +27,14 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-
-from tests.audit.served_bot import BotClient, make_workspace, served  # noqa: E402
-from tests.servers import REPO, action_server, train_if_changed  # noqa: E402
+from tests.harness import (
+    RECIPES,
+    ServedBot,
+    action_server,
+    make_workspace,
+    served_bot,
+    trained_model,
+)
 
 __all__ = ["CONVERSATION", "VARIANTS", "Latency", "measure_latency", "percentile"]
 
@@ -78,22 +82,16 @@ def percentile(values: list[float], share: float) -> float:
 
 def measure_latency(workdir: Path, turns: int, model: Path | None = None) -> Latency:
     """Serve the example bot once per variant and time ``turns`` turns on each."""
-    model = model or train_if_changed(REPO / "example_bot")
+    model = model or trained_model(RECIPES["example"])
     workdir.mkdir(parents=True, exist_ok=True)
     with ExitStack() as stack:
-        actions = stack.enter_context(action_server(REPO / "example_bot", workdir))
-        bots: dict[str, BotClient] = {}
+        actions = stack.enter_context(action_server(workdir))
+        bots: dict[str, ServedBot] = {}
         for name, policy in VARIANTS.items():
-            space = make_workspace(
-                workdir / name,
-                actions,
-                audit=policy is not None,
-                inner_sql=False,
-                policy=policy or "",
-            )
+            space = make_workspace(workdir / name, actions, audit_policy=policy)
             (space.root / "policies" / "noaudit.yml").write_text(_NO_AUDIT)
             print(f"  starting `rasa run` ({name} event broker) ...", file=sys.stderr)
-            bots[name] = stack.enter_context(served(model, space))
+            bots[name] = stack.enter_context(served_bot(model, space))
         _converse(bots, turns=3 * len(CONVERSATION))  # warm-up, not measured
         before = {name: server_cpu(bot.url) for name, bot in bots.items()}
         times = _converse(bots, turns)
@@ -124,7 +122,7 @@ def _per_turn(before: float | None, after: float | None, turns: int) -> float | 
     return None if before is None or after is None else (after - before) / turns
 
 
-def _converse(bots: dict[str, BotClient], turns: int) -> dict[str, list[float]]:
+def _converse(bots: dict[str, ServedBot], turns: int) -> dict[str, list[float]]:
     """``turns`` turns on each server, conversation by conversation, in rotating order."""
     names = list(bots)
     times: dict[str, list[float]] = {name: [] for name in names}
@@ -135,5 +133,5 @@ def _converse(bots: dict[str, BotClient], turns: int) -> dict[str, list[float]]:
             sender = f"bench-{uuid.uuid4().hex[:12]}"
         shift = turn % len(names)
         for name in names[shift:] + names[:shift]:
-            times[name].append(bots[name].timed_say(sender, CONVERSATION[step]))
+            times[name].append(bots[name].timed_say(sender, CONVERSATION[step])[1])
     return times

@@ -1,8 +1,8 @@
 """Benchmark the audit trail: write and verify throughput, publish() cost, served turn latency.
 
-Run from the repository root::
+Run from the repository root (``make bench-audit``)::
 
-    RASA_TELEMETRY_ENABLED=false .venv/bin/python bench/audit/run.py [--records 200000] [--repeat 5]
+    .venv/bin/python -m bench.audit.run [--records 200000] [--repeat 5]
 
 Each throughput figure is the median of ``--repeat`` runs.  ``write`` is the end-to-end rate of
 ``AuditWriter.write`` until ``close()`` has flushed and fsynced everything (policy default
@@ -31,7 +31,6 @@ from pathlib import Path
 from typing import Any
 
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from rasa_ethics.audit.files import trail_files  # noqa: E402
 from rasa_ethics.audit.verify import verify_trail  # noqa: E402
@@ -208,7 +207,7 @@ def verify_rows(root: Path, records: int, repeat: int) -> list[Row]:
 
 def latency_rows(root: Path, turns: int, model: Path | None) -> list[Row]:
     """p50/p90 REST turn latency per event-broker variant, and the ratios against none."""
-    from latency import measure_latency, percentile
+    from bench.audit.latency import measure_latency, percentile
 
     result = measure_latency(root / "served", turns, model)
     rows: list[Row] = []

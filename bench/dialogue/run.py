@@ -1,24 +1,24 @@
 """Turn latency of the example bot with EthicsPolicy against without it, measured in the same run.
 
-Run from the repository root::
+Run from the repository root (``make bench-dialogue``)::
 
-    RASA_TELEMETRY_ENABLED=false .venv/bin/python bench/dialogue/run.py [--rounds 30]
+    .venv/bin/python -m bench.dialogue.run [--rounds 30]
 
 Three `rasa run` servers (REST channel) share one action server:
 
 * **with**: the example bot as `rasa-ethics init` sets it up (EthicsPolicy, EthicsNLG,
-  RedactingTrackerStore around SQLite, and whatever else the plugin adds, e.g. PII detection);
+  RedactingTrackerStore around SQLite, the audit broker, PII detection);
 * **without_ethics_policy**: the same bot and endpoints, trained without EthicsPolicy: the
   ratio with / without_ethics_policy is the cost of the dialogue policy (the issue's figure);
 * **plain**: the bot without any rasa-ethics component (SQLite store, default NLG): the ratio
-  with / plain is the cost of the whole plugin, PII redaction included.
+  with / plain is the cost of the whole plugin, PII redaction and the audit trail included.
 
 All stores are SQLite files, so storage is the same everywhere.  The conversations are the
 example bot's own (no ethics trigger: the everyday path where EthicsPolicy abstains).  Each
 conversation runs on every server in lockstep, turn by turn, the order rotating, so background
 load hits all sides alike.  Prints p50/p90 per side, p50 ratios and medians of per-turn ratios;
-writes ``bench/out/dialogue.json``.  Variant models are trained once and cached in
-``bench/out/models/`` (keyed by a hash of the training inputs).
+writes ``bench/out/dialogue.json``.  Variant models come from the test harness's cache
+(``tests/harness/training.py``: trained once per content hash).
 """
 
 from __future__ import annotations
@@ -35,44 +35,24 @@ from pathlib import Path
 from typing import Dict, List, Optional
 
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tests.e2e.ethics_bot import (  # noqa: E402
-    AGENT_TOKEN,
-    API_TOKEN,
-    BotClient,
+from tests.harness import (  # noqa: E402
+    RECIPES,
+    REPO,
+    ServedBot,
+    action_server,
     make_workspace,
-    train_variant,
-    without_plugin,
+    served_bot,
+    trained_model,
 )
-from tests.servers import REPO, action_server, free_port, serve_bot, train_if_changed  # noqa: E402
+from tests.harness.conversations import ORDINARY  # noqa: E402
 
 OUT = REPO / "bench" / "out"
-CONVERSATIONS = [
-    ["hello", "where is my order?", "jane.doe@example.com", "NW-100234", "no, that's all"],
-    ["track my order", "what are your opening hours?", "olivia.m@example.com", "NW-482913"],
-    [
-        "hi",
-        "how are you doing?",
-        "what can you help me with?",
-        "do you ship internationally?",
-        "can I pay with PayPal?",
-        "is this jacket waterproof?",
-        "thank you",
-        "goodbye",
-    ],
-    ["I need to change my delivery address", "no it hasn't", "thanks a lot"],
-    ["has my order shipped yet?", "never mind"],
-    ["are you open on Sunday?", "what's your return policy?"],
-]
+#: Server name -> the recipe of its model.
+SIDES = {"with": "example", "without_ethics_policy": "no-ethics-policy", "plain": "plain"}
 
 
-def without_ethics_policy(name: str) -> bool:
-    """Only the dialogue policy."""
-    return name == "rasa_ethics.EthicsPolicy"
-
-
-def measure(bots: Dict[str, BotClient], rounds: int, warmup: int = 2) -> Dict[str, List[float]]:
+def measure(bots: Dict[str, ServedBot], rounds: int, warmup: int = 2) -> Dict[str, List[float]]:
     """Latencies per side.  The same conversation runs on both sides in lockstep, turn by turn,
     and which side goes first alternates, so background load hits both sides alike."""
     latencies: Dict[str, List[float]] = {name: [] for name in bots}
@@ -80,7 +60,7 @@ def measure(bots: Dict[str, BotClient], rounds: int, warmup: int = 2) -> Dict[st
     turn = 0
     orders = [names[i:] + names[:i] for i in range(len(names))]
     for round_index in range(warmup + rounds):
-        for messages in CONVERSATIONS:
+        for messages in ORDINARY:
             senders = {name: f"bench-{uuid.uuid4().hex[:10]}" for name in names}
             for message in messages:
                 turn += 1
@@ -110,29 +90,14 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=30, help="rounds of all conversations")
     args = parser.parse_args(argv)
-    models = {
-        "with": train_if_changed(REPO / "example_bot"),
-        "without_ethics_policy": train_variant(OUT / "models", without_ethics_policy),
-        "plain": train_variant(OUT / "models", without_plugin),
-    }
-    env = {"RASA_ETHICS_AGENT_TOKEN": AGENT_TOKEN}
+    models = {name: trained_model(RECIPES[recipe]) for name, recipe in SIDES.items()}
     with tempfile.TemporaryDirectory() as tmp, ExitStack() as stack:
         root = Path(tmp)
-        actions = stack.enter_context(action_server(REPO / "example_bot", root, free_port()))
+        actions = stack.enter_context(action_server(root))
         bots = {}
         for name, model in models.items():
             space = make_workspace(root / name, actions, plugin=name != "plain")
-            url = stack.enter_context(
-                serve_bot(
-                    model,
-                    space.bot,
-                    space.bot / "endpoints.yml",
-                    space.bot / "credentials.yml",
-                    auth_token=API_TOKEN,
-                    env=env,
-                )
-            )
-            bots[name] = BotClient(url, space)
+            bots[name] = stack.enter_context(served_bot(model, space))
         latencies = measure(bots, args.rounds)
     result: Dict[str, object] = {name: summary(values) for name, values in latencies.items()}
     for other in ("without_ethics_policy", "plain"):

@@ -1,7 +1,8 @@
 """Keep what the plugin writes into the bot folder out of the host's git.
 
-The vault key file (``<database>.vault-key``) is a secret; the audit trail and the conversation
-database hold (redacted) customer conversations.  None of them belongs in a repository.
+The vault key file (``<database>.vault-key``) and the audit signing key are secrets (a generated
+signing key lives in the audit folder); the audit trail and the conversation database hold
+(redacted) customer conversations.  None of them belongs in a repository.
 """
 
 from __future__ import annotations
@@ -34,6 +35,9 @@ def plugin_files(policy: LoadedPolicy, sqlite_db: Optional[str]) -> List[str]:
         handoffs = _relative_file(store[len("sqlite:///") :])
         if handoffs is not None:
             patterns.append(str(handoffs))
+    signing_key = _relative_file(policy.audit.signing_key_file or "")
+    if signing_key is not None:
+        patterns += [str(signing_key), f"{signing_key}.pub"]
     if sqlite_db and _relative_file(sqlite_db) is not None:
         patterns.append(sqlite_db)
     return patterns

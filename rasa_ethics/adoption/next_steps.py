@@ -19,6 +19,7 @@ from rasa_ethics.vault import ENV_KEY as VAULT_KEY_ENV
 
 __all__ = ["next_steps"]
 
+_SIGNING_PEM = "/etc/rasa-ethics/audit-signing.pem"
 _SECRET = "$(python -c 'import secrets; print(secrets.token_urlsafe(32))')"
 _FERNET = (
     "$(python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')"
@@ -38,6 +39,7 @@ def next_steps(bot_dir: Path, policy: LoadedPolicy) -> List[str]:
         f'  export {policy.audit.pseudonym_key_env}="{_SECRET}"',
         "      # keys the audit trail's pseudonyms; unset, they only link one run's records",
     ]
+    lines += _signing_lines(policy)
     lines += _vault_lines(policy, endpoints)
     lines += [
         f"  rasa run --logging-config-file {CONFIG_FILE}",
@@ -46,6 +48,18 @@ def next_steps(bot_dir: Path, policy: LoadedPolicy) -> List[str]:
         "Edit the policy file to change texts and triggers: no retraining needed.",
     ]
     return lines
+
+
+def _signing_lines(policy: LoadedPolicy) -> List[str]:
+    """The key that signs the audit trail's checkpoints, unless the policy names a key file."""
+    if not policy.audit.enabled or policy.audit.signing_key_file:
+        return []
+    return [
+        f"  rasa-ethics audit keygen {_SIGNING_PEM}   # once, outside the bot folder",
+        f'  export {policy.audit.signing_key_env}="$(cat {_SIGNING_PEM})"',
+        "      # signs the audit trail; unset, a key is made beside the trail, where anyone who",
+        "      # can read the audit folder could re-sign it",
+    ]
 
 
 def _vault_lines(policy: LoadedPolicy, endpoints: Dict[str, Any]) -> List[str]:

@@ -8,7 +8,8 @@ Add it to ``config.yml`` next to the bot's own policies::
         policy: ethics_policy.yml   # the designers' policy file (relative to where Rasa runs)
 
 It abstains (all-zero prediction, no events) unless the latest customer message asks for a human,
-carries a handoff signal, asks whether the bot is a bot, or answers the bot's offer of a person.
+carries a handoff signal, asks whether the bot is a bot, answers the bot's offer of a person, or
+is over ``messages.max_message_chars`` (PIIDetector marks it and keeps it from NLU).
 The steps of each case are in :mod:`rasa_ethics.dialogue.steps`.  After an action that failed (the
 outage guard of :mod:`rasa_ethics.dialogue.outage` said the policy's outage text in its place) it
 predicts ``action_listen``, so nothing else is said on top of the offer.
@@ -63,6 +64,7 @@ REQUIRED_RESPONSES = (
     c.RESPONSE_CONFIRM,
     c.RESPONSE_DECLINED,
     c.RESPONSE_OUTAGE,
+    c.RESPONSE_TOO_LONG,
 )
 INFO_FILE = "ethics_policy.json"
 

@@ -11,7 +11,9 @@ The steps of each plan (see :mod:`rasa_ethics.dialogue.turn`):
 * bot challenge: the answer -> ``action_listen``, or inside a form nothing more, so RulePolicy
   re-runs the form and it asks its question again;
 * confirm: ``utter_ethics_handoff_confirm`` -> ``action_listen`` (a form stays active);
-* declined: ``utter_ethics_handoff_declined`` -> ``action_listen``, or the form asks again.
+* declined: ``utter_ethics_handoff_declined`` -> ``action_listen``, or the form asks again;
+* too long (a message over ``messages.max_message_chars``, kept from NLU by PIIDetector):
+  ``utter_ethics_too_long``, then the same as a bot challenge.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from rasa_ethics import constants as c
-from rasa_ethics.dialogue.turn import BOT_CHALLENGE, CONFIRM, DECLINED, HANDOFF, TurnPlan
+from rasa_ethics.dialogue.turn import BOT_CHALLENGE, CONFIRM, DECLINED, HANDOFF, TOO_LONG, TurnPlan
 
 __all__ = ["Step", "next_step", "outage_reported"]
 
@@ -57,7 +59,7 @@ def next_step(
         return Step(steps[position], first=position == 0)
     if not done or done[-1] not in steps[-1]:
         return None  # the host bot acted since: the turn is its own again
-    if plan.kind in (BOT_CHALLENGE, DECLINED) and tracker.active_loop_name:
+    if plan.kind in (BOT_CHALLENGE, DECLINED, TOO_LONG) and tracker.active_loop_name:
         return None  # RulePolicy re-runs the form, which asks again
     said_handoff = plan.kind == HANDOFF and not _last_message_offers(tracker)
     return Step((ACTION_LISTEN_NAME,), pause=said_handoff)
@@ -81,6 +83,8 @@ def _steps(plan: TurnPlan, bot_challenge_answer: str) -> List[Tuple[str, ...]]:
         steps.append((c.RESPONSE_CONFIRM,))
     elif plan.kind == DECLINED:
         steps.append((c.RESPONSE_DECLINED,))
+    elif plan.kind == TOO_LONG:
+        steps.append((c.RESPONSE_TOO_LONG,))
     else:
         steps.append((bot_challenge_answer,))
     return steps

@@ -37,6 +37,7 @@ __all__ = [
     "DECLINED",
     "HANDOFF",
     "analyse_message",
+    "TOO_LONG",
     "TurnPlan",
     "analyse_turn",
     "consecutive_fallbacks",
@@ -49,6 +50,7 @@ HANDOFF = "handoff"
 BOT_CHALLENGE = "bot_challenge"
 CONFIRM = "confirm"  # ask whether to hand off
 DECLINED = "declined"  # the customer said no to the offer
+TOO_LONG = "too_long"  # over messages.max_message_chars: PIIDetector kept it from NLU
 
 # Reasons recorded with a handoff, most important first.
 REASON_REQUEST = "customer_request"
@@ -110,6 +112,9 @@ def analyse_turn(
     user = latest_user_message(tracker)
     if user is None or (user.text is None and not user.intent_name):
         return None
+    if (user.parse_data or {}).get(c.META_TOO_LONG):
+        # NLU saw nothing of it, and the detectors' phrases must not scan a megabyte either.
+        return TurnPlan(kind=TOO_LONG, detail={"chars": str(user.parse_data[c.META_TOO_LONG])})
     message = Message.from_parse_data(user.text, user.parse_data or {})
     answered = _answer_to_offer(tracker, user, detectors)
     if answered is not None:
@@ -250,7 +255,8 @@ def consecutive_fallbacks(tracker: DialogueStateTracker, detectors: Detectors) -
         if isinstance(event, ActiveLoop):
             loop = event.name
         elif isinstance(event, UserUttered):
-            turns.append((event, loop is not None))
+            if not (event.parse_data or {}).get(c.META_TOO_LONG):  # NLU never saw it
+                turns.append((event, loop is not None))
         elif isinstance(event, ConversationResumed) or (
             isinstance(event, ActionExecuted) and event.action_name in c.HANDOFF_RESPONSES
         ):

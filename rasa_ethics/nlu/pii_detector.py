@@ -14,6 +14,13 @@ reuses them (detect once) and the audit broker counts their types.  With ``pii.n
 redacted`` the components after it see ``<EMAIL>`` instead of the address; training examples are
 redacted the same way so that training and inference see the same kind of text.
 
+It is also where every message is checked before NLU: lone surrogates, NUL and control
+characters are replaced (:func:`rasa_ethics.inputs.safe_text`, offsets unchanged), and a message
+longer than the policy's ``messages.max_message_chars`` is not analysed at all.  The components
+after it see an empty text (DIET and regexes cost far more than linear time on huge texts), and
+the parse data carries ``ethics_too_long`` (the length), on which
+:class:`~rasa_ethics.dialogue.EthicsPolicy` answers with the policy's ``too_long_text``.
+
 Why a featurizer-type component: the default recipe (``rasa/engine/recipes/default_recipe.py``)
 runs only tokenizers and featurizers on the training data and in front of end-to-end policies;
 registered as an extractor it would see neither.  Rasa builds the stored ``UserUttered.text`` from
@@ -36,6 +43,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from rasa_ethics import constants as c
+from rasa_ethics.inputs import is_safe_text, safe_text
 from rasa_ethics.pii import PIIConfigError, PIIEngine, Span
 from rasa_ethics.pii.runtime import KNOWN_VALUES, engine_for
 from rasa_ethics.policy import LivePolicy
@@ -82,10 +90,15 @@ class PIIDetector(GraphComponent):
         return cls(config)
 
     def process(self, messages: List[Message]) -> List[Message]:
-        """Attach ``ethics_pii`` spans to each message; redact its text if NLU must not see PII."""
+        """Attach ``ethics_pii`` spans to each message; redact its text if NLU must not see PII.
+
+        A message over ``messages.max_message_chars`` is marked ``ethics_too_long`` instead,
+        and NLU gets an empty text.
+        """
         policy = self.live.current
         engine = engine_for(policy)
-        texts = [m.get(TEXT) for m in messages]
+        limit = policy.messages.max_message_chars
+        texts = [_checked(m, limit) for m in messages]
         todo = [i for i, text in enumerate(texts) if isinstance(text, str) and text]
         found = engine.analyze_many([texts[i] for i in todo])
         for index, spans in zip(todo, found, strict=True):
@@ -105,6 +118,21 @@ class PIIDetector(GraphComponent):
         for example in training_data.training_examples:
             _redact_example(engine, example)
         return training_data
+
+
+def _checked(message: Message, limit: int) -> Any:
+    """The message's text made safe for NLU, or None for a text over ``limit`` (marked)."""
+    text = message.get(TEXT)
+    if not isinstance(text, str):
+        return text
+    if len(text) > limit:
+        message.set(c.META_TOO_LONG, len(text), add_to_output=True)
+        message.set(TEXT, "")
+        return None
+    if not is_safe_text(text):
+        text = safe_text(text)
+        message.set(TEXT, text)
+    return text
 
 
 def _redact_example(engine: PIIEngine, example: Message) -> None:

@@ -39,6 +39,7 @@ __all__ = [
     "HandoffConfig",
     "KEEP",
     "LimitsConfig",
+    "MessagesConfig",
     "Operator",
     "PIIConfig",
     "PIIEntityRule",
@@ -102,6 +103,24 @@ class DisclosureConfig(Section):
         return values
 
 
+class MessagesConfig(Section):
+    """What customers may send."""
+
+    max_message_chars: int = Field(
+        4000,
+        ge=1,
+        le=1_000_000,
+        description="Longer messages are not given to NLU: the customer gets too_long_text and "
+        "the conversation goes on. Only their length is stored.",
+    )
+    too_long_text: str = Field(
+        "Sorry, that message is too long for me. Could you say it in a few sentences?",
+        min_length=1,
+        description="Answer to a message longer than max_message_chars "
+        "(response utter_ethics_too_long).",
+    )
+
+
 class PrivacyConfig(Section):
     """What the plugin lets leave the machine."""
 
@@ -133,6 +152,7 @@ class PolicyDocument(Section):
     audit: AuditConfig = Field(default_factory=lambda: AuditConfig())
     privacy: PrivacyConfig = Field(default_factory=lambda: PrivacyConfig())
     limits: LimitsConfig = Field(default_factory=lambda: LimitsConfig())
+    messages: MessagesConfig = Field(default_factory=lambda: MessagesConfig())
 
     @validator("version")
     def _check_version(cls, value: int) -> int:

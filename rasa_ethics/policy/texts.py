@@ -24,6 +24,7 @@ def response_texts(policy: Any) -> Dict[str, str]:
         c.RESPONSE_CONFIRM: handoff.confirm.text,
         c.RESPONSE_DECLINED: handoff.confirm.declined_text,
         c.RESPONSE_OUTAGE: handoff.outage_text,
+        c.RESPONSE_TOO_LONG: policy.messages.too_long_text,
     }
     for topic, config in handoff.signals.sensitive_topics.items():
         if config.text:

@@ -13,7 +13,15 @@ from rasa_ethics import constants as c
 from rasa_ethics.pii import PIIEngine, Span
 from rasa_ethics.vault import is_token
 
-__all__ = ["REDACTED_MARK", "WITHHELD", "ValueRedactor", "scrub", "stored_spans"]
+__all__ = [
+    "REDACTED_MARK",
+    "WITHHELD",
+    "ValueRedactor",
+    "too_long",
+    "withhold_long",
+    "scrub",
+    "stored_spans",
+]
 
 #: Set in the parse data of a stored user event and the metadata of a stored bot event: their
 #: text is already redacted, and the spans no longer index it.
@@ -79,25 +87,38 @@ class ValueRedactor:
         return dict(self.walk(entity, engine))
 
     def walk(
-        self, value: Any, engine: PIIEngine, key: Optional[str] = None, free: bool = False
+        self,
+        value: Any,
+        engine: PIIEngine,
+        key: Optional[str] = None,
+        free: bool = False,
+        limit: Optional[int] = None,
     ) -> Any:
-        """Every string in ``value`` redacted, except under keys that only hold names or ids."""
+        """Every string in ``value`` redacted, except under keys that only hold names or ids.
+
+        Strings longer than ``limit`` are withheld (:func:`too_long`).
+        """
         free = free or key in _FREE
         if not free and key in _STRUCTURAL:
             return value
         if isinstance(value, str):
-            return self.text(engine, value) if not is_token(value) else value
+            return self.text(engine, value, limit=limit) if not is_token(value) else value
         if isinstance(value, dict):
-            return {k: self.walk(v, engine, k, free) for k, v in value.items()}
+            return {k: self.walk(v, engine, k, free, limit) for k, v in value.items()}
         if isinstance(value, list):
-            return [self.walk(v, engine, None, free) for v in value]
+            return [self.walk(v, engine, None, free, limit) for v in value]
         return value
 
-    def text(self, engine: PIIEngine, text: str, written: str = "") -> str:
+    def text(
+        self, engine: PIIEngine, text: str, written: str = "", limit: Optional[int] = None
+    ) -> str:
         """Redacted ``text``; cached by a hash of engine, text and ``written`` (never the text).
 
-        Values that occur in ``written`` (the designers' texts) are not redacted.
+        Values that occur in ``written`` (the designers' texts) are not redacted.  A text longer
+        than ``limit`` is withheld (:func:`too_long`).
         """
+        if limit is not None and len(text) > limit:
+            return too_long(text)
         if not text.strip():
             return text
         material = f"{id(engine)}\x00{text}\x00{written}".encode()
@@ -117,6 +138,26 @@ class ValueRedactor:
 
 
 WITHHELD = "<WITHHELD>"
+
+
+def too_long(text: str) -> str:
+    """What is stored for a text over ``messages.max_message_chars``: its length, nothing of it.
+
+    The customer was told it is too long (PIIDetector kept it from NLU); analysing even a head of
+    it costs tens of milliseconds on digit-heavy text, and every other customer waits meanwhile.
+    """
+    return f"<TOO_LONG: {len(text)} characters withheld>"
+
+
+def withhold_long(value: Any, limit: int) -> Any:
+    """``value`` with every string longer than ``limit`` replaced by :func:`too_long`."""
+    if isinstance(value, str) and len(value) > limit:
+        return too_long(value)
+    if isinstance(value, dict):
+        return {k: withhold_long(v, limit) for k, v in value.items()}
+    if isinstance(value, list):
+        return [withhold_long(v, limit) for v in value]
+    return value
 
 
 def scrub(value: Any, key: Optional[str] = None, free: bool = False) -> Any:

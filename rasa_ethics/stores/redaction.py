@@ -11,6 +11,12 @@
 * :meth:`~TrackerRedaction.rehydrate`: puts the real values of vault slots back into a tracker
   that the running conversation retrieves, while they have not expired.
 
+Every string of every event is made safe first (:func:`rasa_ethics.inputs.safe_json`: no lone
+surrogate, NUL or control character, no nesting deeper than 32 levels), and a text longer than
+the policy's ``messages.max_message_chars`` (refused, see PIIDetector) is stored as a note of
+its length only: a 1 MB message is neither stored, nor analysed, nor put in the vault.  Both also
+apply with ``pii.enabled: false``.
+
 Why copies, and why the same number of events: the processor keeps using the tracker it saved,
 and ``SQLTrackerStore.save`` appends only the events past the stored count
 (``rasa/core/tracker_store.py``), as does ``stream_events`` towards the event broker.  Redaction
@@ -31,12 +37,20 @@ from rasa.shared.exceptions import RasaException
 from sqlalchemy.engine import Engine
 
 from rasa_ethics import constants as c
+from rasa_ethics.inputs import safe_json
 from rasa_ethics.nlg.output import written_texts
-from rasa_ethics.pii import PIIEngine
+from rasa_ethics.pii import PIIEngine, Span
 from rasa_ethics.pii.runtime import KNOWN_VALUES, engine_for
 from rasa_ethics.policy import LivePolicy
 from rasa_ethics.privacy import protect_process
-from rasa_ethics.stores._values import REDACTED_MARK, ValueRedactor, scrub, stored_spans
+from rasa_ethics.stores._values import (
+    REDACTED_MARK,
+    ValueRedactor,
+    scrub,
+    stored_spans,
+    too_long,
+    withhold_long,
+)
 from rasa_ethics.vault import Vault, is_token
 
 __all__ = ["REDACTED_MARK", "TrackerRedaction"]
@@ -53,6 +67,7 @@ class _Save:
     sender_id: str
     engine: PIIEngine
     vault_slots: frozenset
+    limit: int  # messages.max_message_chars
     vaulted: Dict[str, Tuple[str, Any]] = field(default_factory=dict)
 
 
@@ -96,9 +111,13 @@ class TrackerRedaction:
     def redact_tracker(self, tracker: DialogueStateTracker) -> DialogueStateTracker:
         """A redacted copy of ``tracker`` with exactly the same number of events."""
         policy = self.live.current
+        limit = policy.messages.max_message_chars
         if not policy.pii.enabled:
-            return tracker
-        save = _Save(tracker.sender_id, engine_for(policy), frozenset(policy.pii.vault_slots))
+            cleaned = [withhold_long(safe_json(e.as_dict()), limit) for e in tracker.events]
+            return _copy(tracker, [_rebuild(data) for data in cleaned])
+        save = _Save(
+            tracker.sender_id, engine_for(policy), frozenset(policy.pii.vault_slots), limit
+        )
         redacted = [self._safely(event, save) for event in tracker.events]
         if save.vaulted and self.vault is not None:
             try:
@@ -108,14 +127,7 @@ class TrackerRedaction:
                     "rasa-ethics: the vault could not store values (%s)", type(exc).__name__
                 )
         self._purge()
-        events = [_rebuild(data) for data in redacted]
-        return DialogueStateTracker.from_events(
-            tracker.sender_id,
-            events,
-            slots=[copy.copy(slot) for slot in tracker.slots.values()],
-            max_event_history=tracker._max_event_history,
-            sender_source=tracker.sender_source,
-        )
+        return _copy(tracker, [_rebuild(data) for data in redacted])
 
     def redact_text(self, text: str) -> str:
         """``text`` redacted with the live policy (handoff transcripts)."""
@@ -157,11 +169,11 @@ class TrackerRedaction:
         keeping the raw tracker in memory and publishing it to the event broker.
         """
         try:
-            return self._event(copy.deepcopy(event.as_dict()), save)
+            return self._event(safe_json(event.as_dict()), save)  # a copy: events stay as they are
         except Exception as exc:
             kind = type(exc).__name__
             logger.error("rasa-ethics: could not redact a %s event (%s)", event.type_name, kind)
-            return scrub(copy.deepcopy(event.as_dict()))
+            return scrub(safe_json(event.as_dict()))
 
     def _event(self, data: Dict[str, Any], save: _Save) -> Dict[str, Any]:
         kind = data.get("event")
@@ -171,34 +183,47 @@ class TrackerRedaction:
             return self._bot(data, save)
         if kind == "slot" and data.get("name") in save.vault_slots and self.vault is not None:
             return self._vault_slot(data, save)
-        return self.values.walk(data, save.engine)
+        return self.values.walk(data, save.engine, limit=save.limit)
 
     def _user(self, data: Dict[str, Any], save: _Save) -> Dict[str, Any]:
         parse_data = data.get("parse_data") or {}
         if parse_data.get(REDACTED_MARK):
             return data
         text = data.get("text")
-        spans = stored_spans(parse_data, text) if isinstance(text, str) else []
-        if isinstance(text, str) and spans is None:
-            spans = save.engine.analyze(text)
-        spans = spans or []
-        redacted = save.engine.anonymize(text, spans).text if isinstance(text, str) else text
-        if isinstance(text, str):
-            KNOWN_VALUES.remember(text, spans)
+        redacted, spans = self._user_text(text, parse_data, save)
         entities = [
             self.values.entity(e, spans, save.engine) for e in parse_data.get("entities") or []
         ]
         rest = {k: v for k, v in parse_data.items() if k not in {"text", "entities"}}
         data["parse_data"] = {
-            **self.values.walk(rest, save.engine),
+            **self.values.walk(rest, save.engine, limit=save.limit),
             "text": redacted,
             "entities": entities,
             c.META_PII: [s.to_dict() for s in spans],
             REDACTED_MARK: True,
         }
         data["text"] = redacted
-        data["metadata"] = self.values.walk(data.get("metadata"), save.engine, "metadata")
+        data["metadata"] = self.values.walk(
+            data.get("metadata"), save.engine, "metadata", limit=save.limit
+        )
         return data
+
+    def _user_text(
+        self, text: Any, parse_data: Dict[str, Any], save: _Save
+    ) -> Tuple[Any, List[Span]]:
+        """The stored text and the spans found in it (those PIIDetector attached, if they fit).
+
+        A text over the limit is withheld; PIIDetector did not analyse it (it is too long).
+        """
+        if not isinstance(text, str):
+            return text, []
+        if len(text) > save.limit:
+            return too_long(text), []
+        found = stored_spans(parse_data, text)
+        spans = save.engine.analyze(text) if found is None else found
+        redacted = save.engine.anonymize(text, spans).text
+        KNOWN_VALUES.remember(text, spans)
+        return redacted, spans
 
     def _bot(self, data: Dict[str, Any], save: _Save) -> Dict[str, Any]:
         """Bot text and payloads; values the designers wrote (templates, policy texts) stay."""
@@ -206,17 +231,19 @@ class TrackerRedaction:
         if metadata.get(REDACTED_MARK):
             return data
         text = data.pop("text", None)
-        data = self.values.walk(data, save.engine)
+        data = self.values.walk(data, save.engine, limit=save.limit)
         if isinstance(text, str):
             responses = getattr(self.domain(), "responses", None) or {}
             written = written_texts(self.live.current, responses.get(metadata.get("utter_action")))
-            text = self.values.text(save.engine, text, written)
+            text = self.values.text(save.engine, text, written, limit=save.limit)
         data["text"] = text
         data["metadata"] = {**(data.get("metadata") or {}), REDACTED_MARK: True}
         return data
 
     def _vault_slot(self, data: Dict[str, Any], save: _Save) -> Dict[str, Any]:
         value = data.get("value")
+        if isinstance(value, str) and len(value) > save.limit:  # a refused message, not a value
+            return self.values.walk(data, save.engine, limit=save.limit)
         if value is None or is_token(value) or self.vault is None:
             return data  # without a vault (slot added to the policy later) it is redacted above
         token = self.vault.token_for(save.sender_id, data["name"], value)
@@ -263,6 +290,17 @@ def _session_seconds(domain: Any) -> float:
 def _value(found: Dict[str, Tuple[str, Any]], token: str, slot: str) -> Any:
     hit = found.get(token)
     return hit[1] if hit is not None and hit[0] == slot else None
+
+
+def _copy(tracker: DialogueStateTracker, events: List[Event]) -> DialogueStateTracker:
+    """A tracker like ``tracker`` with the stored ``events``."""
+    return DialogueStateTracker.from_events(
+        tracker.sender_id,
+        events,
+        slots=[copy.copy(slot) for slot in tracker.slots.values()],
+        max_event_history=tracker._max_event_history,
+        sender_source=tracker.sender_source,
+    )
 
 
 def _rebuild(data: Dict[str, Any]) -> Event:

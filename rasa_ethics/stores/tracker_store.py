@@ -23,13 +23,23 @@ Facts of Rasa 3.6.21 this class is built around (``rasa/core/tracker_store.py``)
 Two hooks for the PII integration: :attr:`redactor` (a whole tracker, before it is stored) and
 :attr:`redact` (one text, for handoff transcripts).  The constructor sets both from the policy
 (:class:`rasa_ethics.stores.redaction.TrackerRedaction`), and :meth:`retrieve` gives the running
-conversation the real values of its vault slots back.
+conversation the real values of its vault slots back, but never to Rasa's HTTP API
+(:mod:`rasa_ethics.serving.api_view`, installed by the constructor with the REST guard).
+
+Nothing a customer sends stops the process from here:
+
+* every sender id is mapped to a safe one (:func:`rasa_ethics.inputs.safe_sender_id`) before
+  the inner store, the vault or the handoff queue see it; a normal id stays as it is;
+* an error of the inner store is logged (its type only: messages can hold ids and texts) and
+  the turn goes on.  That includes ``SystemExit``: ``SQLTrackerStore.session_scope`` calls
+  ``sys.exit(1)`` on any ``ValueError``, taking it for a missing PostgreSQL schema.
 """
 
 from __future__ import annotations
 
+import copy
 import logging
-from typing import Any, Callable, Dict, Iterable, List, Optional, Text
+from typing import Any, Awaitable, Callable, Dict, Iterable, List, Optional, Text, TypeVar
 
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import (
@@ -48,7 +58,9 @@ from rasa_ethics.handoff.queue import HandoffQueue
 from rasa_ethics.handoff.request import Redactor, identity, requests_in
 from rasa_ethics.handoff.sqlite_file import private_sqlite_file
 from rasa_ethics.handoff.webhook import WebhookWorker
+from rasa_ethics.inputs import safe_sender_id
 from rasa_ethics.policy import LivePolicy
+from rasa_ethics.serving import install_in_running_server, stored_view_only
 from rasa_ethics.stores.redaction import TrackerRedaction
 
 __all__ = ["RedactingTrackerStore", "TrackerRedactor", "find_ethics_store", "unwrap"]
@@ -58,6 +70,7 @@ logger = logging.getLogger(__name__)
 TrackerRedactor = Callable[[DialogueStateTracker], DialogueStateTracker]
 DEFAULT_INNER: Dict[str, Any] = {"type": "sql", "dialect": "sqlite", "db": "rasa.db"}
 _BUILTIN = {"sql", "redis", "mongod", "dynamo", "in_memory"}
+T = TypeVar("T")
 
 
 def _same_tracker(tracker: DialogueStateTracker) -> DialogueStateTracker:
@@ -92,6 +105,7 @@ class RedactingTrackerStore(TrackerStore):
             )
             self.redactor = self.redaction.redact_tracker
             self.redact = self.redaction.redact_text
+            install_in_running_server()
         except RasaException:
             raise
         except Exception as exc:  # AttributeError/ImportError would make Rasa fall back silently
@@ -125,30 +139,34 @@ class RedactingTrackerStore(TrackerStore):
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Store a redacted copy, then queue any handoff announced in this session."""
+        tracker = _with_safe_id(tracker)
         stored = self.redactor(tracker)
         if len(stored.events) != len(tracker.events):
             msg = "RedactingTrackerStore.redactor must keep the number of events"
             raise RasaException(msg)
-        try:
-            await self.inner.save(stored)
-        except Exception as exc:
-            # Raising would make Rasa's FailSafeTrackerStore keep the raw tracker in memory and
-            # publish it, unredacted, to the event broker (rasa/core/tracker_store.py).
-            logger.error("rasa-ethics: the inner tracker store failed (%s); turn not stored", exc)
+        # Raising would make Rasa's FailSafeTrackerStore keep the raw tracker in memory and
+        # publish it, unredacted, to the event broker (rasa/core/tracker_store.py).
+        if not await _guarded("save", _done(self.inner.save(stored)), False):
             return
         self._queue_handoffs(tracker)
 
     async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
-        """The latest session, from the inner store, with the real values of vault slots."""
-        return self.redaction.rehydrate(await self.inner.retrieve(sender_id))
+        """The latest session, from the inner store, with the real values of vault slots.
+
+        Rasa's HTTP API gets the stored tracker, vault tokens and all.
+        """
+        found = await _guarded("read", self.inner.retrieve(safe_sender_id(sender_id)), None)
+        return found if stored_view_only() else self.redaction.rehydrate(found)
 
     async def retrieve_full_tracker(self, conversation_id: Text) -> Optional[DialogueStateTracker]:
         """All sessions, from the inner store."""
-        return await self.inner.retrieve_full_tracker(conversation_id)
+        inner = self.inner.retrieve_full_tracker(safe_sender_id(conversation_id))
+        return await _guarded("read", inner, None)
 
     async def keys(self) -> Iterable[Text]:
         """Conversation ids, from the inner store."""
-        return await self.inner.keys()
+        keys: Iterable[Text] = await _guarded("list", self.inner.keys(), [])
+        return keys
 
     def _queue_handoffs(self, tracker: DialogueStateTracker) -> None:
         """Insert-or-ignore each handoff of the current session into the queue.
@@ -176,6 +194,36 @@ class RedactingTrackerStore(TrackerStore):
         self._recorded[request_id] = None
         if len(self._recorded) > size:
             self._recorded.pop(next(iter(self._recorded)))
+
+
+async def _guarded(operation: str, call: Awaitable[T], failed: T) -> T:
+    """``await call``; on an error of the inner store (``sys.exit`` too) log it, give ``failed``."""
+    try:
+        return await call
+    except (Exception, SystemExit) as exc:
+        # Only the type: the messages of store errors can hold sender ids and texts.
+        logger.error(
+            "rasa-ethics: the inner tracker store failed to %s a conversation (%s); the bot "
+            "goes on without it for this turn",
+            operation,
+            type(exc).__name__,
+        )
+        return failed
+
+
+async def _done(call: Awaitable[None]) -> bool:
+    await call
+    return True
+
+
+def _with_safe_id(tracker: DialogueStateTracker) -> DialogueStateTracker:
+    """``tracker``, or a shallow copy of it under its safe sender id (nothing is mutated)."""
+    safe = safe_sender_id(tracker.sender_id)
+    if safe == tracker.sender_id:
+        return tracker
+    renamed = copy.copy(tracker)
+    renamed.sender_id = safe
+    return renamed
 
 
 def _build_inner(

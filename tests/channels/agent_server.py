@@ -22,7 +22,7 @@ from rasa.core.channels.channel import register
 from sanic import Sanic
 
 from rasa_ethics.channels.agent import AgentChannel
-from tests.servers import free_port
+from tests.harness import free_port
 
 TOKEN = "agent-token-for-unit-tests-7f3a"
 # Sanic 21.12 rewrites ("touches up") its own classes when an app starts; a second app in the

@@ -39,6 +39,7 @@ responses:
   utter_ethics_handoff: [{text: "handing off"}]
   utter_ethics_handoff_unavailable: [{text: "nobody there"}]
   utter_ethics_resumed: [{text: "bot again"}]
+  utter_ethics_too_long: [{text: "too long"}]
   utter_ethics_topic_self_harm: [{text: "crisis"}]
   utter_ethics_handoff_confirm: [{text: "connect you?"}]
   utter_ethics_handoff_declined: [{text: "carry on"}]

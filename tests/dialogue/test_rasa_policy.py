@@ -136,6 +136,27 @@ class TestPredictions:
         assert run_turn(ethics_policy, t, domain) == ["utter_ethics_bot_challenge", "abstain"]
         assert t.active_loop_name == "order_form"
 
+    def test_too_long_message(self, ethics_policy, domain) -> None:
+        """A message PIIDetector kept from NLU gets the too-long text, whatever the intent says."""
+        huge = user("x" * 10, "ethics_human_handoff", ethics_too_long=1_048_576)
+        t = tracker(domain, huge)
+        assert run_turn(ethics_policy, t, domain) == ["utter_ethics_too_long", ACTION_LISTEN_NAME]
+        assert not t.is_paused()
+
+    def test_too_long_inside_form_restores_the_slot(self, ethics_policy, domain) -> None:
+        """A from_text slot the huge text filled is put back; the form asks again."""
+        t = tracker(
+            domain,
+            ActionExecuted("order_form"),
+            ActiveLoop("order_form"),
+            SlotSet("requested_slot", "email"),
+            ActionExecuted(ACTION_LISTEN_NAME),
+            user("x" * 5000, "nlu_fallback", ethics_too_long=5000),
+            SlotSet("email", "x" * 5000),
+        )
+        assert run_turn(ethics_policy, t, domain) == ["utter_ethics_too_long", "abstain"]
+        assert t.get_slot("email") is None and t.active_loop_name == "order_form"
+
     def test_abstains_once_the_host_acted(self, ethics_policy, domain) -> None:
         """After the host's own action in the same turn the turn is the host's again."""
         t = tracker(

@@ -1,60 +1,69 @@
-"""Session-wide servers for the ethics end-to-end tests (see tests/e2e/ethics_bot.py).
+"""Session-wide servers of the example bot for the end-to-end tests (see tests/harness/).
 
-* ``plugin_bot``: the example bot with rasa-ethics, its action server running;
+* ``actions``: the example bot's action server;
+* ``plugin_bot``: the example bot with rasa-ethics, as `rasa-ethics init` set it up, the action
+  server running; its audit broker wraps Rasa's SQL event broker (``events.db``) and writes the
+  trail to a small file system of its own (``trail_disk``) that a test can fill;
 * ``degraded_bot``: the same with the action server unreachable, and a webhook pointing at a
   local endpoint the tests can make fail, hang or recover (``webhook``);
-* ``plain_bot``: the example bot trained and served without rasa-ethics (for comparisons).
+* ``plain_bot``: the example bot trained and served without rasa-ethics (for comparisons);
+* ``example_agent``: the plugin model loaded in this process (Rasa's Agent);
+* ``watched_bot``: the example bot with everything on that could leak, watched, then crashed.
 
-The plain model is cached in bench/out/models/ (keyed by a hash of the training inputs); set
-RASA_ETHICS_TEST_PLAIN_MODEL to a model archive to use another one.
+Set RASA_ETHICS_TEST_PLAIN_MODEL to a model archive to use it as the plain model.
 """
 
 from __future__ import annotations
 
 import os
+import uuid
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, Tuple
 
 import pytest
 
-from tests.e2e.ethics_bot import (
-    AGENT_TOKEN,
-    API_TOKEN,
-    BotClient,
-    make_workspace,
-    train_variant,
-    without_plugin,
-)
+from tests.e2e.canary import LOGGING_YML, CanaryRun, converse
+from tests.e2e.crash import CrashRun, crash, crash_env, crashable, traced
 from tests.handoff.flaky_webhook import FlakyWebhook, flaky_webhook
-from tests.servers import REPO, action_server, free_port, serve_bot
-
-SERVER_ENV = {"RASA_ETHICS_AGENT_TOKEN": AGENT_TOKEN}
+from tests.harness import (
+    RECIPES,
+    LoadedAgent,
+    ServedBot,
+    action_server,
+    make_workspace,
+    served_bot,
+    trained_model,
+)
+from tests.harness.full_disk import SmallFilesystem, small_filesystem
 
 
 @pytest.fixture(scope="session")
-def ethics_actions(example_bot_dir: Path, tmp_path_factory) -> Iterator[str]:
+def actions(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The example bot's action server on a free port (5055 may be someone else's)."""
-    with action_server(
-        example_bot_dir, tmp_path_factory.mktemp("ethics-actions"), free_port()
-    ) as url:
+    with action_server(tmp_path_factory.mktemp("actions")) as url:
         yield url
 
 
 @pytest.fixture(scope="session")
+def trail_disk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SmallFilesystem]:
+    """A 4 MB tmpfs for plugin_bot's audit trail, when this process may mount one."""
+    with small_filesystem(tmp_path_factory.mktemp("trail") / "fs", size="4m") as disk:
+        yield disk
+
+
+@pytest.fixture(scope="session")
 def plugin_bot(
-    trained_example_bot: Path, ethics_actions: str, tmp_path_factory
-) -> Iterator[BotClient]:
+    trained_example_bot: Path,
+    actions: str,
+    trail_disk: SmallFilesystem,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[ServedBot]:
     """The example bot with rasa-ethics and a running action server."""
-    space = make_workspace(tmp_path_factory.mktemp("plugin"), ethics_actions)
-    with serve_bot(
-        trained_example_bot,
-        space.bot,
-        space.bot / "endpoints.yml",
-        space.bot / "credentials.yml",
-        auth_token=API_TOKEN,
-        env=SERVER_ENV,
-    ) as url:
-        yield BotClient(url, space)
+    root = tmp_path_factory.mktemp("plugin")
+    space = make_workspace(root, actions, broker_sql=True, audit_dir=trail_disk.path)
+    with served_bot(trained_example_bot, space) as bot:
+        yield bot
 
 
 @pytest.fixture(scope="session")
@@ -65,39 +74,88 @@ def webhook() -> Iterator[Tuple[str, FlakyWebhook]]:
 
 
 @pytest.fixture(scope="session")
-def degraded_bot(trained_example_bot: Path, webhook, tmp_path_factory) -> Iterator[BotClient]:
+def degraded_bot(
+    trained_example_bot: Path, webhook, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ServedBot]:
     """rasa-ethics with the action server down, and a webhook the tests control."""
     hook = {"url": webhook[0], "timeout_seconds": 0.5, "backoff_seconds": 0.2, "max_attempts": 50}
-    space = make_workspace(tmp_path_factory.mktemp("degraded"), None, webhook=hook)
-    with serve_bot(
-        trained_example_bot,
-        space.bot,
-        space.bot / "endpoints.yml",
-        space.bot / "credentials.yml",
-        auth_token=API_TOKEN,
-        env=SERVER_ENV,
-    ) as url:
-        yield BotClient(url, space)
+    root = tmp_path_factory.mktemp("degraded")
+    space = make_workspace(root, None, policy={"handoff": {"webhook": hook}})
+    with served_bot(trained_example_bot, space) as bot:
+        yield bot
 
 
 @pytest.fixture(scope="session")
 def plain_model() -> Path:
     """The example bot trained without the plugin (cached while its inputs do not change)."""
     override = os.environ.get("RASA_ETHICS_TEST_PLAIN_MODEL")
-    if override:
-        return Path(override)
-    return train_variant(REPO / "bench" / "out" / "models", without_plugin)
+    return Path(override) if override else trained_model(RECIPES["plain"])
 
 
 @pytest.fixture(scope="session")
-def plain_bot(plain_model: Path, ethics_actions: str, tmp_path_factory) -> Iterator[BotClient]:
+def plain_bot(
+    plain_model: Path, actions: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ServedBot]:
     """The example bot without rasa-ethics, same action server, same kind of store."""
-    space = make_workspace(tmp_path_factory.mktemp("plain-run"), ethics_actions, plugin=False)
-    with serve_bot(
-        plain_model,
-        space.bot,
-        space.bot / "endpoints.yml",
-        space.bot / "credentials.yml",
-        auth_token=API_TOKEN,
-    ) as url:
-        yield BotClient(url, space)
+    space = make_workspace(tmp_path_factory.mktemp("plain"), actions, plugin=False)
+    with served_bot(plain_model, space) as bot:
+        yield bot
+
+
+@pytest.fixture(scope="session")
+def example_agent(
+    trained_example_bot: Path, example_bot_dir: Path, actions: str
+) -> Iterator[LoadedAgent]:
+    """The plugin model loaded once in this process, its custom actions on ``actions``."""
+    agent = LoadedAgent(trained_example_bot, example_bot_dir, actions)
+    yield agent
+    agent.close()
+
+
+@dataclass(frozen=True)
+class WatchedRun:
+    """What the watched bot left: its files (``canary``) and its connections (``crash``)."""
+
+    canary: CanaryRun
+    crash: CrashRun
+
+
+@pytest.fixture(scope="session")
+def watched_bot(trained_example_bot: Path, tmp_path_factory: pytest.TempPathFactory) -> WatchedRun:
+    """One `rasa run` with everything on that could leak personal data or phone home.
+
+    The full rasa-ethics set-up (PIIDetector, RedactingTrackerStore on SQLite, the audit broker
+    around Rasa's SQL event broker, EthicsNLG, AgentChannel), its own action server (whose log
+    is searched too), `--debug --log-file`, the plugin's `--logging-config-file`, telemetry on
+    (printed only) and every connect() recorded by strace.  The canary conversations run
+    (tests/e2e/canary.py), then a message to the crash channel crashes it (tests/e2e/crash.py).
+    test_pii_canary.py searches the files it left, test_no_phone_home.py its connections.
+    """
+    root = tmp_path_factory.mktemp("watched")
+    run = CanaryRun(root, form_sender=f"form-{uuid.uuid4().hex[:8]}")
+    (root / "actions").mkdir()
+    with action_server(root / "actions") as actions:
+        space = crashable(root, actions, broker_sql=True)
+        args = ["--debug", "--log-file", str(root / "rasa-debug.log")]
+        args += ["--logging-config-file", str(LOGGING_YML)]
+        env, prefix = crash_env(space), traced(space)
+        with served_bot(trained_example_bot, space, args=args, env=env, prefix=prefix) as bot:
+            converse(bot, run)
+            crashed = crash(bot)
+    return WatchedRun(run, crashed)
+
+
+#: Fixtures of the servers this conftest shares across modules.
+SHARED_SERVERS = {"plugin_bot", "degraded_bot", "plain_bot", "example_agent", "webhook"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list) -> None:
+    """With $RASA_ETHICS_E2E_LANE, keep one lane's modules: ``shared`` (those using a shared
+    server) or ``own`` (the others), so two processes can run the suite side by side."""
+    lane = os.environ.get("RASA_ETHICS_E2E_LANE")
+    if lane not in ("shared", "own"):
+        return
+    shared = {i.path for i in items if SHARED_SERVERS & set(getattr(i, "fixturenames", ()))}
+    keep = [i for i in items if (i.path in shared) == (lane == "shared")]
+    config.hook.pytest_deselected(items=[i for i in items if i not in keep])
+    items[:] = keep

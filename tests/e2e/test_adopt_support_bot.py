@@ -24,17 +24,25 @@ import pytest
 from rasa_ethics.audit.files import discover_trails
 from rasa_ethics.audit.pseudonym import Pseudonymizer
 from rasa_ethics.audit.report import read_records
-from tests.e2e.ethics_bot import AGENT_TOKEN, API_TOKEN, BotClient, event_names
-from tests.servers import BIN, RASA, REPO, action_server, rasa_env, serve_bot
+from tests.harness import (
+    AUDIT_KEY,
+    RASA,
+    ServedBot,
+    Workspace,
+    action_server,
+    event_names,
+    rasa_env,
+    served_bot,
+    trained_model,
+)
+from tests.harness.projects import CLI, adopt_support_bot, checked
 
 pytestmark = pytest.mark.slow
 
-SUPPORT_BOT = REPO / "tests" / "bots" / "support_bot"
-CLI = str(BIN / "rasa-ethics")
 DUPLICATE_EXAMPLE = "labeled with multiple"  # rasa/validator.py, verify_example_repetition_...
 TRANSFER = "Let me transfer you to one of our support team."
 ACTION_TEXT = "A member of our support team will reply here shortly."
-AUDIT_KEY = "audit-key-for-the-support-bot"
+QUEUED = {"reason": "customer_request", "available": True}
 WILL_FAIL = re.compile(r"your test story '([^']+)' \(tests/[^)]+\) expects .*: it will fail")
 
 
@@ -43,7 +51,7 @@ class Adopted:
     """The adopted copies of the bot, the model trained once, and what init and Rasa said."""
 
     replace: Path  # init --reuse: the plugin's own answers for the reused intents
-    keep: Path  # then init --keep-host-flows: the host's own flows, kept
+    keep: Workspace  # then init --keep-host-flows: the host's own flows, kept
     model: Path
     validate_before_reuse: str
     validate_after_reuse: str
@@ -51,40 +59,27 @@ class Adopted:
     init_keep_output: str
 
 
-def run(args: List[str], cwd: Path) -> subprocess.CompletedProcess:
-    result = subprocess.run(
-        args, cwd=cwd, env=rasa_env(), capture_output=True, text=True, stdin=subprocess.DEVNULL
-    )
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    return result
-
-
-def validate(bot: Path) -> str:
-    result = run([RASA, "data", "validate"], bot)
-    return result.stdout + result.stderr
-
-
 @pytest.fixture(scope="module")
-def adopted(tmp_path_factory) -> Adopted:
-    """init (suggestions only), validate, init --reuse, validate, train; then a kept-flows copy."""
+def adopted(tmp_path_factory: pytest.TempPathFactory) -> Adopted:
+    """init (suggestions only), validate, init --reuse, validate, train; then a kept-flows copy.
+
+    The model comes from the harness (trained once per content: usually by the training phase
+    of `make test`, which adopts the bot the same way).
+    """
     root = tmp_path_factory.mktemp("support-bot")
-    bot = root / "replace"
-    shutil.copytree(SUPPORT_BOT, bot, ignore=shutil.ignore_patterns("__pycache__"))
-    run([CLI, "init", str(bot)], root)
-    before = validate(bot)
-    reuse = run([CLI, "init", str(bot), "--reuse"], root).stdout
-    after = validate(bot)
-    run([RASA, "train", "--quiet", "--out", "models"], bot)
-    model = next((bot / "models").glob("*.tar.gz"))
-    keep = root / "keep"
-    shutil.copytree(bot, keep, ignore=shutil.ignore_patterns("models", ".rasa", "*.db"))
-    kept = run([CLI, "init", str(keep), "--keep-host-flows"], root).stdout
-    return Adopted(bot, keep, model, before, after, reuse, kept)
+    replace = adopt_support_bot(root / "replace" / "bot", validate=True)
+    model = trained_model(replace.recipe)
+    keep = Workspace(root / "keep")
+    shutil.copytree(replace.bot, keep.bot, ignore=shutil.ignore_patterns("models", ".rasa", "*.db"))
+    kept = checked([CLI, "init", str(keep.bot), "--keep-host-flows"], keep.root).stdout
+    before, after = replace.validations
+    return Adopted(replace.bot, keep, model, before, after, replace.reuse_output, kept)
 
 
 def core_test(bot: Path, model: Path, out: Path, fail_on_errors: bool) -> Set[str]:
     """`rasa test core --stories tests`; the names of the stories that failed."""
     args = [RASA, "test", "core", "--model", str(model), "--stories", "tests", "--out", str(out)]
+    args += ["--no-plot"]  # nothing here looks at the plots
     result = subprocess.run(
         args + (["--fail-on-prediction-errors"] if fail_on_errors else []),
         cwd=bot,
@@ -121,27 +116,19 @@ class TestInitOnAThirdPartyBot:
     def test_keep_mode_passes_every_host_story(self, adopted: Adopted, tmp_path: Path) -> None:
         """With the host's flows kept, all of its test stories pass, handoff and form included."""
         assert "kept your own flow: handoff.host_flow: keep" in adopted.init_keep_output
-        assert core_test(adopted.keep, adopted.model, tmp_path, fail_on_errors=True) == set()
+        assert core_test(adopted.keep.bot, adopted.model, tmp_path, fail_on_errors=True) == set()
 
 
 @pytest.fixture(scope="module")
-def served_keep(adopted: Adopted, tmp_path_factory) -> Iterator[BotClient]:
+def served_keep(adopted: Adopted, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedBot]:
     """The kept-flows bot served with init's own endpoints and credentials, actions running."""
     logs = tmp_path_factory.mktemp("support-bot-logs")
-    with action_server(adopted.keep, logs) as action_url:
-        endpoints = adopted.keep / "endpoints.yml"
+    with action_server(logs, bot=adopted.keep.bot) as action_url:
+        endpoints = adopted.keep.endpoints
         text = endpoints.read_text().replace("http://localhost:5055/webhook", action_url)
         endpoints.write_text(text)
-        with serve_bot(
-            adopted.model,
-            adopted.keep,
-            endpoints,
-            adopted.keep / "credentials.yml",
-            auth_token=API_TOKEN,
-            env={"RASA_ETHICS_AGENT_TOKEN": AGENT_TOKEN, "RASA_ETHICS_AUDIT_KEY": AUDIT_KEY},
-            start_timeout=600,  # loading a model takes minutes on a busy 2-core machine
-        ) as url:
-            yield BotClient(url)
+        with served_bot(adopted.model, adopted.keep) as bot:
+            yield bot
 
 
 def queued(bot: Path, sender: str) -> List[Dict[str, Any]]:
@@ -185,9 +172,11 @@ class TestKeptHandoffFlowServed:
         flow = ["action:utter_transfer", "bot", "action:action_transfer_to_agent", "bot"]
         start = names.index("action:utter_transfer")
         assert names[start : start + 4] == flow and "pause" in names[start + 4 :]
-        assert queued(adopted.keep, "kept-1") == [{"reason": "customer_request", "available": True}]
+        assert queued(adopted.keep.bot, "kept-1") == [
+            {"reason": "customer_request", "available": True}
+        ]
         assert "utter_ethics_handoff" not in " ".join(names)
-        assert_audited(adopted.keep, "kept-1")
+        assert_audited(adopted.keep.bot, "kept-1")
 
     def test_from_inside_the_form(self, served_keep, adopted: Adopted) -> None:
         """Asked inside the outage form, the host's flow still runs, after the form is closed."""
@@ -200,5 +189,7 @@ class TestKeptHandoffFlowServed:
         tracker = served_keep.tracker("kept-2")
         assert tracker["active_loop"] in ({}, None) or not tracker["active_loop"].get("name")
         assert event_names(tracker)[-1] == "pause" or "pause" in event_names(tracker)[-3:]
-        assert queued(adopted.keep, "kept-2") == [{"reason": "customer_request", "available": True}]
-        assert_audited(adopted.keep, "kept-2")
+        assert queued(adopted.keep.bot, "kept-2") == [
+            {"reason": "customer_request", "available": True}
+        ]
+        assert_audited(adopted.keep.bot, "kept-2")

@@ -1,9 +1,11 @@
 """The audit trail of a served example bot: scripted conversations, verify, PII, report, disk full.
 
-One `rasa run` of the example bot serves every test here.  Its event broker is
+The session's ``plugin_bot`` serves every test here (tests/e2e/conftest.py).  Its event broker is
 ``rasa_ethics.AuditEventBroker`` wrapping Rasa's SQL event broker on SQLite, so the trail can be
 compared with every event Rasa published.  The trail lives on a small tmpfs of its own (when this
-process may mount one), so one test can fill that file system for real.
+process may mount one), so one test can fill that file system for real.  Other modules talk to
+the same server: what is checked of the whole trail (no gap, no error, every conversation saw
+the disclosure) holds for their conversations too.
 """
 
 from __future__ import annotations
@@ -17,7 +19,6 @@ import time
 import urllib.parse
 import uuid
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,12 +27,12 @@ import pytest
 
 from rasa_ethics.audit.events import EventMapper
 from rasa_ethics.audit.files import trail_files
+from rasa_ethics.audit.pseudonym import Pseudonymizer
 from rasa_ethics.audit.report import summarise
 from rasa_ethics.audit.verify import verify_trail
 from tests.audit.audit_testlib import ARTIFACTS, screenshot
-from tests.audit.full_disk import SmallFilesystem, small_filesystem
-from tests.audit.served_bot import BotClient, Workspace, make_workspace, pseudonym, served
-from tests.servers import BIN, action_server, rasa_env
+from tests.harness import AUDIT_KEY, BIN, ServedBot, Workspace, rasa_env
+from tests.harness.full_disk import SmallFilesystem
 
 pytestmark = pytest.mark.slow
 
@@ -47,6 +48,7 @@ PII = {
 }
 FALLBACK_CANDIDATES = ["asdkjh qwpoeiru", "zxcmnb lkjhg poiuy", "qwxz vbnm kjhg", "xkcd zzzq prrt"]
 NOT_ASSERTED = "not asserted"
+pseudonym = Pseudonymizer(AUDIT_KEY.encode())
 
 
 @dataclass(frozen=True)
@@ -87,20 +89,16 @@ def scripts(fallbacks: list[str]) -> list[Script]:
 class Served:
     """The served bot, its workspace, and the small file system its trail is on."""
 
-    client: BotClient
+    client: ServedBot
     space: Workspace
     disk: SmallFilesystem
 
 
 @pytest.fixture(scope="module")
-def bot(trained_example_bot: Path, example_bot_dir: Path, tmp_path_factory) -> Iterator[Served]:
-    """The example bot with the audit broker, its trail on a 1 MB tmpfs when mounting works."""
-    root = tmp_path_factory.mktemp("audit-e2e")
-    with small_filesystem(root / "auditfs", size="1m") as disk:
-        with action_server(example_bot_dir, root) as actions:
-            space = make_workspace(root / "run", actions, audit_dir=disk.path)
-            with served(trained_example_bot, space) as client:
-                yield Served(client, space, disk)
+def bot(plugin_bot: ServedBot, trail_disk: SmallFilesystem) -> Served:
+    """The session's plugin bot, its audit trail on a small file system when mounting works."""
+    assert plugin_bot.space is not None
+    return Served(plugin_bot, plugin_bot.space, trail_disk)
 
 
 def trail_records(space: Workspace) -> list[dict[str, Any]]:
@@ -152,10 +150,7 @@ def conversation(bot: Served) -> dict[str, Any]:
 
 
 def _intent(bot: Served, text: str) -> str:
-    from tests.servers import post_json
-
-    parsed = post_json(f"{bot.client.url}/model/parse?token=test-token", {"text": text})
-    return str(parsed["intent"]["name"])
+    return str(bot.client.parse(text)["intent"]["name"])
 
 
 class TestScriptedConversations:

@@ -14,8 +14,8 @@ from typing import Any, Dict, List
 import pytest
 
 from rasa_ethics.policy import load_policy
-from tests.e2e.ethics_bot import BotClient, bot_events, event_names, shift_into_the_past
-from tests.servers import REPO
+from tests.harness import REPO, BotClient, bot_events, event_names, shift_into_the_past
+from tests.harness.conversations import ORDINARY
 
 pytestmark = pytest.mark.slow
 
@@ -216,27 +216,8 @@ def conversation(bot: BotClient, messages: List[str]) -> List[List[str]]:
     return [without_disclosure(bot.say(who, m)) for m in messages]
 
 
-COMPARED = [
-    ["hello", "where is my order?", "jane.doe@example.com", "NW-100234", "no, that's all"],
-    ["track my order", "what are your opening hours?", "olivia.m@example.com", "NW-482913"],
-    [
-        "hi",
-        "how are you doing?",
-        "what can you help me with?",
-        "do you ship internationally?",
-        "can I pay with PayPal?",
-        "is this jacket waterproof?",
-        "thank you",
-        "goodbye",
-    ],
-    ["I need to change my delivery address", "no it hasn't", "thanks a lot"],
-    ["has my order shipped yet?", "never mind"],
-    ["are you open on Sunday?", "what's your return policy?"],
-]
-
-
 class TestHostUnchanged:
-    @pytest.mark.parametrize("messages", COMPARED, ids=[m[0] for m in COMPARED])
+    @pytest.mark.parametrize("messages", ORDINARY, ids=[m[0] for m in ORDINARY])
     def test_same_answers_with_and_without_the_plugin(
         self, plugin_bot, plain_bot, messages
     ) -> None:

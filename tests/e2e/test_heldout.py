@@ -1,25 +1,18 @@
-"""Held-out recall and false-handoff rate of the trained example bot (bench/dialogue/heldout.py)."""
+"""Held-out recall and false-handoff rate of the trained example bot (tests/harness/heldout.py)."""
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 
-from tests.servers import REPO
+from tests.harness import LoadedAgent
+from tests.harness.heldout import evaluate
 
 pytestmark = pytest.mark.slow
 
-sys.path.insert(0, str(REPO))
-from bench.dialogue import heldout  # noqa: E402
-
 
 @pytest.fixture(scope="module")
-def report(trained_example_bot: Path, example_bot_dir: Path) -> dict:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.chdir(example_bot_dir)  # the model names its policy relative to the bot folder
-        return heldout.evaluate(trained_example_bot)
+def report(example_agent: LoadedAgent) -> dict:
+    return evaluate(example_agent)
 
 
 class TestHeldOut:

@@ -23,13 +23,11 @@ from pathlib import Path
 from typing import Any, Dict, Iterator, List
 
 import pytest
-import yaml
 
 from rasa_ethics.audit.files import trail_files
 from rasa_ethics.policy import load_policy
-from tests.e2e.ethics_bot import AGENT_TOKEN, API_TOKEN, BotClient, make_workspace
 from tests.e2e.truth import Texts, new_sender, queued_rows
-from tests.servers import REPO, action_server, free_port, serve_bot
+from tests.harness import REPO, BotClient, action_server, free_port, make_workspace, served_bot
 
 pytestmark = pytest.mark.slow
 
@@ -44,26 +42,13 @@ def served(trained_example_bot: Path, tmp_path_factory) -> Iterator[Dict[str, An
     root = tmp_path_factory.mktemp("outage")
     port = free_port()
     space = make_workspace(root, f"http://127.0.0.1:{port}/webhook")
-    endpoints = yaml.safe_load((space.bot / "endpoints.yml").read_text())
-    endpoints["event_broker"] = {
-        "type": "rasa_ethics.AuditEventBroker",
-        "policy": "../policies/northwind.yml",
-    }
-    (space.bot / "endpoints.yml").write_text(yaml.safe_dump(endpoints))
-    with serve_bot(
-        trained_example_bot,
-        space.bot,
-        space.bot / "endpoints.yml",
-        space.bot / "credentials.yml",
-        auth_token=API_TOKEN,
-        env={"RASA_ETHICS_AGENT_TOKEN": AGENT_TOKEN, "RASA_ETHICS_AUDIT_KEY": "k" * 32},
-    ) as url:
-        yield {"bot": BotClient(url, space), "port": port, "root": root}
+    with served_bot(trained_example_bot, space) as bot:
+        yield {"bot": bot, "port": port, "root": root}
 
 
 @contextlib.contextmanager
 def actions_up(served: Dict[str, Any]) -> Iterator[None]:
-    with action_server(REPO / "example_bot", served["root"], served["port"]):
+    with action_server(served["root"], port=served["port"]):
         yield
 
 
@@ -157,7 +142,7 @@ class TestActionServerDown:
 
     def test_audited(self, served, conversations) -> None:
         """Each failure, each offer and both kinds of answer leave an audit record."""
-        records = settled_records(served["bot"].space.bot / "audit" / "audit.jsonl")
+        records = settled_records(served["bot"].space.trail)
         failures = [r for r in records if r["type"] == "action_failure"]
         stages = [r["stage"] for r in records if r["type"] == "handoff_confirmation"]
         assert {r["action"] for r in failures} == {"order_status_form"}

@@ -22,9 +22,8 @@ from typing import Callable, Dict, List
 import pytest
 
 from rasa_ethics.policy import load_policy
-from tests.e2e.ethics_bot import BotClient
 from tests.e2e.truth import Outcome, Tally, Texts, in_form, load_sets, new_sender, outcome
-from tests.servers import REPO
+from tests.harness import REPO, BotClient
 
 pytestmark = pytest.mark.slow
 

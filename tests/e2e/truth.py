@@ -20,8 +20,7 @@ from typing import Dict, List, Optional, Sequence
 import yaml
 
 from rasa_ethics.policy import LoadedPolicy
-from tests.e2e.ethics_bot import BotClient
-from tests.servers import REPO
+from tests.harness import REPO, BotClient
 
 DATA = REPO / "tests" / "data"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any, Dict
 
@@ -74,6 +75,42 @@ class TestProcess:
         path = policy_file(tmp_path, "  entities:\n    email: {operator: hash}\n")
         with pytest.raises(RasaException, match="RASA_ETHICS_PII_KEY"):
             detector(tmp_path, policy=path)
+
+
+class TestWhatNLUSees:
+    """Issue 9, rows 1 and 8: unsafe characters and huge messages are dealt with before NLU."""
+
+    def test_unsafe_characters_are_replaced(self, tmp_path: Path) -> None:
+        """Lone surrogates, NUL and escape sequences never reach the components after it."""
+        message = Message.build(text="hi\x00 \x1b[2K mail jane.doe@example.com\ud800")
+        detector(tmp_path, policy=str(NORTHWIND)).process([message])
+        assert message.get("text") == "hi\ufffd \ufffd[2K mail jane.doe@example.com\ufffd"
+        output = message.as_dict(only_output_properties=True)
+        assert output["ethics_pii"] == [{"start": 14, "end": 34, "type": "email"}]
+
+    def test_a_message_over_the_limit_is_marked_not_analysed(self, tmp_path: Path) -> None:
+        """1 MB of digit groups: NLU gets an empty text, the parse data the mark, in a blink."""
+        text = "4111 1111 1111 1111 " * 52_429
+        component = detector(tmp_path, policy=str(NORTHWIND))
+        message = Message.build(text=text)
+        started = time.process_time()
+        component.process([message])
+        seconds = time.process_time() - started
+        print(f"\nPIIDetector on {len(text):,} characters: {seconds * 1000:.1f} ms CPU")
+        output = message.as_dict(only_output_properties=True)
+        assert message.get("text") == "" and output["ethics_too_long"] == len(text)
+        assert "ethics_pii" not in output and seconds < 0.1
+
+    def test_the_limit_comes_from_the_policy(self, tmp_path: Path) -> None:
+        """messages.max_message_chars: a message of exactly that length still goes to NLU."""
+        path = tmp_path / "policy.yml"
+        text = f"extends_dirs: [{NORTHWIND.parent}]\nextends: {NORTHWIND}\n"
+        path.write_text(text + "messages:\n  max_message_chars: 5\n", encoding="utf-8")
+        component = detector(tmp_path, policy=str(path))
+        short, long = Message.build(text="hello"), Message.build(text="hello!")
+        component.process([short, long])
+        assert short.get("text") == "hello" and short.get("ethics_too_long") is None
+        assert long.get("text") == "" and long.get("ethics_too_long") == 6
 
 
 class TestTrainingData:

@@ -75,3 +75,52 @@ class TestLinearTime:
         result = engine.redact(text)
         assert time.perf_counter() - started < 30
         assert "maria@example.org" not in result.text and len(result.spans) > 1000
+
+
+# Issue 9, row 8: what each recognizer bites on, repeated to 1 MB.  Customers cannot send NLU that
+# much (messages.max_message_chars), but `rasa-ethics redact`, transcripts and the store can.
+MEGABYTE_BAIT = {
+    "email-like": "a.b@c.d x_y@example ",
+    "digit groups": "1234 5678 ",
+    "phones": "call +44 20 7946 0958 or 020 7946 0958 ",
+    "cards": "4111 1111 1111 1111 ",
+    "iban": "GB82 WEST 1234 5698 7654 32 ",
+    "addresses": "42 Baker Street, London NW1 6XE ",
+    "names": "my name is Maria Lopez ",
+    "dates and ids": "born 12/03/1990, SSN 078-05-1123, IP 192.168.10.7 ",
+}
+MEGABYTE = 1_000_000
+MEGABYTE_CPU_SECONDS = 30.0  # spaCy (addresses, names) takes about 19 s here
+
+
+def _bait(unit: str, size: int) -> str:
+    return (unit * (size // len(unit) + 1))[:size]
+
+
+@pytest.mark.slow
+class TestMegabyteBait:
+    @pytest.mark.parametrize("name", sorted(MEGABYTE_BAIT))
+    def test_linear_up_to_a_megabyte(self, engine, name):
+        """1 MB costs about 10x what 100 KB costs, and stays within seconds (CPU time)."""
+        unit = MEGABYTE_BAIT[name]
+        small, large = _bait(unit, MEGABYTE // 10), _bait(unit, MEGABYTE)
+        started = time.process_time()
+        engine.analyze(small)
+        t_small = max(time.process_time() - started, 0.05)
+        started = time.process_time()
+        engine.analyze(large)
+        t_large = time.process_time() - started
+        print(f"\n{name}: 100 KB {t_small:.2f} s, 1 MB {t_large:.2f} s CPU")
+        assert t_large / t_small < 15 and t_large < MEGABYTE_CPU_SECONDS, (t_small, t_large)
+
+
+class TestPhoneChecksAreCapped:
+    def test_a_megabyte_of_digit_groups(self):
+        """phonenumbers runs on at most CHECKS_MAX candidates: 1 MB took 29 to 37 s before."""
+        from rasa_ethics.pii.recognizers.generic.phone_recognizer import PhoneRecognizer
+
+        started = time.process_time()
+        PhoneRecognizer().analyze(_bait("1234 5678 ", MEGABYTE))
+        seconds = time.process_time() - started
+        print(f"\nphone recognizer, 1 MB of digit groups: {seconds:.2f} s CPU")
+        assert seconds < 6.0

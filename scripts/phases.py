@@ -1,0 +1,91 @@
+"""Print how long each phase of a test run took, and one line with the tests of all pytest logs.
+
+Usage: ``phases.py PHASES START [PYTEST_LOG ...]``.  PHASES holds ``name start end`` lines (epoch
+seconds), as ``scripts/test.sh`` and ``.ci/run`` write them; START is when the run began.  Lanes
+of one phase (``training-example``, ``training-more``) are folded into it; phases that overlap
+say so, and the total is the wall time from START to the last end.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Dict, List, Tuple
+
+#: Phase name -> the prefixes of the lanes that make it up, in the order they are printed.
+PHASES = {
+    "environment": ("environment",),
+    "training": ("training",),
+    "unit tests": ("unit",),
+    "end-to-end tests": ("e2e",),
+}
+_COUNT = re.compile(r"(\d+) (passed|failed|skipped|errors?)")
+_SUMMARY = re.compile(r"\d+ (passed|failed|skipped|errors?|deselected)\b.* in [\d.]+s")
+
+
+def read_lanes(path: Path) -> List[Tuple[str, int, int]]:
+    """``(name, start, end)`` of every lane written to ``path``."""
+    lanes = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        name, start, end = line.split()
+        lanes.append((name, int(start), int(end)))
+    return lanes
+
+
+def fold(lanes: List[Tuple[str, int, int]]) -> Dict[str, Tuple[int, int, List[str]]]:
+    """Phase -> (first start, last end, its lanes)."""
+    folded: Dict[str, Tuple[int, int, List[str]]] = {}
+    for phase, prefixes in PHASES.items():
+        mine = [lane for lane in lanes if lane[0].startswith(prefixes)]
+        if mine:
+            start, end = min(s for _, s, _ in mine), max(e for _, _, e in mine)
+            folded[phase] = (start, end, [f"{n} {e - s} s" for n, s, e in mine])
+    return folded
+
+
+def test_counts(logs: List[Path]) -> Counter:
+    """Passed, failed (errors included) and skipped, summed over pytest logs' closing lines.
+
+    A log named ``*-alone.log`` re-ran the failures of the log before it: its results replace
+    theirs.
+    """
+    counts: Counter = Counter()
+    previous: Counter = Counter()
+    for log in logs:
+        mine = _closing_counts(log)
+        if log.name.endswith("-alone.log"):
+            counts["failed"] -= previous["failed"]
+        counts.update(mine)
+        previous = mine
+    return counts
+
+
+def _closing_counts(log: Path) -> Counter:
+    counts: Counter = Counter()
+    lines = [ln for ln in log.read_text(errors="replace").splitlines() if _SUMMARY.search(ln)]
+    for number, kind in _COUNT.findall(lines[-1] if lines else ""):
+        counts["failed" if kind.startswith("error") else kind] += int(number)
+    return counts
+
+
+def main(argv: List[str]) -> int:
+    """Print the table, then the total test line."""
+    lanes, began = read_lanes(Path(argv[1])), int(argv[2])
+    print(
+        f"\n{'phase':<18}{'from':>7}{'to':>7}{'seconds':>9}  lanes (phases overlap)"
+    )
+    last = began
+    for phase, (start, end, parts) in fold(lanes).items():
+        last = max(last, end)
+        print(f"{phase:<18}{start - began:>7}{end - began:>7}{end - start:>9}  {', '.join(parts)}")
+    print(f"{'total':<18}{0:>7}{last - began:>7}{last - began:>9}")
+    counts = test_counts([Path(p) for p in argv[3:] if Path(p).is_file()])
+    skipped = f", {counts['skipped']} skipped" if counts["skipped"] else ""
+    print(f"\ntests: {counts['passed']} passed, {counts['failed']} failed{skipped}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
