@@ -18,6 +18,7 @@ _EXPORTS: Dict[str, str] = {
     "EthicsImporter": "rasa_ethics.importer.ethics_importer",
     "EthicsNLG": "rasa_ethics.nlg.generator",
     "EthicsPolicy": "rasa_ethics.dialogue.rasa_policy",
+    "EthicsIntentGuard": "rasa_ethics.dialogue.intent_guard",
     "RedactingTrackerStore": "rasa_ethics.stores.tracker_store",
     "load_policy": "rasa_ethics.policy",
     "LivePolicy": "rasa_ethics.policy",

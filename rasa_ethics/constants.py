@@ -12,15 +12,27 @@ __all__ = [
     "HANDOFF_RESPONSES",
     "HANDOFF_SIGNALS",
     "HANDOFF_WEBHOOK",
+    "OFFER_RESPONSES",
+    "CONFIRM_STAGE",
+    "CONFIRM_REASON",
+    "STAGE_ASKED",
+    "STAGE_YES",
+    "STAGE_NO",
     "META_AGENT",
+    "META_CONFIRM",
     "META_DISCLOSURE",
     "META_HANDOFF",
+    "META_OUTAGE",
+    "META_CLASSIFIER",
     "META_RESUMED",
     "META_PII",
     "RESPONSE_BOT_CHALLENGE",
+    "RESPONSE_CONFIRM",
+    "RESPONSE_DECLINED",
     "RESPONSE_DISCLOSURE",
     "RESPONSE_HANDOFF",
     "RESPONSE_HANDOFF_UNAVAILABLE",
+    "RESPONSE_OUTAGE",
     "RESPONSE_RESUMED",
     "RESPONSE_TOO_LONG",
     "META_TOO_LONG",
@@ -38,6 +50,13 @@ RESPONSE_BOT_CHALLENGE = "utter_ethics_bot_challenge"
 RESPONSE_HANDOFF = "utter_ethics_handoff"
 RESPONSE_HANDOFF_UNAVAILABLE = "utter_ethics_handoff_unavailable"
 RESPONSE_RESUMED = "utter_ethics_resumed"
+# Asking before a handoff when the evidence is partial, and the answer to "no".
+RESPONSE_CONFIRM = "utter_ethics_handoff_confirm"
+RESPONSE_DECLINED = "utter_ethics_handoff_declined"
+# Said when one of the bot's actions fails (e.g. the action server is down); offers a person.
+RESPONSE_OUTAGE = "utter_ethics_outage"
+# Responses that offer a person with the confirm buttons.
+OFFER_RESPONSES = (RESPONSE_CONFIRM, RESPONSE_OUTAGE)
 RESPONSE_TOO_LONG = "utter_ethics_too_long"  # a message over messages.max_message_chars
 # Either one announces a handoff: the second when no agent is available.
 HANDOFF_RESPONSES = (RESPONSE_HANDOFF, RESPONSE_HANDOFF_UNAVAILABLE)
@@ -49,6 +68,18 @@ META_AGENT = "ethics_agent"  # a message a human agent sent through the agent ch
 AGENT_ID = "id"  # inside metadata[META_AGENT]: the agent's id, a name-like token ("sam.lee")
 META_RESUMED = "ethics_resumed"  # the agent handed the conversation back to the bot
 META_PII = "ethics_pii"
+# On a bot message that offers a person ({"stage": "asked", "reason": ...}) and on the action
+# that answers the offer ({"stage": "yes" | "no", "reason": ...}).
+META_CONFIRM = "ethics_confirm"
+META_OUTAGE = "ethics_outage"  # on the bot message said when an action failed: {"action": name}
+# Parse data: the intent classifier's own prediction, when EthicsIntentGuard replaced an ethics
+# intent that the message gave no evidence for ({"name", "confidence"}).
+META_CLASSIFIER = "ethics_classifier"
+
+# Keys inside metadata[META_CONFIRM].
+CONFIRM_STAGE = "stage"
+CONFIRM_REASON = "reason"
+STAGE_ASKED, STAGE_YES, STAGE_NO = "asked", "yes", "no"
 # Set by PIIDetector in the parse data of a message over messages.max_message_chars: its length.
 META_TOO_LONG = "ethics_too_long"
 

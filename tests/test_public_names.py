@@ -20,6 +20,7 @@ PUBLIC = {
     "AgentChannel": "rasa.core.channels.channel.InputChannel",
     "AuditEventBroker": "rasa.core.brokers.broker.EventBroker",
     "EthicsImporter": "rasa.shared.importers.importer.TrainingDataImporter",
+    "EthicsIntentGuard": "rasa.engine.graph.GraphComponent",
     "EthicsNLG": "rasa.core.nlg.generator.NaturalLanguageGenerator",
     "EthicsPolicy": "rasa.core.policies.policy.Policy",
     "PIIDetector": "rasa.engine.graph.GraphComponent",

@@ -1,7 +1,8 @@
 """The edits that switch the plugin on in Rasa's own files: config, endpoints and credentials.
 
 * ``config.yml``: the importer (``importers:``), ``rasa_ethics.PIIDetector`` first in
-  ``pipeline:`` and ``rasa_ethics.EthicsPolicy`` (``policies:``);
+  ``pipeline:``, ``rasa_ethics.EthicsIntentGuard`` before ``FallbackClassifier`` (else last) and
+  ``rasa_ethics.EthicsPolicy`` (``policies:``);
 * ``endpoints.yml``: ``nlg: rasa_ethics.EthicsNLG``, ``tracker_store:
   rasa_ethics.RedactingTrackerStore`` (wrapping the bot's own store as ``inner:``, or SQLite) and
   ``event_broker: rasa_ethics.AuditEventBroker`` (wrapping the bot's own broker, if any);
@@ -36,6 +37,8 @@ __all__ = [
 IMPORTER = "rasa_ethics.EthicsImporter"
 POLICY = "rasa_ethics.EthicsPolicy"
 PII_DETECTOR = "rasa_ethics.PIIDetector"
+INTENT_GUARD = "rasa_ethics.EthicsIntentGuard"
+FALLBACK_CLASSIFIER = "FallbackClassifier"
 NLG = "rasa_ethics.EthicsNLG"
 TRACKER_STORE = "rasa_ethics.RedactingTrackerStore"
 EVENT_BROKER = "rasa_ethics.AuditEventBroker"
@@ -68,11 +71,22 @@ def config_edits(config: CommentedMap, policy_ref: str) -> List[str]:
 
 
 def _pipeline_edits(pipeline: CommentedSeq, policy_ref: str) -> List[str]:
-    """The PII detector, first: it must see the message before any tokenizer does."""
-    if any(_name(item) == PII_DETECTOR for item in pipeline):
-        return []
-    pipeline.insert(0, CommentedMap([("name", PII_DETECTOR), ("policy", policy_ref)]))
-    return [f"added {PII_DETECTOR} first in the pipeline (PII detected once per message)"]
+    """The PII detector first (before any tokenizer); the intent guard after the classifiers."""
+    whats = []
+    if not any(_name(item) == PII_DETECTOR for item in pipeline):
+        pipeline.insert(0, CommentedMap([("name", PII_DETECTOR), ("policy", policy_ref)]))
+        whats.append(f"added {PII_DETECTOR} first in the pipeline (PII detected once per message)")
+    if not any(_name(item) == INTENT_GUARD for item in pipeline):
+        guard = CommentedMap([("name", INTENT_GUARD), ("policy", policy_ref)])
+        names = [_name(item) for item in pipeline]
+        if FALLBACK_CLASSIFIER in names:
+            pipeline.insert(names.index(FALLBACK_CLASSIFIER), guard)
+            where = f"before {FALLBACK_CLASSIFIER}"
+        else:
+            _append(pipeline, guard)
+            where = "last in the pipeline"
+        whats.append(f"added {INTENT_GUARD} {where} (an ethics intent needs evidence)")
+    return whats
 
 
 def endpoints_edits(endpoints: CommentedMap, policy_ref: str) -> List[str]:

@@ -13,6 +13,11 @@ What other rasa-ethics components attach, and this module reads:
   handoff with reason ``unspecified``.
 * ``metadata["ethics_agent"] = {"id": "sam"}`` on a ``bot`` event that a human agent sent (any
   true value marks it; the id is recorded when it looks like a name).
+* ``metadata["ethics_confirm"] = {"stage": "asked", "reason": ...}`` on a ``bot`` event that
+  offers a person, and ``{"stage": "yes" | "no", ...}`` on the ``action`` event that answers the
+  offer: one ``handoff_confirmation`` record each.
+* ``metadata["ethics_outage"] = {"action": name}`` on the ``bot`` event said when an action
+  failed: an ``action_failure`` record.
 
 Everything recorded is a name (intent, action, response, policy, entity or PII type), a number, a
 flag, or a pseudonym.  Names must look like identifiers; anything else becomes ``"<invalid>"``, so
@@ -111,6 +116,7 @@ class EventMapper:
             "confidence": _number(event.get("confidence")),
         }
         records: list[Record] = [("action", fields)]
+        records += _confirmation(sender, event.get("metadata") or {}, (c.STAGE_YES, c.STAGE_NO))
         marker = (event.get("metadata") or {}).get(c.META_HANDOFF)
         if marker and sender not in self._handoffs:
             records.append(("handoff", _handoff(sender, marker, action, "action_metadata")))
@@ -133,6 +139,12 @@ class EventMapper:
         records: list[Record] = [("bot_utterance", fields)]
         if metadata.get(c.META_DISCLOSURE) is True:
             records.append(("disclosure", {"sender": sender, "response": response}))
+        records += _confirmation(sender, metadata, (c.STAGE_ASKED,))
+        outage = metadata.get(c.META_OUTAGE)
+        if isinstance(outage, Mapping):
+            records.append(
+                ("action_failure", {"sender": sender, "action": name(outage.get("action"))})
+            )
         marker = metadata.get(c.META_HANDOFF)
         if marker and sender not in self._handoffs:
             records.append(("handoff", _handoff(sender, marker, response, "bot_metadata")))
@@ -150,6 +162,21 @@ class EventMapper:
         self._handoffs.move_to_end(sender)
         while len(self._handoffs) > _PENDING_PAUSES:
             self._handoffs.popitem(last=False)
+
+
+def _confirmation(
+    sender: str, metadata: Mapping[str, Any], stages: tuple[str, ...]
+) -> list[Record]:
+    """A ``handoff_confirmation`` record if ``metadata`` marks an offer or its answer."""
+    info = metadata.get(c.META_CONFIRM)
+    if not isinstance(info, Mapping) or info.get(c.CONFIRM_STAGE) not in stages:
+        return []
+    fields = {
+        "sender": sender,
+        "stage": name(info.get(c.CONFIRM_STAGE)),
+        "reason": name(info.get(c.CONFIRM_REASON)) or UNSPECIFIED,
+    }
+    return [("handoff_confirmation", fields)]
 
 
 def _handoff(sender: str, marker: Any, response: str | None, source: str) -> dict[str, Any]:

@@ -43,6 +43,8 @@ RECORD_TYPES = (
     "bot_utterance",
     "disclosure",
     "handoff",
+    "handoff_confirmation",  # the bot offered a person (stage asked), the customer said yes/no
+    "action_failure",  # an action failed; the customer got the outage text
     "error",
     "gap",
     "checkpoint",  # signed: vouches for every record before it

@@ -8,6 +8,12 @@ Detection never relies on the host's intent classifier alone.  Three sources are
   classifier misses "get me a person" still hands off;
 * a small grammar of requests for a person and of identity questions
   (:mod:`rasa_ethics.dialogue.grammar`), which also catches typos and phrasings nobody listed.
+
+A handoff request comes with the kind of its evidence (``Signals.handoff_kind``, the keys of the
+policy's ``handoff.when``): ``request`` (the text asks for a person), ``mention`` (the classifier
+says handoff and the text names a person), ``assistant`` (the text asks for an assistant who may
+be the bot) and ``intent_only`` (the classifier says handoff and the text only hints at contact).
+The classifier's intent alone is no evidence: without any of these, the message is the host's.
 """
 
 from __future__ import annotations
@@ -20,28 +26,42 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
 
+from rasa_ethics import constants as c
 from rasa_ethics.dialogue import grammar
 from rasa_ethics.dialogue.grammar import Strength
 from rasa_ethics.dialogue.matcher import PhraseMatcher
+from rasa_ethics.dialogue.tokens import NAME_PLACEHOLDER
 from rasa_ethics.policy.loader import LoadedPolicy
 from rasa_ethics.policy.schema import PolicyDocument
 
-__all__ = ["Detectors", "Message", "Signals"]
+__all__ = ["ASSISTANT", "INTENT_ONLY", "MENTION", "REQUEST", "Detectors", "Message", "Signals"]
+
+# Kinds of handoff evidence: the keys of the policy's `handoff.when`.
+REQUEST, MENTION, ASSISTANT, INTENT_ONLY = "request", "mention", "assistant", "intent_only"
 
 
 @dataclass(frozen=True)
 class Message:
-    """The parts of a ``UserUttered`` event the detectors look at."""
+    """The parts of a ``UserUttered`` event the detectors look at.
+
+    ``intent``/``confidence`` are what NLU finally said (after EthicsIntentGuard);
+    ``classifier_intent``/``classifier_confidence`` are the classifier's own prediction, which
+    the ethics triggers judge.  ``names`` are the offsets of person names the PII detector found.
+    """
 
     text: str
     intent: Optional[str] = None
     confidence: float = 0.0
     ranking: Sequence[Tuple[str, float]] = ()
+    classifier_intent: Optional[str] = None
+    classifier_confidence: float = 0.0
+    names: Tuple[Tuple[int, int], ...] = ()
 
     @classmethod
     def from_parse_data(cls, text: Optional[str], parse_data: Dict[str, Any]) -> Message:
         """Build from a ``UserUttered``'s text and parse data."""
         intent = parse_data.get("intent") or {}
+        original = parse_data.get(c.META_CLASSIFIER) or intent
         ranking = tuple(
             (str(item.get("name")), float(item.get("confidence") or 0.0))
             for item in parse_data.get("intent_ranking") or []
@@ -51,7 +71,22 @@ class Message:
             intent=intent.get("name"),
             confidence=float(intent.get("confidence") or 0.0),
             ranking=ranking,
+            classifier_intent=original.get("name"),
+            classifier_confidence=float(original.get("confidence") or 0.0),
+            names=_person_spans(parse_data.get(c.META_PII)),
         )
+
+
+def _person_spans(spans: Any) -> Tuple[Tuple[int, int], ...]:
+    if not isinstance(spans, list):
+        return ()
+    found = []
+    for span in spans:
+        if isinstance(span, dict) and span.get("type") == "person":
+            start, end = span.get("start"), span.get("end")
+            if isinstance(start, int) and isinstance(end, int) and 0 <= start < end:
+                found.append((start, end))
+    return tuple(sorted(found))
 
 
 @dataclass(frozen=True)
@@ -59,10 +94,12 @@ class Signals:
     """Everything one message triggers; each trigger says what matched (for logs and audit)."""
 
     handoff_request: Optional[str] = None
+    handoff_kind: Optional[str] = None  # REQUEST, MENTION, ASSISTANT or INTENT_ONLY
     bot_challenge: Optional[str] = None
     topics: Tuple[str, ...] = ()
     complaint: Optional[str] = None
     frustration: Optional[str] = None
+    misunderstanding: Optional[str] = None  # "that's not what I asked" (counts when repeated)
     low_confidence: bool = False
 
     @property
@@ -85,6 +122,7 @@ class Detectors:
         self._handoff = PhraseMatcher(handoff.phrases if handoff.enabled else ())
         self._challenge = PhraseMatcher(self.document.disclosure.bot_challenge_phrases)
         self._frustration = PhraseMatcher(signals.frustration_phrases)
+        self._misunderstanding = PhraseMatcher(signals.misunderstanding_phrases)
         self._topics: List[Tuple[str, PhraseMatcher]] = [
             (name, PhraseMatcher(topic.phrases)) for name, topic in signals.sensitive_topics.items()
         ]
@@ -111,30 +149,51 @@ class Detectors:
         asking = [p for p in parts if not grammar.is_identity_question(p[1])]
         identity = len(asking) < len(parts)
         intent = self._confident_intent(message)
-        payload = message.text.lstrip().startswith("/")
-        strength = max((grammar.request_strength(t) for _, t in asking), default=Strength.NONE)
         enabled = self.document.handoff.enabled
-        handoff = None
-        if enabled:
-            if payload or strength >= Strength.MENTION:
-                handoff = _by_intent(intent, self.handoff_intents)
-            handoff = handoff or _first_phrase(self._handoff, asking)
-            if not handoff and strength == Strength.REQUEST:
-                handoff = "grammar:request"
+        payload = message.text.lstrip().startswith("/")
+        handoff, kind = self._handoff_evidence(message, asking, intent) if enabled else (None, None)
         complaint = None
         if enabled and (payload or any(grammar.complaint_cue(t) for _, t in parts)):
             complaint = _by_intent(intent, self.complaint_intents)
         text = " ".join(n for n, _ in parts)
+        # The intent counts with the shape of the question ("are you a humen"), never alone:
+        # DIET puts "is this product vegan" and "do you sell robot toys" into it.
+        shaped = payload or any(grammar.is_identity_form(t) for _, t in parts)
         return Signals(
             handoff_request=handoff,
-            bot_challenge=_by_intent(intent, self.challenge_intents)
-            or _by_phrase(self._challenge, text)
-            or ("grammar:identity_question" if identity else None),
+            handoff_kind=kind,
+            bot_challenge=_by_phrase(self._challenge, text)
+            or ("grammar:identity_question" if identity else None)
+            or (_by_intent(intent, self.challenge_intents) if shaped else None),
             topics=tuple(n for n, m in self._topics if m.first_match(text)) if enabled else (),
             complaint=complaint,
             frustration=_by_phrase(self._frustration, text) if enabled else None,
+            misunderstanding=_by_phrase(self._misunderstanding, text) if enabled else None,
             low_confidence=self.is_low_confidence(message),
         )
+
+    def _handoff_evidence(
+        self, message: Message, asking: List[grammar.Clause], intent: Optional[str]
+    ) -> Tuple[Optional[str], Optional[str]]:
+        """The handoff trigger and the kind of its evidence, or (None, None)."""
+        by_intent = _by_intent(intent, self.handoff_intents)
+        if by_intent and message.text.lstrip().startswith("/"):
+            return by_intent, REQUEST
+        phrase = _first_phrase(self._handoff, asking)
+        if phrase:
+            return phrase, REQUEST
+        named = _named(message)
+        tokens = [t for _, t in asking] if named is None else _asking_tokens(named)
+        levels = {grammar.request_strength(t) for t in tokens}
+        if Strength.REQUEST in levels:
+            return "grammar:request", REQUEST
+        if by_intent and Strength.MENTION in levels:
+            return by_intent, MENTION
+        if Strength.MAYBE_BOT in levels:
+            return "grammar:assistant", ASSISTANT
+        if by_intent and Strength.HINT in levels:
+            return by_intent, INTENT_ONLY
+        return None, None
 
     def is_low_confidence(self, message: Message) -> bool:
         """True when NLU did not understand the message (fallback intent or low confidence)."""
@@ -145,10 +204,27 @@ class Detectors:
         )
 
     def _confident_intent(self, message: Message) -> Optional[str]:
-        """The intent if NLU is confident about it (a fallback is not)."""
-        if message.intent == DEFAULT_NLU_FALLBACK_INTENT_NAME:
+        """The classifier's intent if it is confident about it (a fallback is not)."""
+        intent, confidence = message.intent, message.confidence
+        if message.classifier_intent is not None:
+            intent, confidence = message.classifier_intent, message.classifier_confidence
+        if intent == DEFAULT_NLU_FALLBACK_INTENT_NAME:
             return None
-        return message.intent if message.confidence >= self.threshold else None
+        return intent if confidence >= self.threshold else None
+
+
+def _named(message: Message) -> Optional[str]:
+    """The text with each name the PII detector found written as one placeholder, if any."""
+    if not message.names:
+        return None
+    text = message.text
+    for start, end in reversed(message.names):
+        text = f"{text[:start]} {NAME_PLACEHOLDER} {text[end:]}"
+    return text
+
+
+def _asking_tokens(text: str) -> List[Tuple[str, ...]]:
+    return [t for _, t in grammar.clauses(text) if not grammar.is_identity_question(t)]
 
 
 def _by_intent(intent: Optional[str], intents: frozenset) -> Optional[str]:

@@ -1,285 +1,295 @@
 """A small grammar of "let me talk to a person": what the message says, not which words it contains.
 
-Why it exists (measured on the example bot, see ``bench/dialogue/heldout.py``): the intent
+Why it exists (measured on the example bot, see ``tests/e2e/test_heldout.py``): the intent
 classifier gives ``ethics_human_handoff`` a confidence of 1.0 to "my estate agent needs a copy of
 the receipt" or "connect the speaker to bluetooth", and "goodbye" to "operater".  Words such as
 *agent*, *operator* or *speak* are in both kinds of message; what differs is the structure:
 
-* a request verb whose object is a person: "put me through **to** someone", "**get me** a human";
+* a request verb whose object is a person: "put me through **to** someone", "**get me** a human",
+  "speak with **Maria Lopez** from billing", "connect me to **the store manager**";
 * a bare call for a person: "human please", "live rep", "customer service";
-* a presence question: "is anyone there?", "is there someone I can call?";
-* a callback: "could somebody ring me".
+* a presence question: "is anyone there?", "do you have real agents?", "are there people working
+  there?";
+* a person who is asked to act: "could somebody ring me", "can an assistant help me".
 
 A clause that asks what the bot *is* ("am I talking to a real person?") is an identity question:
 it gets the truthful bot-challenge answer, and its words never count towards a handoff.
 
-Typos are tolerated for the long words of the lexicons (one edit, two for words of 8+ letters) and
-for the verbs of "talk to" when "to"/"with" follows ("tlk to human").
+The words are read as canonical tokens (:mod:`rasa_ethics.dialogue.tokens`: typos, inflections,
+words run together, names, assistants); the word lists are in :mod:`rasa_ethics.dialogue.lexicon`.
 """
 
 from __future__ import annotations
 
 import re
 from enum import IntEnum
-from functools import lru_cache
-from typing import FrozenSet, List, Sequence, Tuple
+from typing import FrozenSet, List, Optional, Sequence
 
-from rasa_ethics.dialogue.matcher import normalise
+from rasa_ethics.dialogue import lexicon as lx
+from rasa_ethics.dialogue.tokens import Clause, clauses
 
-__all__ = ["Strength", "clauses", "complaint_cue", "is_identity_question", "request_strength"]
+__all__ = [
+    "Clause",
+    "Strength",
+    "clauses",
+    "complaint_cue",
+    "is_identity_form",
+    "is_identity_question",
+    "request_strength",
+]
 
 
 class Strength(IntEnum):
     """How clearly a clause asks for a person."""
 
     NONE = 0
-    MENTION = 1  # names a person-role (enough only when the intent classifier agrees)
-    REQUEST = 2  # asks for one (enough on its own)
+    HINT = (
+        1  # a contact verb, nobody named ("how do I get in touch"): worth asking, with the intent
+    )
+    MAYBE_BOT = 2  # asks for an assistant who may be the bot ("talk to the assistant"): ask
+    MENTION = 3  # names a person-role (enough only when the intent classifier agrees)
+    REQUEST = 4  # asks for one (enough on its own)
 
 
-HUMANS: FrozenSet[str] = frozenset(
-    "human humans person persons people agent agents operator operators representative "
-    "representatives rep reps someone somebody anyone anybody staff advisor adviser advisors "
-    "colleague colleagues manager supervisor employee team customer_service customer_support "
-    "customer_care live_chat live_support support_team helpdesk member_of_staff".split()
-)
-REQUEST_VERBS = frozenset(
-    "talk speak chat connect transfer put reach contact escalate hand pass route forward switch "
-    "word want need get give gimme prefer".split()
-)
-CALL_VERBS = frozenset("call ring phone callback".split())
-# Words that may stand between a request verb and its person ("put me through to a real one").
-FILLERS = frozenset(
-    "to with me us through over on a an the some any your our one of real actual actually live "
-    "human proper another in charge member members please just now right here back".split()
-)
-# Words a bare call for a person may contain besides the person ("no bot. human now please").
-BARE = frozenset(
-    "please pls plz now asap thanks thx thank you help support needed required urgently right "
-    "away immediately lol ok okay no not stop bot robot machine just enough a an the real actual "
-    "live proper i want need escalate".split()
-)
-RELATIVE = frozenset("i we can could to who that actually really just".split())
-THIRD_PARTY = frozenset(
-    "my your his her their its our the this that these those which whose many few other".split()
-)
-# Nouns a role word can qualify without meaning a person ("human rights", "agent code").
-NOT_PEOPLE = frozenset(
-    "resources resource rights error errors nature race code codes number numbers id fee fees "
-    "commission license licence manual mode sized size".split()
-)
-IDENTITY_NOUNS = frozenset(
-    "bot bots robot ai human humans person machine computer program chatbot automated automatic "
-    "automation real alive virtual gpt chatgpt algorithm script artificial".split()
-)
-IDENTITY_OPENERS = frozenset("am are is r u ur you youre who what was were".split())
-INTERJECTIONS = frozenset(
-    "wait so ok okay honestly hey hi hello um tell me be honest seriously".split()
-)
-HANDOVER_VERBS = frozenset("transfer connect escalate".split())  # "transfer me", "escalate this"
-NEGATIONS = frozenset("dont not no stop enough".split())
-BOT_NOUNS = frozenset("bot bots robot chatbot machine ai automated".split())
-COMPLAINT_CUES = frozenset(
-    "complain complaint complaints complaining complained dissatisfied unhappy unacceptable "
-    "appalling disappointed disappointing disgraceful outrageous ombudsman".split()
-)
-_MULTIWORD = {
-    ("customer", "service"): "customer_service",
-    ("customer", "services"): "customer_service",
-    ("customer", "support"): "customer_support",
-    ("customer", "care"): "customer_care",
-    ("live", "chat"): "live_chat",
-    ("live", "support"): "live_support",
-    ("support", "team"): "support_team",
-    ("help", "desk"): "helpdesk",
-    ("member", "of", "staff"): "member_of_staff",
-}
-# Words of 5+ letters only: short ones have too many real neighbours (stuff/staff, call/all).
-_FUZZY_TARGETS = frozenset(
-    "human humans person people agent operator representative someone somebody anyone anybody "
-    "customer service services supervisor connect transfer escalate complaint complain real "
-    "please".split()
-)
-_TO_VERBS = ("talk", "speak", "chat")
-_NOT_TO_VERBS = frozenset("walk take tell back task that what hat".split())
-_SPLIT = re.compile(r"[.?!;,:]+|\bbut\b", re.IGNORECASE)
-_COMPOUND = re.compile(r"\b\w+(?:-\w+)+\b")  # "person-to-person", "human-sized": not a person
-
-
-Clause = Tuple[str, Tuple[str, ...]]
-
-
-def clauses(text: str) -> List[Clause]:
-    """The message cut at punctuation: each clause normalised, and as canonical tokens."""
-    found = []
-    for part in _SPLIT.split(text):
-        normalised = normalise(part)
-        if normalised:
-            joined = normalise(_COMPOUND.sub(lambda m: m.group(0).replace("-", ""), part))
-            found.append((normalised, _canonical(joined)))
-    return found
-
-
-@lru_cache(maxsize=4096)
-def _canonical(normalised: str) -> Tuple[str, ...]:
-    """Tokens with typos of the lexicon words fixed and multi-word roles joined."""
-    words = normalised.split()
-    fixed = [_fix(w) for w in words]
-    for i, word in enumerate(fixed[:-1]):
-        if fixed[i + 1] in ("to", "with") and word not in REQUEST_VERBS | _NOT_TO_VERBS:
-            fixed[i] = next((v for v in _TO_VERBS if _near(word, v, 1)), word)
-    return _merge(fixed)
-
-
-def _merge(words: Sequence[str]) -> Tuple[str, ...]:
-    out: List[str] = []
-    i = 0
-    while i < len(words):
-        for size in (3, 2):
-            key = tuple(words[i : i + size])
-            if key in _MULTIWORD:
-                out.append(_MULTIWORD[key])
-                i += size
-                break
-        else:
-            out.append(words[i])
-            i += 1
-    return tuple(out)
-
-
-@lru_cache(maxsize=16384)
-def _fix(word: str) -> str:
-    if len(word) < 5 or word in _FUZZY_TARGETS:
-        return word
-    limit = 2 if len(word) >= 8 else 1
-    for target in _FUZZY_TARGETS:
-        if word[0] != target[0] or abs(len(word) - len(target)) > limit:
-            continue
-        # In short words a substituted letter often makes another real word ("arent" is not
-        # "agent"): there only dropped, doubled or swapped letters count as typos.
-        if _near(word, target, limit, substitutions=len(target) >= 7):
-            return target
-    return word
-
-
-def _near(a: str, b: str, limit: int, substitutions: bool = True) -> bool:
-    """Optimal-string-alignment distance of ``a`` and ``b`` is at most ``limit``."""
-    if abs(len(a) - len(b)) > limit:
-        return False
-    replace = 1 if substitutions else limit + 1
-    previous2: List[int] = []
-    previous = list(range(len(b) + 1))
-    for i in range(1, len(a) + 1):
-        current = [i] + [0] * len(b)
-        for j in range(1, len(b) + 1):
-            cost = 0 if a[i - 1] == b[j - 1] else replace
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                current[j] = min(current[j], previous2[j - 2] + 1)
-        if min(current) > limit:
-            return False
-        previous2, previous = previous, current
-    return previous[-1] <= limit
+PERSON, MAYBE = "person", "maybe_bot"
+# Verbs a person is asked to do: "could somebody ring me", "can a human take over".
+_ACTS = lx.REQUEST_VERBS | lx.CALL_VERBS | lx.words("help take handle deal sort assist join")
+# May stand between a person and what they are asked to do ("someone from the returns team").
+_BETWEEN = lx.RELATIVE | lx.words("from your our the in at of on")
+_CUSTOMER_SIDE = lx.words("my his her their its whose")  # "my agent will pick it up"
+_HANDOVER_OBJECTS = lx.words("this it")  # "escalate this to a person"
+_NOT_MODIFIERS = lx.THIRD_PARTY | lx.words("about for me you i we it and or so if when")
+_HUMANISH = lx.words("human humans person persons people")  # also asked about the bot itself
+_DETERMINERS = lx.words("a an any some real actual live")
+_HINTS = lx.CONTACT_VERBS | lx.words("escalate")
+_TO_NAME = lx.words("to with through me")  # "speak with Maria", "put me through to Priya"
+# What may follow a contact verb for it to hint at a person: "how do I get in touch", "can I
+# call you", "I need to speak to" (not "connect the speaker", "talk about my order").
+_HINT_OBJECTS = lx.words("you u us to with in touch by phone please now someone")
+_COPULAS = lx.words("am are is r was were")
+# What a question about the conversation is about: "are *you*", "is *this*", "is *there* a human".
+_REFERENTS = lx.words("you u ur youre yourself this it i that there a an these yall")
+_NOT_ABOUT_US = lx.words("for about from")
+_YOU_ARE = {("are", "you"), ("r", "u"), ("are", "u"), ("r", "you"), ("you", "are"), ("u", "are")}
+_YOU_ARE |= {("u", "a"), ("you", "a")}  # "u a bot"
+_DETERMINED = lx.words("the a an my your this that")  # "the phone": a noun, not "phone me"
 
 
 def is_identity_question(clause: Sequence[str]) -> bool:
-    """A question about what the bot is: "are you a bot", "is this a real person", "u human?"."""
-    words = list(clause)
-    while words and words[0] in INTERJECTIONS:
-        words.pop(0)
-    if len(words) >= 3 and words[1] == "or" and {words[0], words[2]} <= IDENTITY_NOUNS:
-        return True  # "robot or human"
-    if len(words) >= 4 and words[1] == "or" and {words[0], words[3]} <= IDENTITY_NOUNS:
-        return True  # "bot or a human"
-    if not words or words[0] not in IDENTITY_OPENERS:
+    """A question about what the bot is: "are you a bot", "is this a real person", "u human?".
+
+    The question must be about the conversation ("are *you*", "is *this*", "am *I* talking to"):
+    "are they from real customers" or "is the AI camera compatible" are not.
+    """
+    words = _without_interjections(clause)
+    if _either_or(words):
+        return True  # "robot or human", "a person or a computer"
+    if len(words) < 2 or words[0] not in lx.IDENTITY_OPENERS:
         return False
-    return any(w in IDENTITY_NOUNS for w in words[1:]) and not _requests(words)
+    if words[0] in _COPULAS and words[1] not in _REFERENTS:
+        return False
+    asks_who = words[:2] == ["am", "i"] and len(words) > 2 and words[2] in lx.TO_VERBS
+    if not asks_who and (_requests(words) or _presence(words)):
+        return False  # "are you able to connect me to a person": a request
+    for word in words[1:]:
+        if word in lx.IDENTITY_NOUNS:
+            return True
+        if word in _NOT_ABOUT_US:
+            return False  # "is this suitable for a person with a nut allergy"
+    return False
+
+
+def is_identity_form(clause: Sequence[str]) -> bool:
+    """ "are you a ...", "r u a ...", "ur a ...": the shape of a bot challenge, any noun.
+
+    Enough only when the intent classifier agrees ("are you a humen"); "are you open on
+    Sunday" is not of this shape.
+    """
+    words = _without_interjections(clause)
+    for i in range(len(words) - 1):
+        pair = (words[i], words[i + 1])
+        if pair in _YOU_ARE or (words[i] in ("youre", "ur") and i == 0):
+            rest = words[i + 2 :] if pair in _YOU_ARE else words[i + 1 :]
+            return bool(rest) and (rest[0] in ("a", "an", "some") or rest[0] in lx.IDENTITY_NOUNS)
+    return False
+
+
+def _without_interjections(clause: Sequence[str]) -> List[str]:
+    words = list(clause)
+    while words and words[0] in lx.INTERJECTIONS:
+        words.pop(0)
+    return words
+
+
+def _either_or(words: List[str]) -> bool:
+    """ "bot or human", "a person or a computer" anywhere in the clause."""
+    for i, word in enumerate(words):
+        if word != "or" or i == 0:
+            continue
+        after = [w for w in words[i + 1 : i + 3] if w not in ("a", "an", "the")]
+        if words[i - 1] in lx.IDENTITY_NOUNS and after and after[0] in lx.IDENTITY_NOUNS:
+            return True
+    return False
 
 
 def request_strength(clause: Sequence[str]) -> Strength:
     """How clearly one clause asks for a person (identity questions excluded by the caller)."""
     words = list(clause)
-    if _requests(words) or _bare(words) or _presence(words):
+    if _requests(words) or _bare(words) or _presence(words) or _staff_question(words):
         return Strength.REQUEST
+    if _requests(words, wanted=MAYBE):
+        return Strength.MAYBE_BOT
     for i, word in enumerate(words):
-        if word in HUMANS and not _third_party(words, i) and not _modifier(words, i):
+        if word in lx.HUMANS and not _third_party(words, i) and not _modifier(words, i):
             return Strength.MENTION
         if word == "escalate":
             return Strength.MENTION
-    if any(w in NEGATIONS for w in words) and any(w in BOT_NOUNS for w in words):
+    if any(w in lx.NEGATIONS for w in words) and any(w in lx.BOT_NOUNS for w in words):
         return Strength.MENTION  # "I don't want to talk to a bot"
+    if any(_hint(words, i) for i in range(len(words))):
+        return Strength.HINT
     return Strength.NONE
 
 
 def complaint_cue(clause: Sequence[str]) -> bool:
     """The clause says "complain" (or a close variant): required for a complaint handoff."""
-    return any(word in COMPLAINT_CUES for word in clause)
+    return any(word in lx.COMPLAINT_CUES for word in clause)
 
 
-def _requests(words: List[str]) -> bool:
-    """A request verb with a person as its object, a person who can be talked to, or a callback."""
+def _requests(words: List[str], wanted: str = PERSON) -> bool:
+    """A request verb with a person as its object, a person asked to act, or a callback."""
     for i, word in enumerate(words):
-        if word in REQUEST_VERBS and _person_follows(words, i + 1, FILLERS):
+        if word in lx.REQUEST_VERBS | lx.CONTACT_VERBS:
+            if _object(words, i) == wanted:
+                return True
+        if wanted == PERSON and word in lx.HUMANS and _asked_to_act(words, i):
             return True
-        if word in HUMANS and not _else(words, i):
-            rest = words[i + 1 : i + 6]
-            for next_word in rest:
-                if next_word in REQUEST_VERBS or next_word in CALL_VERBS or next_word == "help":
-                    return True
-                if next_word not in RELATIVE and next_word not in ("from", "your", "our", "team"):
-                    break
-        if word == "callback" and any(w in HUMANS for w in words):
+        if word == "callback" and any(w in lx.HUMANS for w in words):
             return True
     return False
 
 
-def _person_follows(words: List[str], start: int, skip: FrozenSet[str]) -> bool:
-    """A person within a few filler words: "to a real person", "me through to someone"."""
-    for j in range(start, min(start + 7, len(words))):
+def _object(words: List[str], verb: int) -> Optional[str]:
+    """``PERSON``/``MAYBE`` if a person follows the verb within a few fillers and modifiers.
+
+    Up to two modifiers may stand right before the person ("to the store manager", "to a
+    product expert"); a name counts after a contact verb and a preposition only ("speak with
+    Maria", not "speak Spanish" or "get to Leeds").
+    """
+    contact = words[verb] in lx.CONTACT_VERBS
+    skip = lx.FILLERS | (_HANDOVER_OBJECTS if words[verb] in lx.HANDOVER_VERBS else frozenset())
+    j = verb + 1
+    while j < min(verb + 8, len(words)):
+        named_ok = contact and any(w in _TO_NAME for w in words[verb + 1 : j])
+        found = _person_at(words, j, named_ok)
+        if found:
+            return found
+        if words[j] in skip:
+            j += 1
+            continue
+        ahead = [k for k in (j + 1, j + 2) if k < len(words) and _person_at(words, k, named_ok)]
+        between_ok = all(w not in _NOT_MODIFIERS for w in words[j : ahead[0]]) if ahead else False
+        return _person_at(words, ahead[0], named_ok) if between_ok else None
+    return None
+
+
+def _person_at(words: Sequence[str], j: int, named_ok: bool) -> Optional[str]:
+    word = words[j]
+    if word == lx.MAYBE_BOT:
+        return MAYBE
+    if word == lx.NAMED:
+        return PERSON if named_ok else None
+    modifier = word == "human" and j + 1 < len(words) and words[j + 1] in lx.HUMANS
+    if word in lx.HUMANS and not modifier and not _else(words, j):
+        return PERSON
+    return None
+
+
+def _asked_to_act(words: List[str], i: int) -> bool:
+    """ "could somebody ring me", "someone from the returns team contact me"."""
+    if _else(words, i) or any(w in _CUSTOMER_SIDE for w in words[max(0, i - 2) : i]):
+        return False
+    for j in range(i + 1, min(i + 7, len(words))):
         word = words[j]
-        modifier = word == "human" and j + 1 < len(words) and words[j + 1] in HUMANS
-        if word in HUMANS and not modifier:
-            return not _else(words, j)
-        if word not in skip:
+        if word in _ACTS and words[j - 1] not in _DETERMINED:
+            return True
+        modifier = j + 1 < len(words) and words[j + 1] in lx.HUMANS
+        if word not in _BETWEEN and word not in lx.HUMANS and not modifier:
             return False
     return False
 
 
+def _hint(words: List[str], i: int) -> bool:
+    """A contact verb with no object, or only "you": "how can I get in touch", "call me"."""
+    if words[i] not in _HINTS:
+        return False
+    rest = words[i + 1 : i + 4]
+    return all(w in _HINT_OBJECTS or w == "me" for w in rest)
+
+
 def _bare(words: List[str]) -> bool:
     """Only a call for a person: "human please", "live rep", "no bot. person", "transfer me"."""
-    if words and words[0] in HANDOVER_VERBS and set(words[1:]) <= {"me", "this", "please", "now"}:
+    rest = set(words[1:])
+    if words and words[0] in lx.HANDOVER_VERBS and rest <= lx.words("me this please now"):
         return True
-    people = [w for w in words if w in HUMANS or w == "escalate"]
-    return bool(people) and all(w in HUMANS or w in BARE for w in words)
+    people = [w for w in words if w in lx.HUMANS or w == "escalate"]
+    allowed = lx.BARE | lx.words("one")
+    return bool(people) and all(w in lx.HUMANS or w in allowed for w in words)
 
 
 def _presence(words: List[str]) -> bool:
-    """ "is anyone there", "is there someone I can call", "are any agents available".
+    """ "is anyone there", "are any of your assistants free", "is there a live person available".
 
-    For *human*/*person* the bare question is usually about the bot's identity, so it needs a
-    request after it: "is there a real person I can talk to".
+    For *human*/*person*/*people* the bare question is usually about the bot's identity, so it
+    needs more after it: a request ("a real person I can talk to") or a word about work or
+    availability ("real people working there").
     """
     if len(words) < 2 or words[0] not in ("is", "are"):
         return False
     rest = words[2:] if words[1] == "there" else words[1:]
-    while rest and rest[0] in ("a", "an", "any", "some", "real", "actual", "live"):
+    while rest and (rest[0] in _DETERMINERS or _modifier_of_person(rest)):
         rest = rest[1:]
-    if not rest or rest[0] not in HUMANS or _else(rest, 0):
+    if len(rest) > 2 and rest[0] == "of" and rest[1] in ("your", "the", "our"):
+        rest = rest[2:]
+    if not rest or rest[0] not in lx.HUMANS or _else(rest, 0):
         return False
-    if rest[0] in ("human", "humans", "person", "persons", "people"):
-        return _requests(rest)
+    if rest[0] in _HUMANISH:
+        return _requests(rest) or any(w in lx.STAFF_WORDS or w in _HINTS for w in rest[1:])
     return True
+
+
+def _modifier_of_person(words: Sequence[str]) -> bool:
+    """ "human operators": *human* qualifies a role word, the question is about the role."""
+    return len(words) > 1 and words[0] == "human" and words[1] in lx.HUMANS - _HUMANISH
+
+
+def _staff_question(words: List[str]) -> bool:
+    """ "do you have real agents", "do you employ humans", "does anyone actually work there"."""
+    text = " ".join(words)
+    asks_company = re.match(r"(do|have) (you|u|ya)( guys)? (have|employ|got)\b", text)
+    if not asks_company and words[0] not in ("do", "does"):
+        return False
+    for i, word in enumerate(words[1:], start=1):
+        if (
+            word in lx.HUMANS
+            and not _modifier(words, i)
+            and not _third_party(words, i, strict=True)
+        ):
+            after = words[i + 1 :]
+            return bool(asks_company) or any(w in lx.STAFF_WORDS for w in after)
+    return False
 
 
 def _modifier(words: Sequence[str], i: int) -> bool:
     """ "human resources", "operator error": the role word qualifies a thing, not a person."""
-    return i + 1 < len(words) and words[i + 1] in NOT_PEOPLE
+    return i + 1 < len(words) and words[i + 1] in lx.NOT_PEOPLE
 
 
 def _else(words: Sequence[str], i: int) -> bool:
     return i + 1 < len(words) and words[i + 1] == "else"
 
 
-def _third_party(words: Sequence[str], i: int) -> bool:
+def _third_party(words: Sequence[str], i: int, strict: bool = False) -> bool:
     """ "my estate agent", "the tour operator", "how many people": someone else's person."""
-    return any(w in THIRD_PARTY for w in words[max(0, i - 2) : i]) or _else(words, i)
+    others: FrozenSet[str] = _CUSTOMER_SIDE if strict else lx.THIRD_PARTY
+    return any(w in others for w in words[max(0, i - 2) : i]) or _else(words, i)

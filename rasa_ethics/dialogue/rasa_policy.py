@@ -8,14 +8,11 @@ Add it to ``config.yml`` next to the bot's own policies::
         policy: ethics_policy.yml   # the designers' policy file (relative to where Rasa runs)
 
 It abstains (all-zero prediction, no events) unless the latest customer message asks for a human,
-carries a handoff signal, or asks whether the bot is a bot.  Then it predicts, step by step:
-
-* handoff: ``[utter_ethics_topic_<topic>]`` -> ``utter_ethics_handoff`` (or ``_unavailable``) ->
-  ``action_listen`` with a ``ConversationPaused`` event, so the pause lands after the message;
-* bot challenge: ``utter_ethics_bot_challenge`` -> ``action_listen``, or, inside a form, nothing
-  more, so that RulePolicy re-runs the form and it asks its pending question again;
-* a message over ``messages.max_message_chars`` (marked by PIIDetector): ``utter_ethics_too_long``,
-  then the same as a bot challenge.
+carries a handoff signal, asks whether the bot is a bot, answers the bot's offer of a person, or
+is over ``messages.max_message_chars`` (PIIDetector marks it and keeps it from NLU).
+The steps of each case are in :mod:`rasa_ethics.dialogue.steps`.  After an action that failed (the
+outage guard of :mod:`rasa_ethics.dialogue.outage` said the policy's outage text in its place) it
+predicts ``action_listen``, so nothing else is said on top of the offer.
 
 How it wins (verified against Rasa 3.6.21, ``rasa/core/policies/ensemble.py``): the ensemble ranks
 ``is_no_user_prediction`` first, then ``(confidence, priority)``.  RulePolicy predicts an active
@@ -30,7 +27,7 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any, Dict, List, Optional, Text, Tuple
+from typing import Any, Dict, List, Optional, Text
 
 from rasa.core.policies.policy import Policy, PolicyPrediction, confidence_scores_for
 from rasa.engine.graph import ExecutionContext
@@ -39,21 +36,18 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain, InvalidDomain
-from rasa.shared.core.events import ActionExecuted, ConversationPaused, Event, UserUttered
+from rasa.shared.core.events import ConversationPaused, Event
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from rasa_ethics import constants as c
 from rasa_ethics.dialogue import host_flow
+from rasa_ethics.dialogue.confirm import offer_metadata
 from rasa_ethics.dialogue.detectors import Detectors
+from rasa_ethics.dialogue.outage import install_outage_guard
 from rasa_ethics.dialogue.slots import interrupt_events
-from rasa_ethics.dialogue.turn import (
-    BOT_CHALLENGE,
-    HANDOFF,
-    TOO_LONG,
-    TurnPlan,
-    analyse_turn,
-)
+from rasa_ethics.dialogue.steps import Step, next_step, outage_reported
+from rasa_ethics.dialogue.turn import DECLINED, HANDOFF, TurnPlan, analyse_turn
 from rasa_ethics.handoff.availability import is_available
 from rasa_ethics.handoff.decision import HandoffDecision
 from rasa_ethics.policy import LivePolicy, LoadedPolicy
@@ -67,10 +61,12 @@ REQUIRED_RESPONSES = (
     c.RESPONSE_BOT_CHALLENGE,
     c.RESPONSE_HANDOFF,
     c.RESPONSE_HANDOFF_UNAVAILABLE,
+    c.RESPONSE_CONFIRM,
+    c.RESPONSE_DECLINED,
+    c.RESPONSE_OUTAGE,
     c.RESPONSE_TOO_LONG,
 )
-# The one response of each non-handoff plan.
-_ANSWERS = {BOT_CHALLENGE: c.RESPONSE_BOT_CHALLENGE, TOO_LONG: c.RESPONSE_TOO_LONG}
+INFO_FILE = "ethics_policy.json"
 
 
 @DefaultV1Recipe.register(
@@ -103,6 +99,7 @@ class EthicsPolicy(Policy):
         """Load the policy file; a missing or invalid one is an error (fail closed)."""
         super().__init__(config, model_storage, resource, execution_context, featurizer)
         self.live = LivePolicy(config.get("policy"), check_every=config["reload_seconds"])
+        install_outage_guard()
 
     @classmethod
     def raise_if_incompatible_with_domain(cls, config: Dict[Text, Any], domain: Domain) -> None:
@@ -128,7 +125,7 @@ class EthicsPolicy(Policy):
         host_flow.check_domain(policy, domain)
         with self._model_storage.write_to(self._resource) as directory:
             info = {"policy": policy.name, "version": policy.version_hash}
-            (directory / "ethics_policy.json").write_text(json.dumps(info), encoding="utf-8")
+            (directory / INFO_FILE).write_text(json.dumps(info), encoding="utf-8")
         return self._resource
 
     def predict_action_probabilities(
@@ -141,6 +138,8 @@ class EthicsPolicy(Policy):
         """Abstain, or predict the next ethics step of this turn."""
         if tracker.is_paused():
             return self._abstain(domain)
+        if outage_reported(tracker):
+            return self._predict(ACTION_LISTEN_NAME, domain)  # the offer is the last word
         policy = self.live.current
         plan = analyse_turn(tracker, Detectors.for_policy(policy), domain.action_names_or_texts)
         if plan is None:
@@ -152,51 +151,38 @@ class EthicsPolicy(Policy):
                 return self._abstain(domain)
             events = list(host.events)
             return self._predict(host.action, domain, events, action_metadata=host.metadata)
-        return self._next_step(plan, tracker, domain, policy)
-
-    def _next_step(
-        self,
-        plan: TurnPlan,
-        tracker: DialogueStateTracker,
-        domain: Domain,
-        policy: LoadedPolicy,
-    ) -> PolicyPrediction:
-        steps: List[Tuple[str, ...]] = [(name,) for name in plan.preambles]
-        steps.append(c.HANDOFF_RESPONSES if plan.kind == HANDOFF else (_ANSWERS[plan.kind],))
-        done = _actions_since_user(tracker)
-        position = 0
-        for name in done:
-            if position < len(steps) and name in steps[position]:
-                position += 1
-        if position < len(steps):
-            return self._say(plan, steps[position], position == 0, tracker, domain, policy)
-        if not done or done[-1] not in steps[-1]:
-            return self._abstain(domain)  # the host bot acted since: the turn is its own again
-        if plan.kind != HANDOFF and tracker.active_loop_name:
-            return self._abstain(domain)  # RulePolicy re-runs the form, which asks again
-        paused = [ConversationPaused()] if plan.kind == HANDOFF else []
-        return self._predict(ACTION_LISTEN_NAME, domain, optional_events=paused)
+        step = next_step(plan, tracker, c.RESPONSE_BOT_CHALLENGE)
+        if step is None:
+            return self._abstain(domain)
+        return self._say(plan, step, tracker, domain, policy)
 
     def _say(
         self,
         plan: TurnPlan,
-        options: Tuple[str, ...],
-        first: bool,
+        step: Step,
         tracker: DialogueStateTracker,
         domain: Domain,
         policy: LoadedPolicy,
     ) -> PolicyPrediction:
-        events = interrupt_events(tracker, domain, close_form=plan.kind == HANDOFF) if first else []
-        metadata = None
-        name = options[0]
-        if options == c.HANDOFF_RESPONSES:
+        if step.listens:
+            paused = [ConversationPaused()] if step.pause else []
+            return self._predict(ACTION_LISTEN_NAME, domain, optional_events=paused)
+        close_form = plan.kind == HANDOFF
+        events = interrupt_events(tracker, domain, close_form) if step.first else []
+        name, metadata = step.options[0], None
+        if step.options == c.HANDOFF_RESPONSES:
             available = is_available(policy.handoff.availability)
             name = c.RESPONSE_HANDOFF if available else c.RESPONSE_HANDOFF_UNAVAILABLE
             decision = HandoffDecision(plan.reason or "", plan.signals, available)
             metadata = decision.as_metadata()
+            if plan.answered:
+                metadata.update(offer_metadata(plan.reason or "", plan.answered))
             logger.info("rasa-ethics handoff: reason=%s available=%s", plan.reason, available)
-        elif first:
-            logger.info("rasa-ethics %s: %s", plan.kind, plan.detail)
+        elif plan.kind == DECLINED:
+            metadata = offer_metadata(plan.reason or "", c.STAGE_NO)
+            logger.info("rasa-ethics handoff declined: reason=%s", plan.reason)
+        elif step.first:
+            logger.info("rasa-ethics %s: %s %s", plan.kind, plan.reason or "", plan.detail)
         return self._predict(name, domain, optional_events=events, action_metadata=metadata)
 
     def _predict(
@@ -220,15 +206,3 @@ class EthicsPolicy(Policy):
 
     def _abstain(self, domain: Domain) -> PolicyPrediction:
         return self._prediction(self._default_predictions(domain))
-
-
-def _actions_since_user(tracker: DialogueStateTracker) -> List[Text]:
-    """Names of the actions run since the latest user message, oldest first."""
-    names: List[Text] = []
-    for event in reversed(tracker.events):
-        if isinstance(event, UserUttered):
-            break
-        if isinstance(event, ActionExecuted) and event.action_name:
-            names.append(event.action_name)
-    names.reverse()
-    return names

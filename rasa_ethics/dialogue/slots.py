@@ -16,7 +16,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, ActiveLoop, Event, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-__all__ = ["interrupt_events", "polluted_slots"]
+__all__ = ["extracted_slots", "interrupt_events", "polluted_slots"]
 
 FROM_TEXT = "from_text"
 
@@ -38,6 +38,19 @@ def polluted_slots(tracker: DialogueStateTracker, domain: Domain) -> Dict[str, A
     A slot counts as polluted when the slot extraction of this turn set it to the raw message
     text, or when it has a ``from_text`` mapping and was set this turn.
     """
+    return _restore(tracker, domain, polluted_only=True)
+
+
+def extracted_slots(tracker: DialogueStateTracker, domain: Domain) -> Dict[str, Any]:
+    """Every slot this turn's slot extraction set, mapped to its value before the message.
+
+    Putting them back leaves a form exactly as it was before the turn (see
+    :mod:`rasa_ethics.dialogue.outage`: a value that could not be validated is not kept).
+    """
+    return _restore(tracker, domain, polluted_only=False)
+
+
+def _restore(tracker: DialogueStateTracker, domain: Domain, polluted_only: bool) -> Dict[str, Any]:
     events = list(tracker.events)
     user_index = _latest_user_index(events)
     if user_index is None:
@@ -50,7 +63,8 @@ def polluted_slots(tracker: DialogueStateTracker, domain: Domain) -> Dict[str, A
             break  # only the extraction that ran before any action of this turn
         if not isinstance(event, SlotSet) or event.key == REQUESTED_SLOT:
             continue
-        if event.value == text or _has_from_text_mapping(domain, event.key):
+        polluted = event.value == text or _has_from_text_mapping(domain, event.key)
+        if polluted or not polluted_only:
             before = _value_before(events, user_index, event.key, domain)
             if before != event.value:
                 restored[event.key] = before

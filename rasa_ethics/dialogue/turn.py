@@ -1,10 +1,13 @@
 """What the ethics layer does with the latest customer message: a pure function of the tracker.
 
 Both :class:`~rasa_ethics.dialogue.EthicsPolicy` (which predicts the actions) and
-:class:`~rasa_ethics.nlg.EthicsNLG` (which labels the handoff message with its reason) call
-:func:`analyse_turn`.  It only reads events up to and including the latest user message, so every
-prediction step of one turn, and the NLG in between, reach the same decision without sharing any
-process-local state.
+:class:`~rasa_ethics.nlg.EthicsNLG` (which says an ethics text only when EthicsPolicy decided it)
+call :func:`analyse_turn`.  It only reads events up to and including the latest user message, so
+every prediction step of one turn, and the NLG in between, reach the same decision without sharing
+any process-local state.
+
+Each reason to hand off has a kind of evidence, and the policy's ``handoff.when`` says what that
+kind does: ``act`` (hand off now), ``ask`` (the confirm question first) or ``off``.
 """
 
 from __future__ import annotations
@@ -25,11 +28,15 @@ from rasa.shared.core.events import (
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from rasa_ethics import constants as c
+from rasa_ethics.dialogue.confirm import answer, pending_offer
 from rasa_ethics.dialogue.detectors import Detectors, Message, Signals
 
 __all__ = [
     "BOT_CHALLENGE",
+    "CONFIRM",
+    "DECLINED",
     "HANDOFF",
+    "analyse_message",
     "TOO_LONG",
     "TurnPlan",
     "analyse_turn",
@@ -41,6 +48,8 @@ __all__ = [
 
 HANDOFF = "handoff"
 BOT_CHALLENGE = "bot_challenge"
+CONFIRM = "confirm"  # ask whether to hand off
+DECLINED = "declined"  # the customer said no to the offer
 TOO_LONG = "too_long"  # over messages.max_message_chars: PIIDetector kept it from NLU
 
 # Reasons recorded with a handoff, most important first.
@@ -48,6 +57,8 @@ REASON_REQUEST = "customer_request"
 REASON_COMPLAINT = "complaint"
 REASON_FRUSTRATION = "frustration"
 REASON_FALLBACKS = "consecutive_fallbacks"
+REASON_MISUNDERSTANDING = "misunderstanding"
+CONFIRMED = "confirmed"  # in a handoff's signals: the customer said yes to the offer
 
 
 @dataclass(frozen=True)
@@ -63,6 +74,7 @@ class TurnPlan:
     signals: Tuple[str, ...] = ()
     preambles: Tuple[str, ...] = ()
     detail: Dict[str, str] = field(default_factory=dict)
+    answered: Optional[str] = None  # c.STAGE_YES / c.STAGE_NO when the turn answers an offer
 
 
 def starts_session(event: Event) -> bool:
@@ -104,35 +116,103 @@ def analyse_turn(
         # NLU saw nothing of it, and the detectors' phrases must not scan a megabyte either.
         return TurnPlan(kind=TOO_LONG, detail={"chars": str(user.parse_data[c.META_TOO_LONG])})
     message = Message.from_parse_data(user.text, user.parse_data or {})
+    answered = _answer_to_offer(tracker, user, detectors)
+    if answered is not None:
+        return answered
     signals = detectors.inspect(message)
-    reasons = _handoff_reasons(signals)
+    when = detectors.document.handoff.when
+    reasons = [(r, kind) for r, kind in _reasons(signals) if getattr(when, kind) != "off"]
+    if signals.misunderstanding and _misunderstandings(tracker, detectors) >= _repeats(detectors):
+        reasons.append((REASON_MISUNDERSTANDING, "misunderstanding"))
     if not reasons and signals.low_confidence:
         needed = detectors.document.handoff.signals.consecutive_fallbacks
         if needed and detectors.document.handoff.enabled:
             if consecutive_fallbacks(tracker, detectors) >= needed:
-                reasons = [REASON_FALLBACKS]
-    if reasons:
+                reasons = [(REASON_FALLBACKS, "consecutive_fallbacks")]
+    return _plan(signals, reasons, detectors, available_actions)
+
+
+def analyse_message(message: Message, detectors: Detectors) -> Optional[TurnPlan]:
+    """What the ethics layer would do with ``message`` alone, whatever came before it."""
+    signals = detectors.inspect(message)
+    return _plan(signals, _reasons(signals), detectors, None)
+
+
+def _plan(
+    signals: Signals,
+    reasons: List[Tuple[str, str]],
+    detectors: Detectors,
+    available_actions: Optional[Iterable[str]],
+) -> Optional[TurnPlan]:
+    """Act on the reasons the policy acts on, else ask about those it asks about."""
+    when = detectors.document.handoff.when
+    acting = [reason for reason, kind in reasons if getattr(when, kind) == "act"]
+    asking = [reason for reason, kind in reasons if getattr(when, kind) == "ask"]
+    if acting:
         return TurnPlan(
             kind=HANDOFF,
-            reason=reasons[0],
-            signals=tuple(reasons),
+            reason=acting[0],
+            signals=tuple(acting),
             preambles=_preambles(signals, detectors, available_actions),
             detail=_detail(signals),
+        )
+    if asking:
+        return TurnPlan(
+            kind=CONFIRM, reason=asking[0], signals=tuple(asking), detail=_detail(signals)
         )
     if signals.bot_challenge:
         return TurnPlan(kind=BOT_CHALLENGE, detail=_detail(signals))
     return None
 
 
-def _handoff_reasons(signals: Signals) -> List[str]:
-    reasons = [f"topic:{topic}" for topic in signals.topics]
-    if signals.handoff_request:
-        reasons.append(REASON_REQUEST)
+def _answer_to_offer(
+    tracker: DialogueStateTracker, user: UserUttered, detectors: Detectors
+) -> Optional[TurnPlan]:
+    """Yes hands off, no goes back to the host; anything else is a new message."""
+    offer = pending_offer(tracker)
+    if offer is None or not detectors.document.handoff.enabled:
+        return None
+    said = answer(user.text, detectors.document.handoff.confirm)
+    if said is None:
+        return None
+    if said:
+        return TurnPlan(
+            kind=HANDOFF,
+            reason=offer.reason,
+            signals=(offer.reason, CONFIRMED),
+            answered=c.STAGE_YES,
+        )
+    return TurnPlan(kind=DECLINED, reason=offer.reason, answered=c.STAGE_NO)
+
+
+def _reasons(signals: Signals) -> List[Tuple[str, str]]:
+    """(reason, kind of evidence) of each handoff trigger of one message."""
+    reasons = [(f"topic:{topic}", "sensitive_topic") for topic in signals.topics]
+    if signals.handoff_request and signals.handoff_kind:
+        reasons.append((REASON_REQUEST, signals.handoff_kind))
     if signals.complaint:
-        reasons.append(REASON_COMPLAINT)
+        reasons.append((REASON_COMPLAINT, "complaint"))
     if signals.frustration:
-        reasons.append(REASON_FRUSTRATION)
+        reasons.append((REASON_FRUSTRATION, "frustration"))
     return reasons
+
+
+def _repeats(detectors: Detectors) -> int:
+    return detectors.document.handoff.signals.misunderstanding_repeats
+
+
+def _misunderstandings(tracker: DialogueStateTracker, detectors: Detectors) -> int:
+    """User messages of this session saying the bot got it wrong, since the last handoff."""
+    count = 0
+    for event in session_events(tracker):
+        if isinstance(event, ConversationResumed) or (
+            isinstance(event, ActionExecuted) and event.action_name in c.HANDOFF_RESPONSES
+        ):
+            count = 0
+        elif isinstance(event, UserUttered):
+            message = Message.from_parse_data(event.text, event.parse_data or {})
+            count += bool(detectors.inspect(message).misunderstanding)
+    return count
 
 
 def _preambles(
@@ -154,6 +234,8 @@ def _detail(signals: Signals) -> Dict[str, str]:
         "bot_challenge": signals.bot_challenge,
         "complaint": signals.complaint,
         "frustration": signals.frustration,
+        "misunderstanding": signals.misunderstanding,
+        "evidence": signals.handoff_kind,
     }
     return {key: value for key, value in found.items() if value}
 

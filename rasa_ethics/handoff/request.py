@@ -9,7 +9,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence
 from rasa.shared.core.events import ActionExecuted, BotUttered, Event, UserUttered
 
 from rasa_ethics import constants as c
-from rasa_ethics.handoff.decision import UNSPECIFIED, HandoffDecision
+from rasa_ethics.handoff.decision import HandoffDecision
 
 __all__ = ["HandoffRequest", "Redactor", "identity", "requests_in", "request_id"]
 
@@ -67,6 +67,11 @@ def requests_in(
     :class:`HandoffDecision` EthicsPolicy made.  The reason is that decision's, else "unspecified".
     The first announcement of a turn counts: if the host's flow reached nobody and the plugin's
     own handoff text followed, that is still one handoff.
+
+    Only a handoff EthicsPolicy decided counts (its decision is on the action), and only when the
+    customer was told: when the NLG said an offer in place of the handoff text, or the action
+    failed and the outage offer went out instead, nobody was promised a person and nothing is
+    queued.
     """
     found = []
     announced = False  # in the current customer turn
@@ -76,24 +81,43 @@ def requests_in(
         if announced or not isinstance(event, ActionExecuted):
             continue
         decision = HandoffDecision.from_metadata(event.metadata)
-        if event.action_name not in c.HANDOFF_RESPONSES and decision is None:
+        if decision is None or not _announced(events, index):
             continue
         announced = True
-        available = decision.available if decision else None
+        available = decision.available
         if available is None:
             available = event.action_name == c.RESPONSE_HANDOFF
         found.append(
             HandoffRequest(
                 id=request_id(conversation_id, event.timestamp),
                 conversation_id=conversation_id,
-                reason=decision.reason if decision else UNSPECIFIED,
-                signals=decision.signals if decision else (),
+                reason=decision.reason,
+                signals=decision.signals,
                 created_at=event.timestamp,
                 available=available,
                 transcript=transcript(events[: index + 3], transcript_turns, redact),
             )
         )
     return found
+
+
+def _announced(events: Sequence[Event], index: int) -> bool:
+    """The customer was told about the handoff decided at ``index``, and not offered one instead.
+
+    The plugin's handoff text follows its action; a kept host flow may have spoken before its
+    last action (``utter_transfer`` then ``action_transfer_to_agent``).
+    """
+    for event in events[index + 1 :]:
+        if isinstance(event, BotUttered):
+            return not (event.metadata or {}).get(c.META_CONFIRM)
+        if isinstance(event, (ActionExecuted, UserUttered)):
+            break
+    for event in reversed(events[:index]):
+        if isinstance(event, UserUttered):
+            return False
+        if isinstance(event, BotUttered) and not (event.metadata or {}).get(c.META_CONFIRM):
+            return True
+    return False
 
 
 def transcript(

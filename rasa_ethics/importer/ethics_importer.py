@@ -1,4 +1,4 @@
-"""``rasa_ethics.EthicsImporter``: merges the ethics intents, examples, responses and rules.
+"""``rasa_ethics.EthicsImporter``: merges the ethics intents, examples and responses.
 
 Add it under ``importers:`` in ``config.yml``, next to the bot's own importer::
 
@@ -9,7 +9,8 @@ Add it under ``importers:`` in ``config.yml``, next to the bot's own importer::
 
 Rasa combines importers with ``CombinedDataImporter`` (``rasa/shared/importers/importer.py``):
 domains, stories and NLU data of all importers are merged, so this importer only returns what it
-adds.  It reads the host domain itself to decide which intents to reuse.
+adds.  It reads the host domain itself to decide which intents to reuse.  It adds no rules or
+stories: EthicsPolicy alone decides the ethics responses (see :mod:`rasa_ethics.importer.data`).
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ import logging
 from typing import Any, Dict, List, Optional, Text
 
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.training_data.story_reader.yaml_story_reader import YAMLStoryReader
 from rasa.shared.core.training_data.structures import StoryGraph
 from rasa.shared.importers.importer import TrainingDataImporter
 from rasa.shared.importers.rasa import RasaFileImporter
@@ -76,12 +76,9 @@ class EthicsImporter(TrainingDataImporter):
         }
         return Domain.from_dict(domain)
 
-    @cached_method
     def get_stories(self, exclusion_percentage: Optional[int] = None) -> StoryGraph:
-        """One rule per added intent."""
-        reader = YAMLStoryReader(self.get_domain())
-        steps = reader.read_from_string(ethics_data.rules_yaml(self.plan()))
-        return StoryGraph(steps)
+        """No rules or stories: a rule could promise a person that EthicsPolicy did not decide."""
+        return StoryGraph([])
 
     def get_conversation_tests(self) -> StoryGraph:
         """No test stories: the host's own are used."""

@@ -15,6 +15,15 @@ responses come out exactly as without the plugin.
 Why the disclosure lives here and not in a policy: an extra action predicted in front of the host's
 first answer makes RulePolicy fall back, so the customer's first message would go unanswered.
 Prefixing the first response keeps the host's dialogue untouched.
+
+Defence in depth for the truth contract: the handoff and bot-challenge texts are said only when
+EthicsPolicy decided them.  The NLG asks the same pure function of the tracker that EthicsPolicy
+predicts with (:func:`rasa_ethics.dialogue.steps.next_step`); the tracker it is given has the
+prediction's events applied but not yet the action (``MessageProcessor._run_action``).  A handoff
+text nobody decided (a host story naming ``utter_ethics_handoff``, Rasa's ``/execute`` API) becomes
+the confirm question, so the customer is asked instead of being promised a person; the tracker
+store queues nothing for it and EthicsPolicy does not pause.  A bot-challenge text nobody decided
+becomes the host's ``utter_default``.
 """
 
 from __future__ import annotations
@@ -29,6 +38,11 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
 from rasa_ethics import constants as c
+from rasa_ethics.dialogue.confirm import offer_metadata
+from rasa_ethics.dialogue.detectors import Detectors
+from rasa_ethics.dialogue.outage import REASON_OUTAGE
+from rasa_ethics.dialogue.steps import next_step
+from rasa_ethics.dialogue.turn import CONFIRM, analyse_turn
 from rasa_ethics.nlg.disclosure import (
     add_disclosure,
     disclose_bot_uttered,
@@ -39,11 +53,17 @@ from rasa_ethics.nlg.disclosure import (
 from rasa_ethics.nlg.output import redact_bot_messages, redact_response
 from rasa_ethics.policy import LivePolicy
 from rasa_ethics.policy.loader import LoadedPolicy
-from rasa_ethics.policy.texts import response_text
+from rasa_ethics.policy.texts import response_buttons, response_text
 
 __all__ = ["EthicsNLG", "ethics_text"]
 
 logger = logging.getLogger(__name__)
+
+# Texts that promise something: said only when EthicsPolicy decided them.
+GUARDED = (c.RESPONSE_HANDOFF, c.RESPONSE_HANDOFF_UNAVAILABLE, c.RESPONSE_BOT_CHALLENGE)
+REASON_UNDECIDED = "undecided_response"  # an offer said in place of a text nobody decided
+HOST_FALLBACK = "utter_default"
+
 
 class EthicsNLG(TemplatedNaturalLanguageGenerator):
     """The host's responses unchanged, the disclosure in front of the first one of a session."""
@@ -70,9 +90,17 @@ class EthicsNLG(TemplatedNaturalLanguageGenerator):
     ) -> Optional[Dict[Text, Any]]:
         """The response for ``utter_action``, disclosed if it is the session's first."""
         policy = self.live.current
+        if utter_action in GUARDED and not _decided(policy, utter_action, tracker, self.responses):
+            logger.warning(
+                "rasa-ethics: %s was predicted without EthicsPolicy's decision; not said",
+                utter_action,
+            )
+            utter_action = self._substitute(utter_action)
         text = ethics_text(policy, utter_action)
         if text is not None:
-            message: Optional[Dict[Text, Any]] = {"text": text, "utter_action": utter_action}
+            message: Optional[Dict[Text, Any]] = self._ethics_message(
+                policy, utter_action, text, tracker
+            )
         else:
             message = await super().generate(utter_action, tracker, output_channel, **kwargs)
         if message is None:
@@ -83,6 +111,23 @@ class EthicsNLG(TemplatedNaturalLanguageGenerator):
         # Inside a custom action's batch the wrapper discloses the batch as a whole.
         if not suppressed() and self._disclosure_due(policy, tracker):
             add_disclosure(message, policy.disclosure.text)
+        return message
+
+    def _substitute(self, utter_action: Text) -> Text:
+        """What is said instead of an undecided text: an offer, or the host's fallback."""
+        if utter_action == c.RESPONSE_BOT_CHALLENGE and HOST_FALLBACK in self.responses:
+            return HOST_FALLBACK
+        return c.RESPONSE_CONFIRM
+
+    def _ethics_message(
+        self, policy: LoadedPolicy, utter_action: Text, text: Text, tracker: DialogueStateTracker
+    ) -> Dict[Text, Any]:
+        """A policy text, with the offer's buttons and mark where it offers a person."""
+        message: Dict[Text, Any] = {"text": text, "utter_action": utter_action}
+        buttons = response_buttons(policy, utter_action)
+        if buttons:
+            message["buttons"] = buttons
+            message.update(offer_metadata(_offer_reason(policy, utter_action, tracker)))
         return message
 
     def disclose_bot_messages(
@@ -103,6 +148,27 @@ class EthicsNLG(TemplatedNaturalLanguageGenerator):
     @staticmethod
     def _disclosure_due(policy: LoadedPolicy, tracker: DialogueStateTracker) -> bool:
         return policy.disclosure.enabled and is_first_bot_message(tracker)
+
+
+def _decided(
+    policy: LoadedPolicy, utter_action: Text, tracker: DialogueStateTracker, responses: Any
+) -> bool:
+    """True when EthicsPolicy's next step for this turn is ``utter_action``."""
+    plan = analyse_turn(tracker, Detectors.for_policy(policy), responses.keys())
+    if plan is None:
+        return False
+    step = next_step(plan, tracker, c.RESPONSE_BOT_CHALLENGE)
+    return step is not None and utter_action in step.options
+
+
+def _offer_reason(policy: LoadedPolicy, utter_action: Text, tracker: DialogueStateTracker) -> str:
+    """Why the bot offers a person: recorded with the offer, handed on with a "yes"."""
+    if utter_action == c.RESPONSE_OUTAGE:
+        return REASON_OUTAGE
+    plan = analyse_turn(tracker, Detectors.for_policy(policy))
+    if plan is not None and plan.kind == CONFIRM and plan.reason:
+        return plan.reason
+    return REASON_UNDECIDED
 
 
 def ethics_text(policy: LoadedPolicy, utter_action: Text) -> Optional[Text]:

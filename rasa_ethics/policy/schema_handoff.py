@@ -4,7 +4,7 @@
 # mypy: disable-error-code="call-arg"
 from __future__ import annotations
 
-from typing import Dict, List, Optional
+from typing import Dict, List, Literal, Optional
 
 from pydantic import Field, root_validator, validator
 
@@ -16,7 +16,19 @@ from rasa_ethics.policy._section import (
     phrases,
 )
 
-__all__ = ["AvailabilityConfig", "HandoffConfig", "SignalsConfig", "TopicConfig", "WebhookConfig"]
+__all__ = [
+    "AvailabilityConfig",
+    "ConfirmConfig",
+    "Decision",
+    "HandoffConfig",
+    "SignalsConfig",
+    "TopicConfig",
+    "WebhookConfig",
+    "WhenConfig",
+]
+
+# What the bot does with one kind of evidence: hand off at once, ask first, or ignore it.
+Decision = Literal["act", "ask", "off"]
 
 
 class AvailabilityConfig(Section):
@@ -97,6 +109,80 @@ class SignalsConfig(Section):
         default_factory=lambda: ["ethics_complaint"],
         description="Intents that mean the customer wants to complain.",
     )
+    misunderstanding_phrases: List[str] = phrases(
+        'Phrases saying the bot got it wrong, e.g. "that\'s not what I asked".'
+    )
+    misunderstanding_repeats: int = Field(
+        2,
+        ge=1,
+        description="How many misunderstanding phrases in one session make the evidence "
+        "`misunderstanding` (see `handoff.when`).",
+    )
+
+
+class WhenConfig(Section):
+    """Per kind of evidence: `act` (hand off at once), `ask` (confirm first) or `off`."""
+
+    @validator("*", pre=True)
+    def _unquoted_off(cls, value: object) -> object:
+        # YAML reads an unquoted `off` as false: take it as meant.
+        return "off" if value is False else value
+
+    request: Decision = Field(
+        "act", description='The message asks for a person: "let me talk to someone".'
+    )
+    mention: Decision = Field(
+        "act",
+        description="The classifier says handoff and the message names a person or a role, "
+        'without a clear request: "agent?".',
+    )
+    intent_only: Decision = Field(
+        "ask",
+        description="The classifier says handoff and the message hints at contact but names "
+        'nobody: "how can I get in touch".',
+    )
+    assistant: Decision = Field(
+        "ask",
+        description='The message asks for an assistant who may be the bot itself: "can I talk '
+        'to the assistant".',
+    )
+    misunderstanding: Decision = Field(
+        "ask",
+        description="The customer said again that the bot got it wrong (see "
+        "`signals.misunderstanding_phrases`).",
+    )
+    complaint: Decision = Field("act", description="A complaint (intent and the word).")
+    frustration: Decision = Field("act", description="A frustration phrase.")
+    sensitive_topic: Decision = Field("act", description="A sensitive topic's phrase.")
+    consecutive_fallbacks: Decision = Field(
+        "act", description="`signals.consecutive_fallbacks` misunderstood turns in a row."
+    )
+
+
+class ConfirmConfig(Section):
+    """The question asked when the evidence is partial, and its two buttons."""
+
+    text: str = Field(
+        "Would you like me to connect you with a person?",
+        min_length=1,
+        description="The question (response utter_ethics_handoff_confirm).",
+    )
+    # Not `yes:`/`no:`: YAML reads those keys as booleans.
+    yes_button: str = Field("Yes, connect me", min_length=1, description="Hands off.")
+    no_button: str = Field("No, carry on", min_length=1, description="Goes back to the bot.")
+    declined_text: str = Field(
+        "OK, let's carry on.",
+        min_length=1,
+        description="Said after 'no' (response utter_ethics_handoff_declined); a form then asks "
+        "its question again.",
+    )
+
+    @validator("no_button")
+    def _buttons_differ(cls, value: str, values: dict) -> str:
+        if value.casefold() == str(values.get("yes_button", "")).casefold():
+            msg = "the two buttons need different titles, e.g.\n  yes_button: Yes, connect me"
+            raise ValueError(msg)
+        return value
 
 
 class HandoffConfig(Section):
@@ -142,6 +228,15 @@ class HandoffConfig(Section):
         "action_transfer_to_agent]; `rasa-ethics init --keep-host-flows` copies it from your "
         "rules. The request is queued once the last one has run.",
     )
+    outage_text: str = Field(
+        "Sorry, something on our side isn't working right now, so I can't finish that. "
+        "Would you like me to connect you with a person?",
+        min_length=1,
+        description="Said when one of the bot's actions fails, e.g. its action server is down "
+        "(response utter_ethics_outage); it carries the confirm buttons.",
+    )
+    confirm: ConfirmConfig = Field(default_factory=lambda: ConfirmConfig())
+    when: WhenConfig = Field(default_factory=lambda: WhenConfig())
     transcript_turns: int = Field(
         10, ge=0, description="How many recent messages the handoff request carries."
     )

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, Optional
+from typing import Any, Dict, List, Optional
 
 from rasa_ethics import constants as c
 
-__all__ = ["response_text", "response_texts"]
+__all__ = ["response_buttons", "response_text", "response_texts"]
 
 
 def response_texts(policy: Any) -> Dict[str, str]:
@@ -14,15 +14,19 @@ def response_texts(policy: Any) -> Dict[str, str]:
 
     ``policy`` is a :class:`~rasa_ethics.policy.LoadedPolicy` or its ``PolicyDocument``.
     """
+    handoff = policy.handoff
     texts = {
         c.RESPONSE_DISCLOSURE: policy.disclosure.text,
         c.RESPONSE_BOT_CHALLENGE: policy.disclosure.bot_challenge_text,
-        c.RESPONSE_HANDOFF: policy.handoff.text,
-        c.RESPONSE_HANDOFF_UNAVAILABLE: policy.handoff.unavailable_text,
-        c.RESPONSE_RESUMED: policy.handoff.resumed_text,
+        c.RESPONSE_HANDOFF: handoff.text,
+        c.RESPONSE_HANDOFF_UNAVAILABLE: handoff.unavailable_text,
+        c.RESPONSE_RESUMED: handoff.resumed_text,
+        c.RESPONSE_CONFIRM: handoff.confirm.text,
+        c.RESPONSE_DECLINED: handoff.confirm.declined_text,
+        c.RESPONSE_OUTAGE: handoff.outage_text,
         c.RESPONSE_TOO_LONG: policy.messages.too_long_text,
     }
-    for topic, config in policy.handoff.signals.sensitive_topics.items():
+    for topic, config in handoff.signals.sensitive_topics.items():
         if config.text:
             texts[c.topic_response(topic)] = config.text
     return texts
@@ -31,3 +35,15 @@ def response_texts(policy: Any) -> Dict[str, str]:
 def response_text(policy: Any, utter_action: str) -> Optional[str]:
     """The live text of an ``utter_ethics_*`` response, else None (a host response)."""
     return response_texts(policy).get(utter_action)
+
+
+def response_buttons(policy: Any, utter_action: str) -> List[Dict[str, str]]:
+    """The buttons of a response that offers a person (the confirm question, the outage text).
+
+    A button's payload is its title: typed or clicked, EthicsPolicy reads the answer from the
+    text, so no intent needs to exist for it.
+    """
+    if utter_action not in c.OFFER_RESPONSES:
+        return []
+    confirm = policy.handoff.confirm
+    return [{"title": t, "payload": t} for t in (confirm.yes_button, confirm.no_button)]

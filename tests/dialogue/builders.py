@@ -41,6 +41,9 @@ responses:
   utter_ethics_resumed: [{text: "bot again"}]
   utter_ethics_too_long: [{text: "too long"}]
   utter_ethics_topic_self_harm: [{text: "crisis"}]
+  utter_ethics_handoff_confirm: [{text: "connect you?"}]
+  utter_ethics_handoff_declined: [{text: "carry on"}]
+  utter_ethics_outage: [{text: "something broke, connect you?"}]
 """
 
 

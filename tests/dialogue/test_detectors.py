@@ -6,7 +6,14 @@ from typing import Optional
 
 import pytest
 
-from rasa_ethics.dialogue.detectors import Detectors, Message
+from rasa_ethics.dialogue.detectors import (
+    ASSISTANT,
+    INTENT_ONLY,
+    MENTION,
+    REQUEST,
+    Detectors,
+    Message,
+)
 from rasa_ethics.policy import LoadedPolicy
 from rasa_ethics.policy.loader import load_policy
 
@@ -41,6 +48,39 @@ class TestHandoffRequest:
     def test_table(self, detectors: Detectors, message: Message, expected: str) -> None:
         """Intents count when the text backs them; phrases and the grammar count alone."""
         assert detectors.inspect(message).handoff_request == expected
+
+    @pytest.mark.parametrize(
+        ("message", "kind"),
+        [
+            (msg("put me through to someone", "greet", 0.9), REQUEST),
+            (msg("I don't want to talk to a bot", "ethics_human_handoff", 0.9), MENTION),
+            (msg("can I talk to the assistant", "greet", 0.9), ASSISTANT),
+            (msg("how can I get in touch", "ethics_human_handoff", 0.9), INTENT_ONLY),
+            (msg("how can I get in touch", "greet", 0.9), None),
+            (msg("can I get the bill from Mr. Brown", "ethics_human_handoff", 0.99), None),
+        ],
+    )
+    def test_kind_of_evidence(self, detectors: Detectors, message: Message, kind) -> None:
+        """Each handoff trigger says how strong its evidence is (the policy's `handoff.when`)."""
+        assert detectors.inspect(message).handoff_kind == kind
+
+    def test_classifier_prediction_is_judged_not_the_guards(self, detectors: Detectors) -> None:
+        """After EthicsIntentGuard re-ranked, the classifier's own intent is what counts."""
+        parse = {
+            "intent": {"name": "order_status", "confidence": 0.8},
+            "ethics_classifier": {"name": "ethics_human_handoff", "confidence": 0.95},
+        }
+        message = Message.from_parse_data("I don't want to talk to a bot", parse)
+        assert detectors.inspect(message).handoff_kind == MENTION
+        assert not detectors.inspect(message).low_confidence
+
+    def test_a_name_the_pii_detector_found_is_a_person(self, detectors: Detectors) -> None:
+        """ "talk to jane doe": no capitals, but the PII spans name a person."""
+        text = "can i talk to jane doe please"
+        spans = [{"type": "person", "start": 14, "end": 22}]
+        message = Message.from_parse_data(text, {"intent": {}, "ethics_pii": spans})
+        assert detectors.inspect(message).handoff_kind == REQUEST
+        assert detectors.inspect(Message(text)).handoff_kind is None
 
     def test_identity_question_is_a_bot_challenge_not_a_handoff(self, detectors: Detectors) -> None:
         """ "Am I talking to a real person?" has the phrase "real person" but asks what we are."""
@@ -77,6 +117,10 @@ class TestSignals:
         assert (
             detectors.inspect(msg("this is ridiculous")).frustration == "phrase:this is ridiculous"
         )
+
+    def test_misunderstanding(self, detectors: Detectors) -> None:
+        """ "That's not what I asked" is a signal (it counts when repeated, see the turn)."""
+        assert detectors.inspect(msg("no, that's not what I asked")).misunderstanding
 
     def test_complaint_needs_the_word(self, detectors: Detectors) -> None:
         """A complaint intent counts when the message says 'complain' (or a typo of it)."""

@@ -48,6 +48,44 @@ class TestRequestStrength:
             ("where do I enter the agent code", Strength.NONE),
             # a person mentioned: enough only with the classifier's agreement
             ("I don't want to talk to a bot", Strength.MENTION),
+            # an assistant who is a person, the bot, or either
+            ("I'd like to chat with one of your assistants", Strength.REQUEST),
+            ("can I speak to a support assistant", Strength.REQUEST),
+            ("connect me with an asistant", Strength.REQUEST),
+            ("can I talk to the assistant", Strength.MAYBE_BOT),
+            ("the shop assistant gave me the wrong size", Strength.NONE),
+            ("my virtual assistant ordered it by accident", Strength.NONE),
+            # typos and words run together
+            ("put me tosomeone please", Strength.REQUEST),
+            ("I need an asssistant", Strength.REQUEST),
+            ("let me speakto someone", Strength.REQUEST),
+            ("get me ahuman", Strength.REQUEST),
+            ("talk to a persom", Strength.REQUEST),  # a neighbouring key
+            ("into the box please", Strength.NONE),  # a real word is never split
+            # a named person or a role
+            ("can I speak with Maria Lopez from billing?", Strength.REQUEST),
+            ("I'd like to talk to your CEO", Strength.REQUEST),
+            ("put me through to Mr. Patel", Strength.REQUEST),
+            ("connect me with the delivery team", Strength.REQUEST),
+            ("can I get the bill from Mr. Brown", Strength.NONE),
+            ("I need to get to Leeds by Friday", Strength.NONE),
+            # "help me talking with", profanity between verb and person
+            ("help me talking with somebody", Strength.REQUEST),
+            ("I need help chatting with a fucking agent", Strength.REQUEST),
+            ("help me track my order", Strength.NONE),
+            # whether people work there
+            ("do you have any real people", Strength.REQUEST),
+            ("is there any human agent available?", Strength.REQUEST),
+            ("do real people work there", Strength.REQUEST),
+            ("are there human operators", Strength.REQUEST),
+            ("do you have staff discounts", Strength.NONE),
+            ("how many people work at the warehouse", Strength.NONE),
+            # requests about other people
+            ("my husband wants to change the delivery address", Strength.NONE),
+            ("I spoke to someone yesterday about my refund", Strength.MENTION),
+            # a contact verb with nobody named: a hint, worth a question with the classifier
+            ("how can I get in touch", Strength.HINT),
+            ("can I call you", Strength.HINT),
         ],
     )
     def test_table(self, text: str, expected: Strength) -> None:
@@ -66,6 +104,8 @@ class TestIdentityQuestion:
             ("robot or human?", True),
             ("is this a bot or a real person?", True),
             ("is there a real person I can talk to?", False),  # a request, not a question
+            ("are there real people working there", False),  # about the company's people
+            ("is there a human on the other end?", True),
             ("where is my order", False),
             ("are you open on sunday", False),
         ],

@@ -6,29 +6,34 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 
 from rasa_ethics.handoff.request import request_id, requests_in, transcript
 
+DECIDED = {"ethics_handoff": {"reason": "customer_request", "signals": ["customer_request"]}}
 
-def handoff_events(name: str = "utter_ethics_handoff", metadata=None):
+
+def handoff_events(name: str = "utter_ethics_handoff", metadata=DECIDED, said=None):
     return [
         UserUttered("hello"),
         BotUttered("Hi!"),
         UserUttered("my email is jane@example.com, get me a human"),
         ActionExecuted(name, metadata=metadata, timestamp=1000.0),
-        BotUttered("connecting you"),
+        said or BotUttered("connecting you"),
     ]
 
 
 class TestRequestsIn:
     def test_reason_from_the_policy_metadata(self) -> None:
         """EthicsPolicy's action metadata gives the reason and signals."""
-        meta = {"ethics_handoff": {"reason": "customer_request", "signals": ["customer_request"]}}
-        [request] = requests_in("c1", handoff_events(metadata=meta), transcript_turns=10)
+        [request] = requests_in("c1", handoff_events(), transcript_turns=10)
         assert request.reason == "customer_request" and request.signals == ("customer_request",)
         assert request.available and request.created_at == 1000.0
 
-    def test_no_decision_is_unspecified(self) -> None:
-        """A handoff response that EthicsPolicy did not decide has no reason to report."""
-        [request] = requests_in("c1", handoff_events(), transcript_turns=10)
-        assert request.reason == "unspecified" and request.signals == ()
+    def test_no_decision_no_request(self) -> None:
+        """A handoff response that EthicsPolicy did not decide is never queued."""
+        assert requests_in("c1", handoff_events(metadata=None), transcript_turns=10) == []
+
+    def test_an_offer_said_instead_is_no_request(self) -> None:
+        """When the NLG said the confirm question in place of the handoff text, nobody is queued."""
+        offer = BotUttered("connect you?", metadata={"ethics_confirm": {"stage": "asked"}})
+        assert requests_in("c1", handoff_events(said=offer), transcript_turns=10) == []
 
     def test_unavailable(self) -> None:
         """The unavailable response marks the request as queued without an agent."""
@@ -59,7 +64,7 @@ class TestRequestsIn:
 
     def test_other_actions_announce_nothing(self) -> None:
         """A host action without a decision is not a handoff."""
-        assert requests_in("c1", handoff_events("action_transfer"), 10) == []
+        assert requests_in("c1", handoff_events("action_transfer", metadata=None), 10) == []
 
     def test_one_request_per_customer_turn(self) -> None:
         """The plugin's text after a host flow that reached nobody is the same handoff."""
@@ -69,9 +74,33 @@ class TestRequestsIn:
             ActionExecuted("utter_ethics_handoff", metadata=meta, timestamp=1001.0),
             UserUttered("hello?"),
             ActionExecuted("utter_ethics_handoff", metadata=meta, timestamp=1002.0),
+            BotUttered("connecting you"),
         ]
         found = requests_in("c1", events, 10)
         assert [r.created_at for r in found] == [1000.0, 1002.0]
+
+
+    def test_host_flow_that_spoke_before_its_last_action(self) -> None:
+        """utter_transfer, then a silent action_transfer carrying the decision: announced."""
+        meta = {"ethics_handoff": {"reason": "customer_request", "available": True}}
+        events = [
+            UserUttered("get me a human"),
+            ActionExecuted("utter_transfer"),
+            BotUttered("Transferring you now."),
+            ActionExecuted("action_transfer", metadata=meta, timestamp=1000.0),
+        ]
+        assert len(requests_in("c1", events, 10)) == 1
+
+    def test_failed_action_with_the_outage_offer_is_no_request(self) -> None:
+        """The last host action failed and the outage offer went out: nobody was told."""
+        meta = {"ethics_handoff": {"reason": "customer_request", "available": True}}
+        offer = BotUttered("broken", metadata={"ethics_confirm": {"stage": "asked"}})
+        events = [
+            UserUttered("get me a human"),
+            ActionExecuted("action_transfer", metadata=meta, timestamp=1000.0),
+            offer,
+        ]
+        assert requests_in("c1", events, 10) == []
 
 
 class TestTranscript:

@@ -39,15 +39,16 @@ def checked(args: Sequence[str], cwd: Path) -> subprocess.CompletedProcess:
 
 
 def rasa_init_bot(folder: Path) -> Recipe:
-    """Rasa's starter project in ``folder``, with the plugin adopted; its training recipe."""
+    """Rasa's starter project in ``folder``, adopted with ``init --reuse --keep-host-flows``.
+
+    Kept host flows let the starter bot's own stories pass: its "bot challenge" story expects its
+    own ``utter_iamabot``, which the kept host answer gives (EthicsPolicy still decides when).
+    A plain ``init`` replaces that answer with the policy's text on purpose.
+    """
     import rasa.cli.scaffold
 
-    from rasa_ethics.adoption import adopt
-
     rasa.cli.scaffold.create_initial_project(str(folder))  # what `rasa init --no-prompt` copies
-    if not adopt(folder):
-        msg = f"rasa-ethics init changed nothing in {folder}"
-        raise AssertionError(msg)
+    checked([CLI, "init", "--reuse", "--keep-host-flows", str(folder)], folder)
     return Recipe("rasa-init", bot=folder)
 
 

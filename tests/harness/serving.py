@@ -61,9 +61,12 @@ def served_bot(
 
 
 @contextlib.contextmanager
-def action_server(workdir: Path, bot: Path = EXAMPLE_BOT) -> Iterator[str]:
-    """`rasa run actions` of ``bot`` on a free port, its log in ``workdir``; yield the webhook."""
-    port = free_port()
+def action_server(
+    workdir: Path, bot: Path = EXAMPLE_BOT, port: Optional[int] = None
+) -> Iterator[str]:
+    """`rasa run actions` of ``bot`` on ``port`` (default: a free one), its log in ``workdir``;
+    yield the webhook."""
+    port = port or free_port()
     log = workdir / f"actions-{port}.log"
     args = [RASA, "run", "actions", "--actions", "actions", "--port", str(port)]
     with running(args, bot, log, rasa_env(SANIC_HOST="127.0.0.1")) as process:  # as documented

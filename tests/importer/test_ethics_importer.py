@@ -41,6 +41,9 @@ class TestRasaInitBot:
         assert {c.HANDOFF_INTENT, c.BOT_CHALLENGE_INTENT, c.COMPLAINT_INTENT} <= set(domain.intents)
         for name in (c.RESPONSE_DISCLOSURE, c.RESPONSE_HANDOFF, c.RESPONSE_HANDOFF_UNAVAILABLE):
             assert domain.responses[name][0]["text"]
+        for name in (c.RESPONSE_CONFIRM, c.RESPONSE_OUTAGE):
+            titles = [b["title"] for b in domain.responses[name][0]["buttons"]]
+            assert titles == ["Yes, connect me", "No, carry on"]
         assert domain.responses["utter_iamabot"]  # the host's own responses survive
 
     def test_nlu_gains_the_handoff_examples(self, rasa_init_bot: Path) -> None:
@@ -50,15 +53,15 @@ class TestRasaInitBot:
         assert counts[c.HANDOFF_INTENT] >= 60
         assert counts["greet"] >= 5
 
-    def test_rules_answer_the_added_intents(self, rasa_init_bot: Path) -> None:
-        """Each added intent comes with a rule, and the host's own rules are kept."""
+    def test_no_rules_are_added(self, rasa_init_bot: Path) -> None:
+        """No rule answers an ethics intent (EthicsPolicy alone decides); the host's are kept."""
         stories = combined_importer(rasa_init_bot).get_stories()
         names = {step.block_name for step in stories.story_steps}
-        assert f"rasa-ethics: answer {c.HANDOFF_INTENT}" in names
+        assert not [name for name in names if name.startswith("rasa-ethics")]
         assert "Say 'I am a bot' anytime the user challenges" in names
 
     def test_host_intent_listed_in_policy_is_reused(self, rasa_init_bot: Path) -> None:
-        """The host's own bot_challenge intent replaces ethics_bot_challenge, without a new rule."""
+        """The host's own bot_challenge intent replaces ethics_bot_challenge."""
         policy = rasa_init_bot / "ethics_policy.yml"
         policy.write_text(
             policy.read_text().replace(
@@ -70,8 +73,6 @@ class TestRasaInitBot:
         domain, nlu = importer.get_domain(), importer.get_nlu_data()
         assert c.BOT_CHALLENGE_INTENT not in domain.intents
         assert c.BOT_CHALLENGE_INTENT not in nlu.intents
-        rules = {s.block_name for s in importer.get_stories().story_steps}
-        assert f"rasa-ethics: answer {c.BOT_CHALLENGE_INTENT}" not in rules
 
     def test_response_texts_come_from_the_policy(self, rasa_init_bot: Path) -> None:
         """Editing the policy text changes the imported response."""

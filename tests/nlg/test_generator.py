@@ -84,7 +84,11 @@ class TestDisclosure:
 
     def test_handoff_text_decides_nothing(self, nlg) -> None:
         """The NLG only words the handoff: the decision travels on EthicsPolicy's action."""
-        t = tracker(user("I want to kill myself"), BotUttered("crisis"))
+        t = tracker(
+            user("I want to kill myself"),
+            ActionExecuted("utter_ethics_topic_self_harm"),
+            BotUttered("crisis"),
+        )
         message = generate(nlg, "utter_ethics_handoff", t)
         assert message["text"] == NORTHWIND.handoff.text and "ethics_handoff" not in message
 
@@ -98,6 +102,48 @@ class TestDisclosure:
         quiet = EthicsNLG(policy=str(path))
         quiet.responses = DOMAIN.responses
         assert generate(quiet, "utter_greet", tracker(user("hi"))) == {"text": "Hello!"}
+
+
+class TestTruthGuard:
+    """The handoff and bot-challenge texts go out only when EthicsPolicy decided them."""
+
+    @staticmethod
+    def later(*events) -> DialogueStateTracker:
+        """A tracker past the session's first bot message (no disclosure in front)."""
+        return tracker(user("hi"), BotUttered("Hello!"), *events)
+
+    def test_undecided_handoff_becomes_the_confirm_question(self, nlg) -> None:
+        """A rule or story that names utter_ethics_handoff gets the question, with buttons."""
+        t = self.later(user("can I get the bill from Mr. Brown"))
+        message = generate(nlg, "utter_ethics_handoff", t)
+        confirm = NORTHWIND.handoff.confirm
+        assert message["text"] == confirm.text
+        assert [b["title"] for b in message["buttons"]] == [confirm.yes_button, confirm.no_button]
+        assert message["ethics_confirm"] == {"stage": "asked", "reason": "undecided_response"}
+
+    def test_decided_handoff_is_said(self, nlg) -> None:
+        """The step EthicsPolicy is at is the handoff: the text goes out."""
+        message = generate(nlg, "utter_ethics_handoff", self.later(user("get me a human")))
+        assert message["text"] == NORTHWIND.handoff.text
+
+    def test_undecided_bot_challenge_becomes_the_hosts_fallback(self, nlg) -> None:
+        """No bot-challenge answer for a message that did not ask: the host's utter_default."""
+        nlg.responses = {**nlg.responses, "utter_default": [{"text": "Sorry?"}]}
+        message = generate(nlg, "utter_ethics_bot_challenge", self.later(user("where is my order")))
+        assert message["text"] == "Sorry?"
+
+    def test_confirm_question_carries_its_reason(self, nlg) -> None:
+        """The question is marked as an offer, with why it was asked."""
+        message = generate(
+            nlg, "utter_ethics_handoff_confirm", self.later(user("can I talk to the assistant"))
+        )
+        assert message["ethics_confirm"] == {"stage": "asked", "reason": "customer_request"}
+
+    def test_outage_text_offers_a_person(self, nlg) -> None:
+        """The outage text comes with the buttons and is marked as an offer."""
+        message = generate(nlg, "utter_ethics_outage", self.later(user("NW-100234")))
+        assert message["text"] == NORTHWIND.handoff.outage_text
+        assert message["ethics_confirm"]["reason"] == "action_failure" and message["buttons"]
 
 
 class TestCustomActionMessages:

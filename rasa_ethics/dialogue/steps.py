@@ -1,0 +1,112 @@
+"""Which action of a turn's ethics plan comes next: one function, read by EthicsPolicy and the NLG.
+
+EthicsPolicy predicts the step; EthicsNLG asks the same question before it says an ethics text, so
+a handoff or bot-challenge text that EthicsPolicy did not decide (a host story naming
+``utter_ethics_handoff``, Rasa's ``/execute`` API) is never said.  Both read only the tracker.
+
+The steps of each plan (see :mod:`rasa_ethics.dialogue.turn`):
+
+* handoff: ``[utter_ethics_topic_<topic>]`` -> ``utter_ethics_handoff`` (or ``_unavailable``) ->
+  ``action_listen`` with a pause, unless the handoff message was replaced by an offer;
+* bot challenge: the answer -> ``action_listen``, or inside a form nothing more, so RulePolicy
+  re-runs the form and it asks its question again;
+* confirm: ``utter_ethics_handoff_confirm`` -> ``action_listen`` (a form stays active);
+* declined: ``utter_ethics_handoff_declined`` -> ``action_listen``, or the form asks again;
+* too long (a message over ``messages.max_message_chars``, kept from NLU by PIIDetector):
+  ``utter_ethics_too_long``, then the same as a bot challenge.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import List, Optional, Text, Tuple
+
+from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from rasa_ethics import constants as c
+from rasa_ethics.dialogue.turn import BOT_CHALLENGE, CONFIRM, DECLINED, HANDOFF, TOO_LONG, TurnPlan
+
+__all__ = ["Step", "next_step", "outage_reported"]
+
+
+@dataclass(frozen=True)
+class Step:
+    """The next ethics action: one of ``options`` (the handoff has two), or listening."""
+
+    options: Tuple[str, ...]
+    first: bool = False  # the first ethics action of the turn: put polluted slots back
+    pause: bool = False  # with action_listen: the conversation goes to a person
+
+    @property
+    def listens(self) -> bool:
+        """True when the step ends the turn."""
+        return self.options == (ACTION_LISTEN_NAME,)
+
+
+def next_step(
+    plan: TurnPlan, tracker: DialogueStateTracker, bot_challenge_answer: str
+) -> Optional[Step]:
+    """The next action of ``plan`` given what this turn did so far; None: the host's turn."""
+    steps = _steps(plan, bot_challenge_answer)
+    done = _actions_since_user(tracker)
+    position = 0
+    for name in done:
+        if position < len(steps) and name in steps[position]:
+            position += 1
+    if position < len(steps):
+        return Step(steps[position], first=position == 0)
+    if not done or done[-1] not in steps[-1]:
+        return None  # the host bot acted since: the turn is its own again
+    if plan.kind in (BOT_CHALLENGE, DECLINED, TOO_LONG) and tracker.active_loop_name:
+        return None  # RulePolicy re-runs the form, which asks again
+    said_handoff = plan.kind == HANDOFF and not _last_message_offers(tracker)
+    return Step((ACTION_LISTEN_NAME,), pause=said_handoff)
+
+
+def outage_reported(tracker: DialogueStateTracker) -> bool:
+    """True when the latest action failed and the outage text went out in its place."""
+    for event in reversed(tracker.events):
+        if isinstance(event, BotUttered) and (event.metadata or {}).get(c.META_OUTAGE):
+            return True
+        if isinstance(event, (ActionExecuted, UserUttered)):
+            return False
+    return False
+
+
+def _steps(plan: TurnPlan, bot_challenge_answer: str) -> List[Tuple[str, ...]]:
+    steps: List[Tuple[str, ...]] = [(name,) for name in plan.preambles]
+    if plan.kind == HANDOFF:
+        steps.append(c.HANDOFF_RESPONSES)
+    elif plan.kind == CONFIRM:
+        steps.append((c.RESPONSE_CONFIRM,))
+    elif plan.kind == DECLINED:
+        steps.append((c.RESPONSE_DECLINED,))
+    elif plan.kind == TOO_LONG:
+        steps.append((c.RESPONSE_TOO_LONG,))
+    else:
+        steps.append((bot_challenge_answer,))
+    return steps
+
+
+def _last_message_offers(tracker: DialogueStateTracker) -> bool:
+    """The handoff text was replaced by an offer (the NLG refused it, or an action failed)."""
+    for event in reversed(tracker.events):
+        if isinstance(event, BotUttered):
+            return bool((event.metadata or {}).get(c.META_CONFIRM))
+        if isinstance(event, UserUttered):
+            return False
+    return False
+
+
+def _actions_since_user(tracker: DialogueStateTracker) -> List[Text]:
+    """Names of the actions run since the latest user message, oldest first."""
+    names: List[Text] = []
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            break
+        if isinstance(event, ActionExecuted) and event.action_name:
+            names.append(event.action_name)
+    names.reverse()
+    return names

@@ -1,0 +1,192 @@
+"""What the served bot did with one customer message, and whether it told the truth about it.
+
+Reusable by any end-to-end test or benchmark that talks to a served bot (tests/e2e/ethics_bot.py):
+:func:`outcome` sends a message and classifies the answer from what the customer got, what the
+tracker holds (pause) and what the handoff table holds (queued rows).  The truth contract:
+
+* the handoff text goes out if and only if the conversation is paused and a request is queued;
+* the bot-challenge answer goes out only for a message that asked;
+* an ordinary request gets an answer from the host bot (not silence, not only ethics texts).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, List, Optional, Sequence
+
+import yaml
+
+from rasa_ethics.policy import LoadedPolicy
+from tests.harness import REPO, BotClient
+
+DATA = REPO / "tests" / "data"
+
+
+@dataclass(frozen=True)
+class Texts:
+    """The policy's texts, to recognise them in the customer's answers."""
+
+    disclosure: str
+    handoff: frozenset
+    challenge: str
+    confirm: str
+    declined: str
+    outage: str
+
+    @classmethod
+    def of(cls, policy: LoadedPolicy) -> Texts:
+        """The texts of ``policy``."""
+        handoff = policy.handoff
+        return cls(
+            disclosure=policy.disclosure.text,
+            handoff=frozenset({handoff.text, handoff.unavailable_text}),
+            challenge=policy.disclosure.bot_challenge_text,
+            confirm=handoff.confirm.text,
+            declined=handoff.confirm.declined_text,
+            outage=handoff.outage_text,
+        )
+
+    def ethics(self) -> frozenset:
+        """Every text the plugin says itself."""
+        return self.handoff | {self.challenge, self.confirm, self.declined, self.outage}
+
+    def without_disclosure(self, replies: Sequence[str]) -> List[str]:
+        """The replies with the disclosure removed (REST splits it off at the blank line)."""
+        kept = []
+        for text in replies:
+            if text == self.disclosure:
+                continue
+            if text.startswith(self.disclosure + "\n\n"):
+                text = text[len(self.disclosure) + 2 :]
+            kept.append(text)
+        return kept
+
+
+@dataclass
+class Outcome:
+    """What one message got."""
+
+    text: str
+    replies: List[str]
+    paused: bool
+    queued: int
+    texts: Texts = field(repr=False)
+
+    @property
+    def said_handoff(self) -> bool:
+        """The customer was told a person is coming (or that the request is queued)."""
+        return any(r in self.texts.handoff for r in self.replies)
+
+    @property
+    def said_challenge(self) -> bool:
+        """The customer got the bot-challenge answer."""
+        return self.texts.challenge in self.replies
+
+    @property
+    def asked(self) -> bool:
+        """The customer was asked whether they want a person (confirm or outage offer)."""
+        return any(r in (self.texts.confirm, self.texts.outage) for r in self.replies)
+
+    @property
+    def immediate_handoff(self) -> bool:
+        """Handed off at once: the text, the pause and the queued request, with no question."""
+        return self.said_handoff and self.paused and self.queued > 0 and not self.asked
+
+    @property
+    def host_answered(self) -> bool:
+        """The host bot said something of its own."""
+        return any(r not in self.texts.ethics() for r in self.replies)
+
+    def contract_breaches(self, may_challenge: bool = False) -> List[str]:
+        """Where this outcome breaks the truth contract (empty: it holds)."""
+        breaches = []
+        if self.said_handoff and not (self.paused and self.queued):
+            breaches.append(f"false promise (paused={self.paused}, queued={self.queued})")
+        if (self.paused or self.queued) and not self.said_handoff:
+            breaches.append(f"silent handoff (paused={self.paused}, queued={self.queued})")
+        if self.said_challenge and not may_challenge:
+            breaches.append("bot-challenge answer to a message that did not ask")
+        if not self.replies:
+            breaches.append("no answer at all")
+        return breaches
+
+
+def queued_rows(db: Path, sender: str) -> int:
+    """Handoff requests queued for ``sender`` in the served bot's database."""
+    with sqlite3.connect(db) as connection:
+        try:
+            row = connection.execute(
+                "select count(*) from rasa_ethics_handoffs where conversation_id = ?", (sender,)
+            ).fetchone()
+        except sqlite3.OperationalError:  # no table yet: nothing was ever queued
+            return 0
+    return int(row[0])
+
+
+def outcome(bot: BotClient, sender: str, text: str, texts: Texts) -> Outcome:
+    """Send ``text`` as ``sender`` and classify the answer."""
+    replies = texts.without_disclosure(bot.say(sender, text))
+    tracker = bot.tracker(sender)
+    assert bot.space is not None
+    return Outcome(text, replies, bool(tracker["paused"]), queued_rows(bot.space.db, sender), texts)
+
+
+def new_sender(prefix: str) -> str:
+    """A fresh conversation id."""
+    return f"{prefix}-{uuid.uuid4().hex[:10]}"
+
+
+def in_form(bot: BotClient, sender: str, texts: Texts) -> None:
+    """Start the order form: the bot asks for the email address."""
+    replies = texts.without_disclosure(bot.say(sender, "where is my order?"))
+    assert any("email" in r.lower() for r in replies), replies
+
+
+def load_sets(name: str, key: Optional[str] = None) -> Dict[str, List[str]]:
+    """A data file's lists by kind: ``{kind: [texts]}``, or one flat list under ``key``."""
+    data = yaml.safe_load((DATA / name).read_text(encoding="utf-8"))
+    section = data[key] if key else data
+    if isinstance(section, list):
+        return {key or name: section}
+    return {kind: list(texts) for kind, texts in section.items()}
+
+
+@dataclass
+class Tally:
+    """Counts over a set of outcomes, for the report and the assertions."""
+
+    total: int = 0
+    immediate: int = 0
+    asked: int = 0
+    handoffs: int = 0
+    host: int = 0
+    breaches: List[str] = field(default_factory=list)
+    misses: List[str] = field(default_factory=list)
+
+    def add(self, result: Outcome, want_handoff: bool, may_challenge: bool = False) -> None:
+        """Count one outcome."""
+        self.total += 1
+        self.immediate += result.immediate_handoff
+        self.asked += result.asked
+        self.handoffs += result.paused
+        self.host += result.host_answered
+        self.breaches += [f"{result.text!r}: {b}" for b in result.contract_breaches(may_challenge)]
+        if want_handoff and not result.immediate_handoff:
+            self.misses.append(f"{result.text!r} -> {result.replies}")
+        if not want_handoff and result.paused:
+            self.misses.append(f"{result.text!r} -> {result.replies}")
+
+    def rate(self, count: int) -> float:
+        """``count`` as a share of the total."""
+        return count / self.total if self.total else 0.0
+
+    def line(self, name: str) -> str:
+        """One line of figures."""
+        return (
+            f"{name}: n={self.total} immediate={self.immediate} ({self.rate(self.immediate):.3f}) "
+            f"asked={self.asked} ({self.rate(self.asked):.3f}) paused={self.handoffs} "
+            f"host={self.host} ({self.rate(self.host):.3f}) breaches={len(self.breaches)}"
+        )
