@@ -161,7 +161,9 @@ def _check_file(
 ) -> None:
     """Check the header line here, the rest in segments; raise :class:`_Bad` at a problem."""
     if not header:
-        raise Bad(1, state.seq, "empty file: every file starts with a rotate record")
+        # A writer that just opened its next file has not written the header yet; the message
+        # says "incomplete" as for a torn last line, which a reader racing a writer may see.
+        raise Bad(1, state.seq, "empty file (incomplete): every file starts with a rotate record")
     if not header.endswith(b"\n"):
         raise Bad(1, state.seq, "the last line is incomplete (no newline)")
     needle = f'"hash":"{anchor}"'.encode("ascii") if anchor else b""

@@ -89,8 +89,8 @@ RECIPES: Dict[str, Recipe] = {
 def training_key(recipe: Recipe) -> str:
     """A hash of what training reads: config, domain, data, and what the plugin adds to them.
 
-    From the policy files only the parts that shape the model count: the intents, examples,
-    rules and responses the importer adds (computed by the importer's own code, so a change of
+    From the policy files only the parts that shape the model count: the intents, examples
+    and responses the importer adds (computed by the importer's own code, so a change of
     the shipped NLU examples counts too) and the ``pii:`` section the PIIDetector applies.
     The audit, handoff and privacy settings do not.
     """
@@ -125,7 +125,6 @@ def _plugin_part(recipe: Recipe) -> str:
         view = {
             "entry": item,
             "nlu": ethics_data.nlu_yaml(plan),
-            "rules": ethics_data.rules_yaml(plan),
             "responses": ethics_data.responses(policy),
             "pii": json.loads(policy.pii.json()),
         }
