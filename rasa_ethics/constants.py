@@ -4,6 +4,7 @@ from __future__ import annotations
 
 __all__ = [
     "AGENT_ID",
+    "AGENT_TOKEN_ENV",
     "BOT_CHALLENGE_INTENT",
     "COMPLAINT_INTENT",
     "HANDOFF_INTENT",
@@ -93,3 +94,7 @@ HANDOFF_WEBHOOK = "webhook"  # set by the audit broker: whether the agent webhoo
 def topic_response(topic: str) -> str:
     """Response said first for a sensitive topic, e.g. ``utter_ethics_topic_self_harm``."""
     return f"utter_ethics_topic_{topic}"
+
+
+# The environment variable of the agents' bearer token: AgentChannel, `rasa-ethics handoff`, init.
+AGENT_TOKEN_ENV = "RASA_ETHICS_AGENT_TOKEN"

@@ -23,6 +23,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import CommentMark
 from ruamel.yaml.tokens import CommentToken
 
+from rasa_ethics import constants
 from rasa_ethics.adoption.yaml_edit import append as _append
 from rasa_ethics.adoption.yaml_edit import comment as _comment
 
@@ -43,7 +44,7 @@ NLG = "rasa_ethics.EthicsNLG"
 TRACKER_STORE = "rasa_ethics.RedactingTrackerStore"
 EVENT_BROKER = "rasa_ethics.AuditEventBroker"
 AGENT_CHANNEL = "rasa_ethics.AgentChannel"
-AGENT_TOKEN_ENV = "RASA_ETHICS_AGENT_TOKEN"
+AGENT_TOKEN_ENV = constants.AGENT_TOKEN_ENV
 DEFAULT_INNER_STORE = {"type": "sql", "dialect": "sqlite", "db": "rasa.db"}
 DEFAULT_RASA_CONFIG = (
     Path(rasa.engine.recipes.__file__).parent / "config_files" / "default_config.yml"

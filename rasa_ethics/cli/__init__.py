@@ -16,8 +16,6 @@ import argparse  # noqa: E402
 import sys  # noqa: E402
 from typing import List, Optional  # noqa: E402
 
-from rasa.shared.exceptions import RasaException  # noqa: E402
-
 from rasa_ethics.cli import (  # noqa: E402
     audit,
     handoff,
@@ -59,11 +57,20 @@ def main(argv: Optional[List[str]] = None) -> int:
         return 2
     try:
         return int(args.handler(args) or 0)
-    except (RasaException, OSError) as exc:
-        print(f"rasa-ethics {args.command}: error: {exc}", file=sys.stderr)
-        return 1
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:
+        if not isinstance(exc, (CLIError, OSError)) and not _is_rasa_error(exc):
+            raise
+        print(f"rasa-ethics {args.command}: error: {exc}", file=sys.stderr)
+        return 1
+
+
+def _is_rasa_error(exc: Exception) -> bool:
+    """True for Rasa's own errors.  Rasa is imported only by the commands that need it (it takes
+    about a second), so if it was never imported the error cannot be one of its own."""
+    exceptions = sys.modules.get("rasa.shared.exceptions")
+    return exceptions is not None and isinstance(exc, exceptions.RasaException)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -5,10 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rasa_ethics.audit.files import HEAD_SUFFIX, discover_trails
-from rasa_ethics.audit.verify import VerifyResult, verify_trail
+
+if TYPE_CHECKING:  # the verifier (and its JSON schema) loads when a command needs it
+    from rasa_ethics.audit.verify import VerifyResult
 
 __all__ = ["register", "run_keygen", "run_report", "run_verify"]
 
@@ -106,6 +108,8 @@ def _head(active: Path) -> bool:
 
 
 def _check(trails: dict[Path, list[Path]], **options: Any) -> list[tuple[Path, VerifyResult]]:
+    from rasa_ethics.audit.verify import verify_trail
+
     return [(name, verify_trail(files, active=name, **options)) for name, files in trails.items()]
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from rasa.shared.exceptions import RasaException
-
 __all__ = ["CLIError"]
 
 
-class CLIError(RasaException):
-    """A user-facing error: printed without a traceback."""
+class CLIError(Exception):
+    """A user-facing error: printed without a traceback.
+
+    Not a subclass of Rasa's ``RasaException``, so that commands which never need Rasa (``validate``,
+    ``audit verify``) start without importing it; ``main`` prints both kinds the same way.
+    """

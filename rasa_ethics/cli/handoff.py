@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from typing import Any, Dict, List
 
 from rasa_ethics.cli.terminal import printable, printable_json
-from rasa_ethics.handoff.client import DEFAULT_TOKEN_ENV
+from rasa_ethics.constants import AGENT_TOKEN_ENV as DEFAULT_TOKEN_ENV
 
 URL_ENV = "RASA_ETHICS_URL"
 

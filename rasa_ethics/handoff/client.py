@@ -10,10 +10,12 @@ from typing import Any, Dict, List, Optional
 
 from rasa.shared.exceptions import RasaException
 
+from rasa_ethics.constants import AGENT_TOKEN_ENV
+
 __all__ = ["DEFAULT_TOKEN_ENV", "HandoffClient", "HandoffClientError"]
 
 ROUTE = "/webhooks/ethics_agent"
-DEFAULT_TOKEN_ENV = "RASA_ETHICS_AGENT_TOKEN"  # read by the CLI and by AgentChannel
+DEFAULT_TOKEN_ENV = AGENT_TOKEN_ENV  # read by the CLI and by AgentChannel
 
 
 class HandoffClientError(RasaException):
