@@ -12,10 +12,11 @@ tracker holds (pause) and what the handoff table holds (queued rows).  The truth
 from __future__ import annotations
 
 import sqlite3
+import urllib.parse
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence
+from typing import Any, Dict, List, Optional, Sequence
 
 import yaml
 
@@ -140,9 +141,27 @@ def new_sender(prefix: str) -> str:
 
 
 def in_form(bot: BotClient, sender: str, texts: Texts) -> None:
-    """Start the order form: the bot asks for the email address."""
-    replies = texts.without_disclosure(bot.say(sender, "where is my order?"))
-    assert any("email" in r.lower() for r in replies), replies
+    """Put ``sender``'s new conversation inside the order form, the bot asking for the e-mail.
+
+    The first time, per server, a real conversation starts the form ("where is my order?").
+    Its stored events are then appended to each new conversation through Rasa's API
+    (``POST /conversations/<id>/tracker/events``): the same state as after that turn, for the
+    cost of one store write instead of a whole turn.
+    """
+    if bot.url not in _FORM_EVENTS:
+        template = new_sender("form-template")
+        replies = texts.without_disclosure(bot.say(template, "where is my order?"))
+        assert any("email" in r.lower() for r in replies), replies
+        events = bot.tracker(template)["events"]
+        assert any(e.get("event") == "active_loop" and e.get("name") for e in events), events
+        _FORM_EVENTS[bot.url] = events
+    bot.api(f"/conversations/{urllib.parse.quote(sender)}/tracker/events", _FORM_EVENTS[bot.url])
+    tracker = bot.tracker(sender)
+    assert (tracker.get("active_loop") or {}).get("name"), tracker.get("active_loop")
+
+
+#: Per served bot (its URL): the stored events of a conversation just inside the order form.
+_FORM_EVENTS: Dict[str, List[Dict[str, Any]]] = {}
 
 
 def load_sets(name: str, key: Optional[str] = None) -> Dict[str, List[str]]:
