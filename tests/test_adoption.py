@@ -254,6 +254,56 @@ class TestHostStyle:
         ]
 
 
+class TestHostTestStories:
+    """`init --reuse` without kept flows: the host's test stories expect the plugin's answers."""
+
+    def test_only_the_stale_steps_change(self, support_bot: Path) -> None:
+        """The two stories of the reused intents get the plugin's actions, each line marked."""
+        adopt(support_bot)
+        committed(support_bot)
+        found = survey(support_bot)
+        changes = adopt(support_bot, reuse=found.proposals)
+        assert [str(c) for c in changes if c.file == "tests/test_stories.yml"] == [
+            "tests/test_stories.yml: test story 'the customer asks whether it is a bot' expects "
+            "utter_ethics_bot_challenge now (was utter_iamabot)",
+            "tests/test_stories.yml: test story 'the customer asks for a person' expects "
+            "utter_ethics_handoff now (was utter_transfer, action_transfer_to_agent)",
+        ]
+        assert removed_lines(support_bot, "tests") == [
+            "  - action: utter_iamabot",
+            "  - action: utter_transfer",
+            "  - action: action_transfer_to_agent",
+        ]
+        diff = git(support_bot, "diff", "--unified=0", "--", "tests")
+        added = [line[1:] for line in diff.splitlines() if line[:1] == "+" and line[1:2] != "+"]
+        assert added == [
+            "  - action: utter_ethics_bot_challenge  # rasa-ethics: was utter_iamabot",
+            "  - action: utter_ethics_handoff  # rasa-ethics: was utter_transfer, "
+            "action_transfer_to_agent",
+        ]
+        assert adopt(support_bot, reuse=found.proposals) == []  # a second run changes nothing
+
+    def test_kept_flows_leave_them_alone(self, support_bot: Path) -> None:
+        """With the host's flows kept, its test stories already expect what the bot says."""
+        found = survey(support_bot)
+        adopt(support_bot, reuse=found.proposals, kept=found.kept_flows(found.proposals))
+        stories = (support_bot / "tests" / "test_stories.yml").read_text(encoding="utf-8")
+        assert stories == (SUPPORT_BOT / "tests" / "test_stories.yml").read_text(encoding="utf-8")
+
+    def test_opening_hours_leave_the_handoff_story_alone(self, support_bot: Path) -> None:
+        """With opening hours the handoff answer depends on the time: that story is not edited."""
+        adopt(support_bot)
+        policy = support_bot / STARTER_POLICY
+        text = policy.read_text(encoding="utf-8").replace(
+            "    hours: {}", "    hours:\n      mon: \"09:00-17:00\""
+        )
+        policy.write_text(text, encoding="utf-8")
+        found = survey(support_bot)
+        changes = adopt(support_bot, reuse=found.proposals)
+        edited = [c.what for c in changes if c.file == "tests/test_stories.yml"]
+        assert len(edited) == 1 and "utter_ethics_bot_challenge" in edited[0]
+
+
 class TestReuse:
     def test_host_intents_are_found(self, support_bot: Path) -> None:
         """The host's bot-challenge and handoff intents are proposed, each with its evidence."""

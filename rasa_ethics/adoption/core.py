@@ -11,6 +11,7 @@ from typing import List, Optional, Sequence
 import yaml
 
 from rasa_ethics.adoption.gitignore import gitignore_edits, plugin_files
+from rasa_ethics.adoption.host_data import read_host_data
 from rasa_ethics.adoption.policy_edits import KeptFlow, policy_edits
 from rasa_ethics.adoption.rasa_files import (
     DEFAULT_INNER_STORE,
@@ -19,6 +20,7 @@ from rasa_ethics.adoption.rasa_files import (
     endpoints_edits,
 )
 from rasa_ethics.adoption.reuse import Reuse
+from rasa_ethics.adoption.test_stories import test_story_edits
 from rasa_ethics.adoption.yaml_edit import AdoptionError, Change, detect_indent, edit, load
 from rasa_ethics.policy import LoadedPolicy, PolicyError, bundled_policy_path, load_policy
 
@@ -38,7 +40,9 @@ def adopt(
     ``policy`` is an existing policy file relative to the bot (default: copy a starter policy to
     ``ethics_policy.yml``).  ``reuse`` lists host intents to write into that policy, ``kept`` the
     host flows it keeps (see :mod:`rasa_ethics.adoption.reuse` and
-    :mod:`rasa_ethics.dialogue.host_flow`).
+    :mod:`rasa_ethics.dialogue.host_flow`).  The host's test stories of a reused intent whose
+    flow is not kept are updated to expect the plugin's answer
+    (:mod:`rasa_ethics.adoption.test_stories`).
     """
     bot_dir = bot_dir.resolve()
     require_rasa_project(bot_dir)
@@ -58,6 +62,11 @@ def adopt(
     if reuse or kept:
         changes += _edit_policy(path, loaded, reuse, kept)
         loaded = _load(path)
+    kept_concerns = {flow.concern for flow in kept}
+    answered = [r for r in reuse if r.concern not in kept_concerns]  # EthicsPolicy's answer now
+    if answered:
+        host = read_host_data(bot_dir)
+        changes += test_story_edits(bot_dir, host, answered, loaded.document)
     return changes + gitignore_edits(bot_dir, plugin_files(loaded, _our_sqlite_db(bot_dir)))
 
 

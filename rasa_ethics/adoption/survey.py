@@ -17,7 +17,9 @@ from rasa_ethics.adoption.core import policy_path, require_rasa_project
 from rasa_ethics.adoption.host_data import Flow, HostData, read_host_data
 from rasa_ethics.adoption.policy_edits import KeptFlow
 from rasa_ethics.adoption.reuse import BOT_CHALLENGE, COMPLAINT, HANDOFF, Reuse, suggest
+from rasa_ethics.adoption.test_stories import plugin_answers
 from rasa_ethics.policy import load_policy
+from rasa_ethics.policy.schema import PolicyDocument
 
 __all__ = ["KEEPABLE", "Survey", "survey"]
 
@@ -37,6 +39,7 @@ class Survey:
 
     reuses: List[Reuse]
     host: HostData
+    document: PolicyDocument
 
     @property
     def proposals(self) -> List[Reuse]:
@@ -59,8 +62,12 @@ class Survey:
                     break
         return kept
 
-    def consequences(self, reuse: Reuse, keep: bool) -> List[str]:
-        """What reusing ``reuse.intent`` changes for the host's own rules, stories and tests."""
+    def consequences(self, reuse: Reuse, keep: bool, applied: bool = False) -> List[str]:
+        """What reusing ``reuse.intent`` changes for the host's own rules, stories and tests.
+
+        ``applied``: the reuse is being written (``--reuse``), so init updates the test stories
+        it can (see :mod:`rasa_ethics.adoption.test_stories`) and says so.
+        """
         flow = self.host.main_flow(reuse.intent)
         keep = keep and reuse.concern in KEEPABLE and flow is not None
         expected, plugin = _PLUGIN_ANSWER[reuse.concern]
@@ -77,10 +84,12 @@ class Survey:
                 + (" (keep yours: --keep-host-flows)" if reuse.concern in KEEPABLE else "")
             ]
         wanted = flow if keep and flow else expected
+        updatable = not keep and plugin_answers(self.document).get(reuse.concern) == expected
         for test in self.host.tests_of(reuse.intent):
             if test.actions != wanted and not test.in_form:
                 shown = ", ".join(test.actions)
-                lines.append(f"your {test.describe()} expects {shown}: it will fail as it is")
+                fate = "init updates it" if applied and updatable else "it will fail as it is"
+                lines.append(f"your {test.describe()} expects {shown}: {fate}")
         return lines
 
     def _source(self, intent: str, actions: Tuple[str, ...]) -> str:
@@ -95,4 +104,4 @@ def survey(bot_dir: Path, policy: Optional[str] = None) -> Survey:
     require_rasa_project(bot_dir)
     document = load_policy(policy_path(bot_dir, policy)).document
     host = read_host_data(bot_dir)
-    return Survey(suggest(document, host.examples), host)
+    return Survey(suggest(document, host.examples), host, document)

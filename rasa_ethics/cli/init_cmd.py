@@ -85,7 +85,7 @@ def _choose(found: Any, reuse_all: bool, interactive: bool, keep: bool) -> List[
     chosen = []
     for reuse in found.proposals:
         print(f"  {reuse.why}: reuse it as {CONCERN_LABEL[reuse.concern]} ({reuse.policy_key})")
-        for line in found.consequences(reuse, keep):
+        for line in found.consequences(reuse, keep, applied=reuse_all):
             print(f"      {line}")
         if reuse_all or (interactive and _confirm(f"  Reuse {reuse.intent}? [Y/n] ", True)):
             chosen.append(reuse)

@@ -35,7 +35,7 @@ from tests.harness import (
     served_bot,
     trained_model,
 )
-from tests.harness.projects import CLI, adopt_support_bot, checked
+from tests.harness.projects import CLI, SUPPORT_BOT, adopt_support_bot, checked
 
 pytestmark = pytest.mark.slow
 
@@ -43,7 +43,7 @@ DUPLICATE_EXAMPLE = "labeled with multiple"  # rasa/validator.py, verify_example
 TRANSFER = "Let me transfer you to one of our support team."
 ACTION_TEXT = "A member of our support team will reply here shortly."
 QUEUED = {"reason": "customer_request", "available": True}
-WILL_FAIL = re.compile(r"your test story '([^']+)' \(tests/[^)]+\) expects .*: it will fail")
+UPDATED = re.compile(r"your test story '([^']+)' \(tests/[^)]+\) expects .*: init updates it")
 
 
 @dataclass
@@ -51,7 +51,7 @@ class Adopted:
     """The adopted copies of the bot, the model trained once, and what init and Rasa said."""
 
     replace: Path  # init --reuse: the plugin's own answers for the reused intents
-    keep: Workspace  # then init --keep-host-flows: the host's own flows, kept
+    keep: Workspace  # init --reuse --keep-host-flows on another copy: the host's own flows
     model: Path
     validate_before_reuse: str
     validate_after_reuse: str
@@ -61,7 +61,7 @@ class Adopted:
 
 @pytest.fixture(scope="module")
 def adopted(tmp_path_factory: pytest.TempPathFactory) -> Adopted:
-    """init (suggestions only), validate, init --reuse, validate, train; then a kept-flows copy.
+    """init (suggestions only), validate, init --reuse, validate, train; a kept-flows copy.
 
     The model comes from the harness (trained once per content: usually by the training phase
     of `make test`, which adopts the bot the same way).
@@ -70,8 +70,8 @@ def adopted(tmp_path_factory: pytest.TempPathFactory) -> Adopted:
     replace = adopt_support_bot(root / "replace" / "bot", validate=True)
     model = trained_model(replace.recipe)
     keep = Workspace(root / "keep")
-    shutil.copytree(replace.bot, keep.bot, ignore=shutil.ignore_patterns("models", ".rasa", "*.db"))
-    kept = checked([CLI, "init", str(keep.bot), "--keep-host-flows"], keep.root).stdout
+    shutil.copytree(SUPPORT_BOT, keep.bot, ignore=shutil.ignore_patterns("__pycache__"))
+    kept = checked([CLI, "init", str(keep.bot), "--reuse", "--keep-host-flows"], keep.root).stdout
     before, after = replace.validations
     return Adopted(replace.bot, keep, model, before, after, replace.reuse_output, kept)
 
@@ -100,18 +100,15 @@ class TestInitOnAThirdPartyBot:
         assert DUPLICATE_EXAMPLE in adopted.validate_before_reuse
         assert DUPLICATE_EXAMPLE not in adopted.validate_after_reuse
 
-    def test_replace_mode_fails_exactly_the_stories_init_named(
-        self, adopted: Adopted, tmp_path: Path
-    ) -> None:
-        """The plugin answers the reused intents: the host's stories for them fail, as init said,
-        and every other story of the host still passes."""
-        named = set(WILL_FAIL.findall(adopted.init_reuse_output))
+    def test_replace_mode_passes_every_host_story(self, adopted: Adopted, tmp_path: Path) -> None:
+        """The plugin answers the reused intents: init updated the host's test stories of them,
+        said which, and every story of the host passes, form included."""
+        named = set(UPDATED.findall(adopted.init_reuse_output))
         assert named == {
             "the customer asks whether it is a bot",
             "the customer asks for a person",
         }
-        failed = core_test(adopted.replace, adopted.model, tmp_path, fail_on_errors=False)
-        assert failed == named
+        assert core_test(adopted.replace, adopted.model, tmp_path, fail_on_errors=True) == set()
 
     def test_keep_mode_passes_every_host_story(self, adopted: Adopted, tmp_path: Path) -> None:
         """With the host's flows kept, all of its test stories pass, handoff and form included."""
