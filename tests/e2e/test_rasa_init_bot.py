@@ -28,7 +28,7 @@ class TestRasaInitBot:
         """`rasa test core --stories tests` on the adopted starter bot: no story fails."""
         recipe = rasa_init_bot(tmp_path / "rasa-init")
         model = trained_model(recipe)
-        command = [RASA, "test", "core", "--model", str(model), "--stories", "tests"]
+        command = [RASA, "test", "core", "--model", str(model), "--stories", "tests", "--no-plot"]
         checked(command + ["--out", "results", "--fail-on-prediction-errors"], recipe.bot)
         failed = (recipe.bot / "results" / "failed_test_stories.yml").read_text(encoding="utf-8")
         assert "None of the test stories failed" in failed, failed
