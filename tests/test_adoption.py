@@ -351,10 +351,10 @@ class TestReuse:
         found = survey(support_bot)
         changes = [str(c) for c in adopt(support_bot, reuse=found.proposals)]
         assert (support_bot / STARTER_POLICY).stat().st_mode & 0o777 == 0o644
-        assert changes == [
+        assert [c for c in changes if c.startswith(STARTER_POLICY)] == [
             "ethics_policy.yml: reused check_human (disclosure.bot_challenge_intents)",
             "ethics_policy.yml: reused human_handoff (handoff.intents)",
-        ]
+        ]  # and the test stories of both (TestHostTestStories)
         policy = load_policy(support_bot / STARTER_POLICY)
         assert policy.disclosure.bot_challenge_intents == ["check_human"]
         assert policy.handoff.intents == ["human_handoff"]
