@@ -49,9 +49,10 @@ class PrivacyConfig(Section):
         "Unset with a SQLite database: a key file <database>.subject-key (mode 0600) is made.",
     )
     subject_types: List[str] = Field(
-        default_factory=lambda: ["email"],
+        default_factory=list,
         description="PII types whose values customers give become subject keys of their "
-        "conversation ([] keeps no subject keys).",
+        "conversation, e.g. [email]; [] (the default) keeps none. Needs the key in "
+        "subject_key_env on any database but a SQLite file.",
     )
     audit_path: str = Field(
         "audit/privacy.jsonl",

@@ -1,0 +1,156 @@
+"""Erase one conversation everywhere rasa-ethics and Rasa's SQL store keep it.
+
+What goes (:func:`erase_data`): its events in Rasa's ``events`` table, its handoff rows (with
+their transcripts), its vault values, its subject keys, and its id in the request register.
+What stays: the audit trail, which holds only its pseudonym and names and gets an ``erasure``
+record (so the chain is untouched), and the request's reference number.  The broker's
+consumers get a tombstone (:mod:`rasa_ethics.rights.tombstone`).
+
+:func:`erase` is the whole operation: check the broker, delete, record, publish.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any, Dict, Optional
+
+import sqlalchemy as sa
+
+from rasa_ethics.inputs import safe_sender_id
+from rasa_ethics.rights.locate import BotStores, RightsError
+from rasa_ethics.rights.register import DONE, OPEN
+from rasa_ethics.rights.tombstone import REQUEST, check_broker, publish_tombstones, tombstone
+from rasa_ethics.rights.trail import PrivacyTrail
+
+__all__ = ["Erased", "ErasureResult", "erase", "erase_data", "open_request"]
+
+
+@dataclass
+class Erased:
+    """How many rows of each kind one erasure (or a purge) deleted."""
+
+    events: int = 0
+    handoffs: int = 0
+    vault: int = 0
+    subjects: int = 0
+    requests: int = 0  # register rows that forgot the conversation id (they stay)
+
+    def add(self, other: Erased) -> None:
+        """Add ``other``'s counts to these."""
+        for key, value in asdict(other).items():
+            setattr(self, key, getattr(self, key) + value)
+
+    def as_dict(self) -> Dict[str, int]:
+        """The counts by kind."""
+        return asdict(self)
+
+
+@dataclass
+class ErasureResult:
+    """What :func:`erase` did."""
+
+    conversation_id: str
+    reference: str
+    subject: str
+    erased: Erased
+    tombstones: int
+
+
+def erase_data(
+    stores: BotStores, conversation_id: str, before: Optional[float] = None
+) -> Erased:
+    """Delete every row of one conversation; ``before``: only if its last event is older.
+
+    ``before`` is the retention cut-off of a purge: a conversation that got a new event since
+    the purge was planned is left alone (nothing is deleted, all counts are 0).
+    """
+    counts = Erased()
+    events = stores.events
+    with stores.events_engine.begin() as conn:
+        if before is not None:
+            last = sa.select(sa.func.max(events.c.timestamp)).where(
+                events.c.sender_id == conversation_id
+            )
+            newest = conn.execute(last).scalar()
+            if newest is not None and newest >= before:
+                return counts
+        deleted = conn.execute(events.delete().where(events.c.sender_id == conversation_id))
+        counts.events = int(deleted.rowcount)
+    counts.add(_plugin_rows(stores, conversation_id))
+    return counts
+
+
+def _plugin_rows(stores: BotStores, conversation_id: str) -> Erased:
+    counts = Erased()
+    vault = stores.vault()
+    if vault is not None:
+        counts.vault = vault.forget(conversation_id)
+    with stores.plugin_engine.begin() as conn:
+        for table, attribute in ((stores.handoffs, "handoffs"), (stores.subjects, "subjects")):
+            if stores.has_table(table):
+                query = table.delete().where(table.c.conversation_id == conversation_id)
+                setattr(counts, attribute, int(conn.execute(query).rowcount))
+    counts.requests = stores.register.forget(conversation_id)
+    return counts
+
+
+def erase(
+    stores: BotStores, conversation_id: str, operator: str, reference: Optional[str] = None
+) -> ErasureResult:
+    """Erase a conversation on an operator's request, register it, audit it, tombstone it.
+
+    ``reference`` closes a request filed before (e.g. in the chat); without it a request is
+    filed and closed now.  Nothing is deleted when the broker cannot be reached.
+    """
+    conversation = safe_sender_id(conversation_id)
+    trail = PrivacyTrail(stores.policy)
+    request = open_request(stores, trail, "erase", conversation, reference)
+    stores.vault()  # a missing vault key stops here, before anything is deleted
+    check_broker(stores.broker)
+    erased = erase_data(stores, conversation)
+    stores.register.close(request["reference"], operator, DONE)
+    trail.write(
+        [
+            trail.record(
+                "erasure",
+                operator,
+                subject=request["subject"],
+                reference=request["reference"],
+                reason=REQUEST,
+                **erased.as_dict(),
+            )
+        ]
+    )
+    sent = publish_tombstones(
+        stores.broker, [tombstone(conversation, REQUEST, request["reference"])]
+    )
+    return ErasureResult(conversation, request["reference"], request["subject"], erased, sent)
+
+
+def open_request(
+    stores: BotStores,
+    trail: PrivacyTrail,
+    kind: str,
+    conversation: str,
+    reference: Optional[str],
+) -> Dict[str, Any]:
+    """The open request to close: the one named, or a new one the operator files now."""
+    if reference is None:
+        return stores.register.file(
+            kind,
+            conversation,
+            trail.subject(conversation),
+            stores.policy.privacy.jurisdiction,
+            via="operator",
+        )
+    found = stores.register.get(reference)
+    if found is None:
+        msg = f"no request {reference} in the register (`rasa-ethics privacy requests`)"
+        raise RightsError(msg)
+    if found["kind"] != kind or found["state"] != OPEN:
+        msg = f"request {reference} is {found['state']} ({found['kind']}), not an open {kind}"
+        raise RightsError(msg)
+    if found["conversation_id"] != conversation:
+        msg = f"request {reference} belongs to another conversation"
+        raise RightsError(msg)
+    return found
