@@ -7,7 +7,8 @@
   apply ``privacy.retention_days``;
 * :class:`~rasa_ethics.rights.register.RequestRegister` keeps every request and its deadline.
 
-``rasa-ethics privacy`` is the command line over these (see ``docs/privacy.md``).
+``rasa-ethics privacy`` is the command line over these (see ``docs/privacy.md``).  The functions
+named like their modules (``locate``, ``export``, ``purge``) are imported from those modules.
 """
 
 from __future__ import annotations
@@ -25,10 +26,7 @@ _EXPORTS: dict[str, str] = {
     "deadline": "rasa_ethics.rights.register",
     "erase": "rasa_ethics.rights.erasure",
     "erase_data": "rasa_ethics.rights.erasure",
-    "export": "rasa_ethics.rights.export",
-    "locate": "rasa_ethics.rights.locate",
     "plan_purge": "rasa_ethics.rights.purge",
-    "purge": "rasa_ethics.rights.purge",
     "tombstone": "rasa_ethics.rights.tombstone",
 }
 

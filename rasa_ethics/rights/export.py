@@ -51,8 +51,8 @@ def export(
     """Export on an operator's request: register the request as done and audit it."""
     conversation = safe_sender_id(conversation_id)
     trail = PrivacyTrail(stores.policy)
+    document = conversation_export(stores, conversation)  # nothing stored: nothing registered
     request = open_request(stores, trail, "export", conversation, reference)
-    document = conversation_export(stores, conversation)
     document["reference"] = request["reference"]
     stores.register.close(request["reference"], operator, DONE)
     counts = {
