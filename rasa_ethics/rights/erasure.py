@@ -56,9 +56,7 @@ class ErasureResult:
     tombstones: int
 
 
-def erase_data(
-    stores: BotStores, conversation_id: str, before: Optional[float] = None
-) -> Erased:
+def erase_data(stores: BotStores, conversation_id: str, before: Optional[float] = None) -> Erased:
     """Delete every row of one conversation; ``before``: only if its last event is older.
 
     ``before`` is the retention cut-off of a purge: a conversation that got a new event since

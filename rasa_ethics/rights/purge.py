@@ -130,9 +130,7 @@ def _count(stores: BotStores, conversation: str) -> Erased:
     return counts
 
 
-def _rows(
-    stores: BotStores, table: sa.Table, column: str, value: str, events: bool = False
-) -> int:
+def _rows(stores: BotStores, table: sa.Table, column: str, value: str, events: bool = False) -> int:
     engine = stores.events_engine if events else stores.plugin_engine
     if not events and not stores.has_table(table):
         return 0

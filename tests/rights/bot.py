@@ -91,7 +91,9 @@ def conversation(sender: str, email: str, at: float) -> DialogueStateTracker:
 
 
 async def _save_all(folder: Path, trackers: List[DialogueStateTracker]) -> None:
-    broker = await EventBroker.create(read_endpoint_config(str(folder / "endpoints.yml"), "event_broker"))
+    broker = await EventBroker.create(
+        read_endpoint_config(str(folder / "endpoints.yml"), "event_broker")
+    )
     config = read_endpoint_config(str(folder / "endpoints.yml"), "tracker_store")
     store = TrackerStore.create(config, DOMAIN, broker)
     for tracker in trackers:

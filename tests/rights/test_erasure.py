@@ -26,7 +26,9 @@ TABLES = {
 def rows_of(db: Path, conversation: str) -> Dict[str, int]:
     """Rows per table that name ``conversation``, and its vault rows (found through the key)."""
     counts = {
-        table: sqlite_rows(db, f"SELECT count(*) FROM {table} WHERE {column} = ?", conversation)[0][0]
+        table: sqlite_rows(db, f"SELECT count(*) FROM {table} WHERE {column} = ?", conversation)[0][
+            0
+        ]
         for table, column in TABLES.items()
     }
     stores = locate(Path("endpoints.yml"))
@@ -38,7 +40,9 @@ def rows_of(db: Path, conversation: str) -> Dict[str, int]:
 
 
 def records(trail: Path) -> List[dict]:
-    lines = [json.loads(line) for path in trail_files(trail) for line in path.read_text().splitlines()]
+    lines = [
+        json.loads(line) for path in trail_files(trail) for line in path.read_text().splitlines()
+    ]
     return lines
 
 
@@ -114,7 +118,9 @@ class TestErase:
         stores = locate(Path("endpoints.yml"))
         reference = "PR-0000-0000"
         if which != "unknown":
-            kind, conversation = ("erase", "ben") if which == "other conversation" else ("export", "ana")
+            kind, conversation = (
+                ("erase", "ben") if which == "other conversation" else ("export", "ana")
+            )
             reference = stores.register.file(kind, conversation, "p", "gdpr", "chat")["reference"]
         before = rows_of(filled / "rasa.db", "ana")
         with pytest.raises(RightsError):
