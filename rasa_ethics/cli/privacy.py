@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import os
 import sys
+import warnings
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Dict, List
@@ -49,6 +51,15 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Open the bot's stores and do the operation."""
+    # Rasa 3.6 and its dependencies warn about their own deprecated APIs (pkg_resources,
+    # SQLAlchemy 1.4's legacy API) on import: not for operators, and not theirs to fix.
+    os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     from rasa_ethics.cli.errors import CLIError
     from rasa_ethics.rights.locate import RightsError, locate
     from rasa_ethics.rights.tombstone import BrokerError
@@ -177,8 +188,6 @@ def _user() -> str:
 
 def _write_private(path: Path, text: str) -> None:
     """Write ``text`` to a new file only its owner can read (an export holds a conversation)."""
-    import os
-
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write(text)
