@@ -104,24 +104,19 @@ def erase(
     trail = PrivacyTrail(stores.policy)
     request = open_request(stores, trail, "erase", conversation, reference)
     stores.vault()  # a missing vault key stops here, before anything is deleted
-    check_broker(stores.broker)
-    erased = erase_data(stores, conversation)
-    stores.register.close(request["reference"], operator, DONE)
-    trail.write(
-        [
-            trail.record(
-                "erasure",
-                operator,
-                subject=request["subject"],
-                reference=request["reference"],
-                reason=REQUEST,
-                **erased.as_dict(),
-            )
-        ]
-    )
-    sent = publish_tombstones(
-        stores.broker, [tombstone(conversation, REQUEST, request["reference"])]
-    )
+    trail.open()  # ... and so does a trail that cannot be written
+    try:
+        check_broker(stores.broker)
+        erased = erase_data(stores, conversation)
+        stores.register.close(request["reference"], operator, DONE)
+        fields = {"subject": request["subject"], "reference": request["reference"]}
+        trail.write(
+            [trail.record("erasure", operator, reason=REQUEST, **fields, **erased.as_dict())]
+        )
+    finally:
+        trail.close()
+    stone = tombstone(conversation, REQUEST, request["reference"])
+    sent = publish_tombstones(stores.broker, [stone])
     return ErasureResult(conversation, request["reference"], request["subject"], erased, sent)
 
 

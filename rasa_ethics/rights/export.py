@@ -54,23 +54,18 @@ def export(
     document = conversation_export(stores, conversation)  # nothing stored: nothing registered
     request = open_request(stores, trail, "export", conversation, reference)
     document["reference"] = request["reference"]
-    stores.register.close(request["reference"], operator, DONE)
     counts = {
         "events": len(document["events"]),
         "vault_fields": len(document["vault_fields"]),
         "handoffs": len(document["handoffs"]),
     }
-    trail.write(
-        [
-            trail.record(
-                "export",
-                operator,
-                subject=request["subject"],
-                reference=request["reference"],
-                **counts,
-            )
-        ]
-    )
+    trail.open()  # a trail that cannot be written stops the export before it is marked done
+    try:
+        stores.register.close(request["reference"], operator, DONE)
+        fields = {"subject": request["subject"], "reference": request["reference"], **counts}
+        trail.write([trail.record("export", operator, **fields)])
+    finally:
+        trail.close()
     return document
 
 

@@ -65,28 +65,37 @@ def plan_purge(stores: BotStores, now: Optional[float] = None) -> PurgePlan:
 def purge(stores: BotStores, plan: PurgePlan, operator: str) -> PurgeResult:
     """Delete what ``plan`` found (unless it has new events), audit it, tombstone it."""
     stores.vault()  # a missing vault key stops here, before anything is deleted
-    check_broker(stores.broker)
-    result = PurgeResult(plan)
-    purged = []
+    trail = PrivacyTrail(stores.policy)
+    trail.open()  # ... and so does a trail that cannot be written
+    try:
+        check_broker(stores.broker)
+        result, purged = _delete(stores, plan)
+        record = trail.record(
+            "purge",
+            operator,
+            retention_days=plan.retention_days,
+            cutoff=round(plan.cutoff, 3),
+            conversations=result.conversations,
+            **result.deleted.as_dict(),
+        )
+        trail.write([record])
+    finally:
+        trail.close()
+    stones = [tombstone(c, RETENTION, None) for c in purged]
+    result.tombstones = publish_tombstones(stores.broker, stones)
+    return result
+
+
+def _delete(stores: BotStores, plan: PurgePlan) -> "tuple[PurgeResult, List[str]]":
+    """Erase the planned conversations that still have no newer event; and which those were."""
+    result, purged = PurgeResult(plan), []
     for conversation in plan.conversations:
         erased = erase_data(stores, conversation, before=plan.cutoff)
         if erased != Erased():
             purged.append(conversation)
             result.deleted.add(erased)
     result.conversations = len(purged)
-    trail = PrivacyTrail(stores.policy)
-    record = trail.record(
-        "purge",
-        operator,
-        retention_days=plan.retention_days,
-        cutoff=round(plan.cutoff, 3),
-        conversations=result.conversations,
-        **result.deleted.as_dict(),
-    )
-    trail.write([record])
-    stones = [tombstone(c, RETENTION, None) for c in purged]
-    result.tombstones = publish_tombstones(stores.broker, stones)
-    return result
+    return result, purged
 
 
 def _stale(stores: BotStores, cutoff: float) -> List[str]:

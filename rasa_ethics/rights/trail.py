@@ -12,7 +12,7 @@ Records hold pseudonyms, reference numbers, counts and names, never content.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Dict, List, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 from rasa_ethics.audit.events import name
 from rasa_ethics.audit.pseudonym import Pseudonymizer
@@ -32,6 +32,7 @@ class PrivacyTrail:
         self.policy = policy
         self.pseudonymize = Pseudonymizer(None, policy.audit.pseudonym_key_env)
         self.path = Path(policy.privacy.audit_path)
+        self._writer: Optional[AuditWriter] = None
 
     def subject(self, conversation_id: str) -> str:
         """The audit pseudonym of a conversation."""
@@ -45,10 +46,13 @@ class PrivacyTrail:
             "pseudonym_scope": self.pseudonymize.scope,
         }
 
-    def write(self, records: List[Record]) -> Path:
-        """Append ``records`` (each followed by nothing but the writer's own); wait for the disk."""
+    def open(self) -> None:
+        """Open the trail now (its lock, its signing key), so a problem stops the operation
+        before anything is deleted."""
+        if self._writer is not None:
+            return
         audit = self.policy.audit
-        writer = AuditWriter(
+        self._writer = AuditWriter(
             self.path,
             fsync="every",
             on_overload="block",
@@ -61,9 +65,21 @@ class PrivacyTrail:
             signing_key_file=audit.signing_key_file,
             signing_key_env=audit.signing_key_env,
         )
+
+    def write(self, records: List[Record]) -> Path:
+        """Append ``records``, then close the trail (waiting for the disk)."""
+        self.open()
+        writer = self._writer
+        assert writer is not None
         try:
             for type_, fields in records:
                 writer.write(type_, {**fields, "policy_version": self.policy.version_hash})
         finally:
-            writer.close()
+            self.close()
         return self.path
+
+    def close(self) -> None:
+        """Write what is queued and release the trail (idempotent)."""
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None

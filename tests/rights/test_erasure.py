@@ -134,6 +134,8 @@ class TestErase:
         with pytest.raises(BrokerError):
             erase(locate(Path("endpoints.yml")), "ana", "sam")
         assert rows_of(filled / "rasa.db", "ana") == before
+        write_bot(filled)  # the broker is back: the trail was released, the erasure goes through
+        assert erase(locate(Path("endpoints.yml")), "ana", "sam").erased.events == before["events"]
 
     def test_an_unsafe_id_is_erased_under_its_safe_id(self, filled: Path) -> None:
         """The store kept a control-character id under its safe id; erasure maps it the same."""
