@@ -147,3 +147,25 @@ class TestErase:
         assert rows_of(filled / "rasa.db", safe_sender_id(raw))["events"] > 0
         erase(locate(Path("endpoints.yml")), raw, "sam")
         assert rows_of(filled / "rasa.db", safe_sender_id(raw))["events"] == 0
+
+
+class TestSeparatePluginDatabase:
+    def test_handoff_store_url(self, bot: Path) -> None:
+        """With handoff.store_url the plugin's rows live elsewhere, and are erased there."""
+        from tests.rights.bot import conversation, fill
+
+        write_bot(bot, privacy={})
+        policy = (bot / "policy.yml").read_text()
+        (bot / "policy.yml").write_text(policy + "handoff:\n  store_url: sqlite:///plugin.db\n")
+        fill(
+            bot,
+            [conversation("ana", "ana@example.com", 1.0e9), conversation("ben", "b@x.io", 1.0e9)],
+        )
+        query = "SELECT conversation_id FROM rasa_ethics_handoffs"
+        assert sorted(sqlite_rows(bot / "plugin.db", query)) == [("ana",), ("ben",)]
+        result = erase(locate(Path("endpoints.yml")), "ana", "sam")
+        assert result.erased.handoffs == result.erased.subjects == result.erased.vault == 1
+        assert sqlite_rows(bot / "plugin.db", query) == [("ben",)]
+        assert sqlite_rows(
+            bot / "rasa.db", "SELECT count(*) FROM events WHERE sender_id='ana'"
+        ) == [(0,)]

@@ -34,6 +34,26 @@ class TestSubjectIndex:
         assert one.subject("a@b.c") != two.subject("a@b.c")
         assert one.subject("a@b.c") == one.subject(" A@B.C")
 
+    def test_values_of_listed_types_in_user_messages_only(self) -> None:
+        """Spans of the stored copy pick values out of the raw text: user messages, listed types."""
+        from rasa.shared.core.events import BotUttered, UserUttered
+
+        text = "mail ana@x.io or call 0161 496 0000"
+        spans = [
+            {"type": "email", "start": 5, "end": 13},
+            {"type": "phone", "start": 22, "end": 35},
+        ]
+        raw = [UserUttered(text), BotUttered("ok ana@x.io")]
+        stored = [
+            UserUttered("mail <EMAIL> or call <PHONE>", parse_data={"ethics_pii": spans}),
+            BotUttered("ok <EMAIL>", metadata={"ethics_pii": spans}),
+        ]
+        index = SubjectIndex(sa.create_engine("sqlite://"), b"k", ["email"])
+        assert index.values_in(raw, stored) == ["ana@x.io"]
+        assert index.record("c1", ["ana@x.io", "ANA@x.io"]) == 1  # one subject
+        assert index.record("c1", ["ana@x.io"]) == 0  # linked before
+        assert index.find("ana@x.io") == ["c1"]
+
     def test_a_server_database_needs_the_key(self, monkeypatch: pytest.MonkeyPatch) -> None:
         """No variable and no SQLite file: an error that shows the fix."""
         monkeypatch.delenv("RASA_ETHICS_SUBJECT_KEY", raising=False)
