@@ -22,7 +22,7 @@ from rasa_ethics.rights.register import DONE, OPEN
 from rasa_ethics.rights.tombstone import REQUEST, check_broker, publish_tombstones, tombstone
 from rasa_ethics.rights.trail import PrivacyTrail
 
-__all__ = ["Erased", "ErasureResult", "erase", "erase_data", "open_request"]
+__all__ = ["Erased", "ErasureResult", "count_rows", "erase", "erase_data", "open_request"]
 
 
 @dataclass
@@ -101,6 +101,9 @@ def erase(
     filed and closed now.  Nothing is deleted when the broker cannot be reached.
     """
     conversation = safe_sender_id(conversation_id)
+    if count_rows(stores, conversation) == Erased():
+        msg = f"nothing is stored of conversation {conversation!r} (check the id); nothing done"
+        raise RightsError(msg)
     trail = PrivacyTrail(stores.policy)
     request = open_request(stores, trail, "erase", conversation, reference)
     stores.vault()  # a missing vault key stops here, before anything is deleted
@@ -147,3 +150,23 @@ def open_request(
         msg = f"request {reference} belongs to another conversation"
         raise RightsError(msg)
     return found
+
+
+def count_rows(stores: BotStores, conversation: str) -> Erased:
+    """The rows :func:`erase_data` would delete (register rows: those that would forget it)."""
+    counts = Erased(events=_rows(stores, stores.events, "sender_id", conversation, events=True))
+    counts.handoffs = _rows(stores, stores.handoffs, "conversation_id", conversation)
+    counts.subjects = _rows(stores, stores.subjects, "conversation_id", conversation)
+    counts.requests = _rows(stores, stores.register.table, "conversation_id", conversation)
+    vault = stores.vault()
+    counts.vault = vault.count(conversation) if vault is not None else 0
+    return counts
+
+
+def _rows(stores: BotStores, table: sa.Table, column: str, value: str, events: bool = False) -> int:
+    engine = stores.events_engine if events else stores.plugin_engine
+    if not events and not stores.has_table(table):
+        return 0
+    query = sa.select(sa.func.count()).select_from(table).where(table.c[column] == value)
+    with engine.connect() as conn:
+        return int(conn.execute(query).scalar() or 0)

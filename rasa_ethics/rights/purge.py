@@ -18,7 +18,7 @@ from typing import List, Optional
 
 import sqlalchemy as sa
 
-from rasa_ethics.rights.erasure import Erased, erase_data
+from rasa_ethics.rights.erasure import Erased, count_rows, erase_data
 from rasa_ethics.rights.locate import BotStores, RightsError
 from rasa_ethics.rights.tombstone import RETENTION, check_broker, publish_tombstones, tombstone
 from rasa_ethics.rights.trail import PrivacyTrail
@@ -58,7 +58,7 @@ def plan_purge(stores: BotStores, now: Optional[float] = None) -> PurgePlan:
     conversations = sorted(set(_stale(stores, cutoff)) | set(_orphans(stores, cutoff)))
     counts = Erased()
     for conversation in conversations:
-        counts.add(_count(stores, conversation))
+        counts.add(count_rows(stores, conversation))
     return PurgePlan(cutoff, days, conversations, counts)
 
 
@@ -126,23 +126,3 @@ def _has_events(stores: BotStores, conversation: str) -> bool:
     query = sa.select(events.c.id).where(events.c.sender_id == conversation).limit(1)
     with stores.events_engine.connect() as conn:
         return conn.execute(query).first() is not None
-
-
-def _count(stores: BotStores, conversation: str) -> Erased:
-    """The rows :func:`erase_data` would delete (register rows: those that would forget it)."""
-    counts = Erased(events=_rows(stores, stores.events, "sender_id", conversation, events=True))
-    counts.handoffs = _rows(stores, stores.handoffs, "conversation_id", conversation)
-    counts.subjects = _rows(stores, stores.subjects, "conversation_id", conversation)
-    counts.requests = _rows(stores, stores.register.table, "conversation_id", conversation)
-    vault = stores.vault()
-    counts.vault = vault.count(conversation) if vault is not None else 0
-    return counts
-
-
-def _rows(stores: BotStores, table: sa.Table, column: str, value: str, events: bool = False) -> int:
-    engine = stores.events_engine if events else stores.plugin_engine
-    if not events and not stores.has_table(table):
-        return 0
-    query = sa.select(sa.func.count()).select_from(table).where(table.c[column] == value)
-    with engine.connect() as conn:
-        return int(conn.execute(query).scalar() or 0)

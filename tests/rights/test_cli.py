@@ -103,7 +103,7 @@ class TestErrors:
             (
                 "sqlite",
                 ["erase", "--conversation", "ana", "--reference", "PR-0000-0000"],
-                "no request",
+                "nothing is stored of conversation 'ana'",
             ),
             ("sqlite", ["find", "--subject", "a@b.c"], "keeps no subject keys"),
         ],

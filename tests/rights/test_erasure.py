@@ -127,6 +127,15 @@ class TestErase:
             erase(stores, "ana", "sam", reference)
         assert rows_of(filled / "rasa.db", "ana") == before
 
+    @pytest.mark.parametrize("conversation", ["nobody", "%", "an"])
+    def test_an_unknown_conversation_is_refused(self, filled: Path, conversation: str) -> None:
+        """Nothing stored under the id (a typo, a pattern, a prefix): refused, nothing filed."""
+        stores = locate(Path("endpoints.yml"))
+        with pytest.raises(RightsError, match="nothing is stored"):
+            erase(stores, conversation, "sam")
+        assert stores.register.list() == []
+        assert not (filled / "audit" / "privacy.jsonl").exists()
+
     def test_an_unreachable_broker_deletes_nothing(self, filled: Path) -> None:
         """When the tombstone cannot follow, the conversation is not erased."""
         write_bot(filled, broker={"type": "no_such_module.Broker"})
