@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from rasa_ethics.rights.locate import locate
 from rasa_ethics.subjects import SubjectIndex, SubjectKeyError, load_subject_key, normalise
+from rasa_ethics.vault import generate_key
 
 
 class TestNormalise:
@@ -60,6 +61,27 @@ class TestSubjectIndex:
         engine = sa.create_engine("sqlite://")  # in memory: no file to keep a key beside
         with pytest.raises(SubjectKeyError, match="subject_types: \\[\\]"):
             load_subject_key(engine, "RASA_ETHICS_SUBJECT_KEY")
+
+
+class TestStoreStartUp:
+    def test_no_key_for_a_server_database_stops_the_store(
+        self, bot: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """subject_types, no variable, a database with no file to keep a key beside: no start."""
+        from rasa.core.tracker_store import TrackerStore
+        from rasa.shared.exceptions import RasaException
+        from rasa.utils.endpoints import EndpointConfig
+
+        policy = (bot / "policy.yml").read_text()
+        (bot / "policy.yml").write_text(policy + "handoff:\n  store_url: 'sqlite://'\n")
+        monkeypatch.setenv("RASA_ETHICS_VAULT_KEY", generate_key())
+        config = EndpointConfig(
+            type="rasa_ethics.RedactingTrackerStore",
+            policy="policy.yml",
+            inner={"type": "in_memory"},
+        )
+        with pytest.raises(RasaException, match="RASA_ETHICS_SUBJECT_KEY"):
+            TrackerStore.create(config)
 
 
 class TestFind:
