@@ -157,11 +157,11 @@ class RedactingTrackerStore(TrackerStore):
     def _link_subjects(self, tracker: DialogueStateTracker, stored: DialogueStateTracker) -> None:
         """Rights (issue 12): record the subject keys of values the customer gave, never the
         values (:mod:`rasa_ethics.subjects`); a failure is logged, the turn goes on."""
-        if self.subjects is None:
+        subjects = getattr(self, "subjects", None)
+        if subjects is None:
             return
         try:
-            values = self.subjects.values_in(tracker.events, stored.events)
-            self.subjects.record(tracker.sender_id, values)
+            subjects.record(tracker.sender_id, subjects.values_in(tracker.events, stored.events))
         except Exception as exc:  # the conversation is stored; only its subject link is missing
             logger.error("rasa-ethics: subject keys not recorded (%s)", type(exc).__name__)
 
