@@ -161,12 +161,14 @@ _OPERATIONS = {
 
 
 def _table(rows: List[Dict[str, Any]]) -> str:
-    lines = [f"{'REFERENCE':12}  {'KIND':7}  {'STATE':7}  {'RECEIVED':10}  {'DEADLINE':10}  BY"]
+    header = f"{'REFERENCE':12}  {'KIND':7}  {'STATE':7}  {'RECEIVED':10}  {'DEADLINE':10}  BY"
+    lines = [header + "  CONVERSATION"]
     for row in rows:
+        conversation = printable(row["conversation_id"] or "(erased)")
         lines.append(
             f"{row['reference']:12}  {row['kind']:7}  {row['state']:7}  "
             f"{_time(row['received_at'])[:10]}  {_time(row['deadline_at'])[:10]}  "
-            f"{printable(row['acted_by'] or '-')}"
+            f"{printable(row['acted_by'] or '-')}  {conversation}"
         )
     return "\n".join(lines)
 

@@ -56,6 +56,7 @@ class TestCommands:
         assert privacy("requests", "--overdue") == 1
         out = capsys.readouterr().out
         assert late["reference"] in out and "2001-10-09" in out  # received 2001-09-09
+        assert out.splitlines()[1].endswith("  ana")  # the conversation to act on
         assert privacy("erase", "--conversation", "ana", "--reference", late["reference"]) == 0
         capsys.readouterr()
         assert privacy("requests", "--overdue") == 0
