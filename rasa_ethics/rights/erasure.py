@@ -17,9 +17,9 @@ from typing import Any, Dict, Optional
 import sqlalchemy as sa
 
 from rasa_ethics.inputs import safe_sender_id
-from rasa_ethics.rights.locate import BotStores, RightsError
+from rasa_ethics.rights.locate import BotStores, NothingStored, RightsError
 from rasa_ethics.rights.register import DONE, OPEN
-from rasa_ethics.rights.tombstone import REQUEST, check_broker, publish_tombstones, tombstone
+from rasa_ethics.rights.tombstone import REQUEST, tombstone
 from rasa_ethics.rights.trail import PrivacyTrail
 
 __all__ = ["Erased", "ErasureResult", "count_rows", "erase", "erase_data", "open_request"]
@@ -103,13 +103,13 @@ def erase(
     conversation = safe_sender_id(conversation_id)
     if count_rows(stores, conversation) == Erased():
         msg = f"nothing is stored of conversation {conversation!r} (check the id); nothing done"
-        raise RightsError(msg)
+        raise NothingStored(msg)
     trail = PrivacyTrail(stores.policy)
     request = open_request(stores, trail, "erase", conversation, reference)
     stores.vault()  # a missing vault key stops here, before anything is deleted
     trail.open()  # ... and so does a trail that cannot be written
     try:
-        check_broker(stores.broker)
+        stores.check_broker()
         erased = erase_data(stores, conversation)
         stores.register.close(request["reference"], operator, DONE)
         fields = {"subject": request["subject"], "reference": request["reference"]}
@@ -119,7 +119,7 @@ def erase(
     finally:
         trail.close()
     stone = tombstone(conversation, REQUEST, request["reference"])
-    sent = publish_tombstones(stores.broker, [stone])
+    sent = stores.publish([stone])
     return ErasureResult(conversation, request["reference"], request["subject"], erased, sent)
 
 

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from rasa_ethics.audit.records import format_ts
 from rasa_ethics.inputs import safe_sender_id
 from rasa_ethics.rights.erasure import open_request
-from rasa_ethics.rights.locate import BotStores, RightsError
+from rasa_ethics.rights.locate import BotStores, NothingStored
 from rasa_ethics.rights.register import DONE
 from rasa_ethics.rights.trail import PrivacyTrail
 
@@ -34,7 +34,7 @@ def conversation_export(stores: BotStores, conversation_id: str) -> Dict[str, An
     handoffs = _handoffs(stores, conversation_id)
     if not events and not handoffs:
         msg = f"nothing is stored of conversation {conversation_id!r}"
-        raise RightsError(msg)
+        raise NothingStored(msg)
     return {
         "format": EXPORT_FORMAT,
         "conversation_id": conversation_id,

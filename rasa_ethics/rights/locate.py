@@ -19,9 +19,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, Optional
+from typing import TYPE_CHECKING, Any, Dict, List, Optional
 
 import sqlalchemy as sa
+from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.utils.endpoints import EndpointConfig, read_endpoint_config
 from sqlalchemy.engine import Engine
@@ -30,10 +31,22 @@ from rasa_ethics.handoff.queue import handoffs as handoffs_table
 from rasa_ethics.handoff.sqlite_file import private_sqlite_file
 from rasa_ethics.policy import LoadedPolicy, load_policy
 from rasa_ethics.rights.register import RequestRegister
+from rasa_ethics.rights.tombstone import BrokerError, check_broker, publish_tombstones
 from rasa_ethics.subjects import SubjectIndex, load_subject_key, subjects_table
 from rasa_ethics.vault import Vault, vault_table
 
-__all__ = ["BotStores", "RightsError", "STORE_CLASS", "BROKER_CLASS", "locate"]
+if TYPE_CHECKING:  # the CLI does not load the PII engine that the store module brings
+    from rasa_ethics.stores.tracker_store import RedactingTrackerStore
+
+__all__ = [
+    "BROKER_CLASS",
+    "STORE_CLASS",
+    "BotStores",
+    "NothingStored",
+    "RightsError",
+    "locate",
+    "stores_of",
+]
 
 STORE_CLASS = "rasa_ethics.RedactingTrackerStore"
 BROKER_CLASS = "rasa_ethics.AuditEventBroker"
@@ -42,6 +55,10 @@ _DEFAULT_INNER: Dict[str, Any] = {"type": "sql", "dialect": "sqlite", "db": "ras
 
 class RightsError(Exception):
     """A rights operation that cannot be done as asked; the message says what to change."""
+
+
+class NothingStored(RightsError):
+    """Nothing is stored of the conversation asked for (a wrong id, or erased already)."""
 
 
 @dataclass
@@ -54,6 +71,7 @@ class BotStores:
     plugin_engine: Engine
     register: RequestRegister
     broker: Optional[Dict[str, Any]]
+    live_broker: Optional[EventBroker] = None  # in the server: the inner store's own broker
     _vault: "list[Optional[Vault]]" = field(default_factory=list, repr=False)
 
     def has_table(self, table: sa.Table) -> bool:
@@ -89,10 +107,28 @@ class BotStores:
         """The subject-key table."""
         return subjects_table
 
+    def check_broker(self) -> None:
+        """Raise BrokerError when the broker that gets tombstones cannot take them now."""
+        if self.live_broker is not None:
+            if not self.live_broker.is_ready():
+                msg = "the event broker is not ready; try again"
+                raise BrokerError(msg)
+        else:
+            check_broker(self.broker)
+
+    def publish(self, events: List[Dict[str, Any]]) -> int:
+        """Publish tombstones to the bot's broker; the number published."""
+        if self.live_broker is None:
+            return publish_tombstones(self.broker, events)
+        for event in events:
+            self.live_broker.publish(event)
+        return len(events)
+
     def dispose(self) -> None:
-        """Close the connection pools."""
-        self.events_engine.dispose()
-        self.plugin_engine.dispose()
+        """Close the connection pools (of the CLI's own engines only)."""
+        if self.live_broker is None:
+            self.events_engine.dispose()
+            self.plugin_engine.dispose()
 
 
 def locate(endpoints: Path, policy: Optional[Path] = None) -> BotStores:
@@ -115,6 +151,26 @@ def locate(endpoints: Path, policy: Optional[Path] = None) -> BotStores:
         plugin_engine=plugin_engine,
         register=RequestRegister(plugin_engine),
         broker=_tombstone_broker(endpoints),
+    )
+
+
+def stores_of(store: "RedactingTrackerStore") -> BotStores:
+    """The stores of a running RedactingTrackerStore (the agent channel's privacy routes)."""
+    inner = getattr(store.inner, "_tracker_store", store.inner)  # AwaitableTrackerStore
+    if not isinstance(inner, SQLTrackerStore):
+        msg = (
+            f"erasure, export and purge work on SQL tracker stores (SQLite, PostgreSQL); this "
+            f"bot uses {type(inner).__name__}"
+        )
+        raise RightsError(msg)
+    return BotStores(
+        policy=store.live.current,
+        events_engine=inner.engine,
+        events=SQLTrackerStore.SQLEvent.__table__,
+        plugin_engine=store.handoffs.engine,
+        register=RequestRegister(store.handoffs.engine),
+        broker=None,
+        live_broker=store.event_broker,
     )
 
 

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 
 from rasa_ethics.rights.erasure import Erased, count_rows, erase_data
 from rasa_ethics.rights.locate import BotStores, RightsError
-from rasa_ethics.rights.tombstone import RETENTION, check_broker, publish_tombstones, tombstone
+from rasa_ethics.rights.tombstone import RETENTION, tombstone
 from rasa_ethics.rights.trail import PrivacyTrail
 
 __all__ = ["PurgePlan", "PurgeResult", "plan_purge", "purge"]
@@ -68,7 +68,7 @@ def purge(stores: BotStores, plan: PurgePlan, operator: str) -> PurgeResult:
     trail = PrivacyTrail(stores.policy)
     trail.open()  # ... and so does a trail that cannot be written
     try:
-        check_broker(stores.broker)
+        stores.check_broker()
         result, purged = _delete(stores, plan)
         record = trail.record(
             "purge",
@@ -82,7 +82,7 @@ def purge(stores: BotStores, plan: PurgePlan, operator: str) -> PurgeResult:
     finally:
         trail.close()
     stones = [tombstone(c, RETENTION, None) for c in purged]
-    result.tombstones = publish_tombstones(stores.broker, stones)
+    result.tombstones = stores.publish(stones)
     return result
 
 
