@@ -105,11 +105,11 @@ def erase(
         msg = f"nothing is stored of conversation {conversation!r} (check the id); nothing done"
         raise NothingStored(msg)
     trail = PrivacyTrail(stores.policy)
-    request = open_request(stores, trail, "erase", conversation, reference)
-    stores.vault()  # a missing vault key stops here, before anything is deleted
+    stores.vault()  # a missing vault key stops here, before anything is filed or deleted
     trail.open()  # ... and so does a trail that cannot be written
     try:
-        stores.check_broker()
+        stores.check_broker()  # ... and a broker that cannot take the tombstone
+        request = open_request(stores, trail, "erase", conversation, reference)
         erased = erase_data(stores, conversation)
         stores.register.close(request["reference"], operator, DONE)
         fields = {"subject": request["subject"], "reference": request["reference"]}

@@ -143,6 +143,7 @@ class TestErase:
         with pytest.raises(BrokerError):
             erase(locate(Path("endpoints.yml")), "ana", "sam")
         assert rows_of(filled / "rasa.db", "ana") == before
+        assert locate(Path("endpoints.yml")).register.list() == []  # nor filed half-done
         write_bot(filled)  # the broker is back: the trail was released, the erasure goes through
         assert erase(locate(Path("endpoints.yml")), "ana", "sam").erased.events == before["events"]
 
