@@ -26,7 +26,7 @@ import os
 import stat
 import time
 from pathlib import Path
-from typing import Any, Dict, Iterable, Optional, Tuple
+from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 import sqlalchemy as sa
 from cryptography.fernet import Fernet, InvalidToken
@@ -226,6 +226,26 @@ class Vault:
         with self.engine.begin() as conn:
             query = vault_table.delete().where(vault_table.c.conversation == conversation)
             return int(conn.execute(query).rowcount)
+
+    def fields(self, conversation_id: str) -> List[str]:
+        """The slots one conversation has values of, expired or not (export: names only)."""
+        query = (
+            sa.select(vault_table.c.slot)
+            .where(vault_table.c.conversation == self._conversation(conversation_id))
+            .distinct()
+        )
+        with self.engine.connect() as conn:
+            return sorted(row.slot for row in conn.execute(query))
+
+    def count(self, conversation_id: str) -> int:
+        """How many values of one conversation are stored (what :meth:`forget` would delete)."""
+        query = (
+            sa.select(sa.func.count())
+            .select_from(vault_table)
+            .where(vault_table.c.conversation == self._conversation(conversation_id))
+        )
+        with self.engine.connect() as conn:
+            return int(conn.execute(query).scalar() or 0)
 
     def _insert(
         self, token: str, conversation: str, slot: str, value: Any, expires_at: float

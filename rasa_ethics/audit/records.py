@@ -49,6 +49,11 @@ RECORD_TYPES = (
     "gap",
     "checkpoint",  # signed: vouches for every record before it
     "integrity",  # a starting writer found its trail cut, rewritten or without its head
+    # the operators' privacy trail (rasa_ethics.rights): pseudonyms, references and counts only
+    "erasure",  # one conversation erased everywhere
+    "export",  # one conversation exported
+    "purge",  # conversations past the retention period deleted
+    "subject_lookup",  # conversations looked up by a subject key
 )
 
 _ENCODER = json.JSONEncoder(

@@ -12,6 +12,12 @@ Routes (all but the first need ``Authorization: Bearer <token>``)::
     GET  /webhooks/ethics_agent/handoffs/<id>               show
     POST /webhooks/ethics_agent/handoffs/<id>/reply         {"text": "...", "agent": "alice"}
     POST /webhooks/ethics_agent/handoffs/<id>/resolve       {"agent": "alice"}
+    GET  /webhooks/ethics_agent/privacy/requests?overdue=1  the rights request register
+    POST /webhooks/ethics_agent/privacy/export              {"conversation": ..., "agent": ...}
+    POST /webhooks/ethics_agent/privacy/erase               {"conversation": ..., "agent": ...}
+
+The privacy routes take an optional ``"reference"`` of a registered request, and do what
+``rasa-ethics privacy`` does (``rasa_ethics.channels.privacy_desk``).
 
 Nothing of a request body is read before the token is checked, and then at most 64 KB of it
 (see ``rasa_ethics.channels.agent_input``).  A reply goes only into a handoff that is still open
@@ -44,6 +50,12 @@ from rasa_ethics.channels.agent_input import (
     stop_reading,
 )
 from rasa_ethics.channels.desk import AgentDesk, DeskError
+from rasa_ethics.channels.privacy_desk import (
+    erase_conversation,
+    export_conversation,
+    list_requests,
+    request_fields,
+)
 from rasa_ethics.handoff.client import DEFAULT_TOKEN_ENV
 from rasa_ethics.handoff.tokens import check_token
 from rasa_ethics.stores.tracker_store import find_ethics_store
@@ -129,7 +141,40 @@ class AgentChannel(InputChannel):
 
             return await self._serve(request, operation)
 
+        self._privacy_routes(blueprint)
         return blueprint
+
+    def _privacy_routes(self, blueprint: Blueprint) -> None:
+        """The operators' rights routes: the request register, export, erasure."""
+
+        @blueprint.route("/privacy/requests", methods=["GET"], stream=True)
+        async def privacy_requests(request: Request) -> HTTPResponse:
+            overdue = request.args.get("overdue", "") in {"1", "true", "yes"}
+
+            async def operation(desk: AgentDesk) -> Any:
+                return list_requests(desk, overdue)
+
+            return await self._serve(request, operation)
+
+        for name, handler in (("export", export_conversation), ("erase", erase_conversation)):
+            blueprint.add_route(
+                self._rights_route(handler),
+                f"/privacy/{name}",
+                methods=["POST"],
+                stream=True,
+                name=f"privacy_{name}",
+            )
+
+    def _rights_route(self, handler: Callable[..., Awaitable[Any]]) -> Callable[..., Any]:
+        async def route(request: Request) -> HTTPResponse:
+            async def operation(desk: AgentDesk) -> Any:
+                body = await read_json_object(request)
+                conversation, reference = request_fields(body)
+                return await handler(desk, conversation, agent_id(body), reference)
+
+            return await self._serve(request, operation)
+
+        return route
 
     async def _serve(
         self, request: Request, operation: Callable[[AgentDesk], Awaitable[Any]]

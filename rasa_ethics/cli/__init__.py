@@ -21,6 +21,7 @@ from rasa_ethics.cli import (  # noqa: E402
     handoff,
     init_cmd,
     logging_config,
+    privacy,
     redact,
     validate,
 )
@@ -30,7 +31,7 @@ __all__ = ["CLIError", "main"]
 
 # Sub-command modules, in the order `--help` lists them.  Each keeps its heavy imports inside its
 # handler, so `rasa-ethics --help` stays fast.
-COMMANDS = [init_cmd, logging_config, validate, handoff, redact, audit]
+COMMANDS = [init_cmd, logging_config, validate, handoff, redact, audit, privacy]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -31,6 +31,7 @@ from rasa_ethics.policy.schema_handoff import (
 )
 from rasa_ethics.policy.schema_limits import LimitsConfig
 from rasa_ethics.policy.schema_pii import Operator, PIIConfig, PIIEntityRule
+from rasa_ethics.policy.schema_privacy import PrivacyConfig
 
 __all__ = [
     "AuditConfig",
@@ -118,16 +119,6 @@ class MessagesConfig(Section):
         min_length=1,
         description="Answer to a message longer than max_message_chars "
         "(response utter_ethics_too_long).",
-    )
-
-
-class PrivacyConfig(Section):
-    """What the plugin lets leave the machine."""
-
-    error_reporting: bool = Field(
-        False,
-        description="Allow Rasa's built-in Sentry crash reporting. Off by default: crash reports "
-        "can contain customer text.",
     )
 
 

@@ -62,6 +62,7 @@ from rasa_ethics.inputs import safe_sender_id
 from rasa_ethics.policy import LivePolicy
 from rasa_ethics.serving import install_in_running_server, stored_view_only
 from rasa_ethics.stores.redaction import TrackerRedaction
+from rasa_ethics.subjects import SubjectIndex
 
 __all__ = ["RedactingTrackerStore", "TrackerRedactor", "find_ethics_store", "unwrap"]
 
@@ -105,6 +106,8 @@ class RedactingTrackerStore(TrackerStore):
             )
             self.redactor = self.redaction.redact_tracker
             self.redact = self.redaction.redact_text
+            # rights (issue 12): subject keys of what customers give, beside the vault
+            self.subjects = SubjectIndex.for_policy(self.handoffs.engine, self.live.current)
             install_in_running_server()
         except RasaException:
             raise
@@ -149,6 +152,18 @@ class RedactingTrackerStore(TrackerStore):
         if not await _guarded("save", _done(self.inner.save(stored)), False):
             return
         self._queue_handoffs(tracker)
+        self._link_subjects(tracker, stored)
+
+    def _link_subjects(self, tracker: DialogueStateTracker, stored: DialogueStateTracker) -> None:
+        """Rights (issue 12): record the subject keys of values the customer gave, never the
+        values (:mod:`rasa_ethics.subjects`); a failure is logged, the turn goes on."""
+        subjects = getattr(self, "subjects", None)
+        if subjects is None:
+            return
+        try:
+            subjects.record(tracker.sender_id, subjects.values_in(tracker.events, stored.events))
+        except Exception as exc:  # the conversation is stored; only its subject link is missing
+            logger.error("rasa-ethics: subject keys not recorded (%s)", type(exc).__name__)
 
     async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
         """The latest session, from the inner store, with the real values of vault slots.
