@@ -27,6 +27,7 @@ __all__ = [
     "META_CLASSIFIER",
     "META_RESUMED",
     "META_PII",
+    "META_PII_EXPECTED",
     "RESPONSE_BOT_CHALLENGE",
     "RESPONSE_CONFIRM",
     "RESPONSE_DECLINED",
@@ -69,6 +70,8 @@ META_AGENT = "ethics_agent"  # a message a human agent sent through the agent ch
 AGENT_ID = "id"  # inside metadata[META_AGENT]: the agent's id, a name-like token ("sam.lee")
 META_RESUMED = "ethics_resumed"  # the agent handed the conversation back to the bot
 META_PII = "ethics_pii"
+# Parse data: the PII type PIIDetector expected, the bot having just asked for it ("person").
+META_PII_EXPECTED = "ethics_pii_expected"
 # On a bot message that offers a person ({"stage": "asked", "reason": ...}) and on the action
 # that answers the offer ({"stage": "yes" | "no", "reason": ...}).
 META_CONFIRM = "ethics_confirm"

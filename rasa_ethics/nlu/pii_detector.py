@@ -21,6 +21,13 @@ after it see an empty text (DIET and regexes cost far more than linear time on h
 the parse data carries ``ethics_too_long`` (the length), on which
 :class:`~rasa_ethics.dialogue.EthicsPolicy` answers with the policy's ``too_long_text``.
 
+The conversation is evidence too: ``process`` takes the tracker (the default recipe hands a
+``tracker`` parameter Rasa's tracker placeholder, ``rasa/engine/recipes/default_recipe.py``), and
+the reply to the form's question for slot ``name`` or to a response asking for an address is
+analysed as that type's answer (:mod:`rasa_ethics.context.answers`); the type is noted in
+``ethics_pii_expected``.  Values that are the bot's own (its brand, its domain's names) are
+dropped (:mod:`rasa_ethics.context.own_names`).
+
 Why a featurizer-type component: the default recipe (``rasa/engine/recipes/default_recipe.py``)
 runs only tokenizers and featurizers on the training data and in front of end-to-end policies;
 registered as an extractor it would see neither.  Rasa builds the stored ``UserUttered.text`` from
@@ -31,21 +38,23 @@ stored: that is the tracker store's job (:mod:`rasa_ethics.stores.redaction`).
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Sequence, Text, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Text, Tuple
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import RasaException
 from rasa.shared.nlu.constants import ENTITIES, ENTITY_ATTRIBUTE_END, ENTITY_ATTRIBUTE_START, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from rasa_ethics import constants as c
+from rasa_ethics.context import OWN_NAMES, Asked, answer_types, remember
 from rasa_ethics.inputs import is_safe_text, safe_text
 from rasa_ethics.pii import PIIConfigError, PIIEngine, Span
-from rasa_ethics.pii.runtime import KNOWN_VALUES, engine_for
+from rasa_ethics.pii.runtime import engine_for
 from rasa_ethics.policy import LivePolicy
 from rasa_ethics.privacy import protect_process
 
@@ -73,6 +82,7 @@ class PIIDetector(GraphComponent):
             self.live = LivePolicy(config.get("policy"))
             policy = self.live.current
             engine_for(policy).warm_up()
+            OWN_NAMES.learn_texts(policy)
         except PIIConfigError as exc:
             msg = f"rasa_ethics.PIIDetector cannot start: {exc}"
             raise RasaException(msg) from None
@@ -89,22 +99,30 @@ class PIIDetector(GraphComponent):
         """Build the component (training and inference alike: it has nothing to persist)."""
         return cls(config)
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(
+        self, messages: List[Message], tracker: Optional[DialogueStateTracker] = None
+    ) -> List[Message]:
         """Attach ``ethics_pii`` spans to each message; redact its text if NLU must not see PII.
 
+        ``tracker``: the conversation before the message (None where Rasa has none, e.g. the
+        end-to-end featurization); what the bot just asked tells what the message may hold.
         A message over ``messages.max_message_chars`` is marked ``ethics_too_long`` instead,
         and NLU gets an empty text.
         """
         policy = self.live.current
         engine = engine_for(policy)
         limit = policy.messages.max_message_chars
+        expected = expected_type(policy, tracker)
         texts = [_checked(m, limit) for m in messages]
         todo = [i for i, text in enumerate(texts) if isinstance(text, str) and text]
-        found = engine.analyze_many([texts[i] for i in todo])
+        found = engine.analyze_many([texts[i] for i in todo], [expected] * len(todo))
         for index, spans in zip(todo, found, strict=True):
             message, text = messages[index], texts[index]
+            spans = OWN_NAMES.keep(text, spans)
             message.set(c.META_PII, [s.to_dict() for s in spans], add_to_output=True)
-            KNOWN_VALUES.remember(text, spans)
+            if expected is not None:
+                message.set(c.META_PII_EXPECTED, expected, add_to_output=True)
+            remember(text, spans)
             if spans and policy.pii.nlu_input == "redacted":
                 message.set(TEXT, engine.anonymize(text, spans).text)
         return messages
@@ -118,6 +136,13 @@ class PIIDetector(GraphComponent):
         for example in training_data.training_examples:
             _redact_example(engine, example)
         return training_data
+
+
+def expected_type(policy: Any, tracker: Optional[DialogueStateTracker]) -> Optional[str]:
+    """The PII type the bot's last question asks for in ``tracker``, or None."""
+    if tracker is None or not policy.pii.enabled:
+        return None
+    return answer_types(policy.pii.context).expected(Asked.from_tracker(tracker))
 
 
 def _checked(message: Message, limit: int) -> Any:

@@ -11,7 +11,7 @@ from pydantic import Field, validator
 
 from rasa_ethics.policy._section import Section, phrases
 
-__all__ = ["Operator", "PIIConfig", "PIIEntityRule"]
+__all__ = ["DEFAULT_CONTEXT_SLOTS", "Operator", "PIIConfig", "PIIContextConfig", "PIIEntityRule"]
 
 
 class Operator(str, Enum):
@@ -39,6 +39,69 @@ class PIIEntityRule(Section):
         "redact more (e.g. single first names score 0.55, lone surnames 0.4), raise it to redact "
         "only near-certain values (checksums and cue phrases score 0.8-1.0).",
     )
+
+
+#: PII type of the answer to a form's question for a slot of this name (the reply to "What's the
+#: name on the account?" for slot ``name`` is a person's name).
+_CONTEXT_SLOT_NAMES = {
+    "person": "name full_name first_name last_name surname given_name family_name customer_name "
+    "account_name account_holder name_on_account cardholder_name contact_name recipient_name",
+    "email": "email email_address e_mail contact_email",
+    "phone": "phone phone_number mobile mobile_number telephone contact_phone",
+    "address": "address street_address delivery_address shipping_address billing_address "
+    "home_address postal_address new_address",
+    "credit_card": "credit_card card_number credit_card_number",
+    "iban": "iban",
+    "date_of_birth": "date_of_birth dob birth_date birthday",
+    "us_ssn": "ssn social_security_number",
+    "national_id": "national_id national_id_number id_number",
+    "passport": "passport passport_number",
+    "drivers_license": "drivers_license driving_licence license_number",
+    "bank_account": "bank_account bank_account_number",
+}
+DEFAULT_CONTEXT_SLOTS: Dict[str, str] = {
+    slot: kind for kind, names in _CONTEXT_SLOT_NAMES.items() for slot in names.split()
+}
+
+
+class PIIContextConfig(Section):
+    """The conversation as evidence: what the bot just asked for is what the reply holds."""
+
+    enabled: bool = Field(
+        True,
+        description="Read a reply as the answer to the bot's question: the reply to the form's "
+        "question for slot `name` (or to a response listed below) is searched for a name even "
+        "without a cue phrase, and that type's threshold drops.",
+    )
+    slots: Dict[str, Optional[str]] = Field(
+        default_factory=dict,
+        description="Slot name -> PII type of its answer, merged over the defaults (name, "
+        "full_name: person; email; phone, phone_number; address, delivery_address: address; "
+        "...). `my_slot: null` removes a default.",
+    )
+    responses: Dict[str, Optional[str]] = Field(
+        default_factory=dict,
+        description="Response name -> PII type of the answer to it, for questions no form slot "
+        "stands for, e.g. `utter_ask_callback: phone`. `utter_ask_<slot>` and "
+        "`utter_ask_<form>_<slot>` follow the slot's type without being listed.",
+    )
+
+    @validator("slots", "responses")
+    def _check_types(cls, value: Dict[str, Optional[str]]) -> Dict[str, Optional[str]]:
+        for name, kind in value.items():
+            if kind is not None and kind not in PIIConfig.ENTITY_TYPES:
+                msg = (
+                    f"unknown PII type {kind!r} for {name!r}; use one of "
+                    f"{', '.join(PIIConfig.ENTITY_TYPES)}, e.g.\n"
+                    f"  pii:\n    context:\n      slots:\n        {name}: person"
+                )
+                raise ValueError(msg)
+        return value
+
+    def slot_types(self) -> Dict[str, str]:
+        """Slot name -> PII type: the defaults with this policy's entries applied."""
+        merged: Dict[str, Optional[str]] = {**DEFAULT_CONTEXT_SLOTS, **self.slots}
+        return {name: kind for name, kind in merged.items() if kind is not None}
 
 
 class PIIConfig(Section):
@@ -71,6 +134,10 @@ class PIIConfig(Section):
     )
     vault_grace_minutes: int = Field(
         30, ge=0, description="How long a vaulted value outlives its session."
+    )
+    context: PIIContextConfig = Field(
+        default_factory=lambda: PIIContextConfig(),
+        description="What the bot just asked for tells what the reply holds.",
     )
 
     # The PII types the engine knows (rasa_ethics.pii.recognizers.RECOGNIZERS has one entry each).

@@ -10,6 +10,7 @@ from collections import OrderedDict
 from typing import Any, Dict, List, Optional
 
 from rasa_ethics import constants as c
+from rasa_ethics.context import OWN_NAMES
 from rasa_ethics.pii import PIIEngine, Span
 from rasa_ethics.vault import is_token
 
@@ -52,6 +53,7 @@ _STRUCTURAL = frozenset(
         "confidence_entity",
         "processors",
         c.META_PII,
+        c.META_PII_EXPECTED,
         REDACTED_MARK,
         c.META_DISCLOSURE,
     }
@@ -128,7 +130,9 @@ class ValueRedactor:
             self._cache.move_to_end(key)
             return cached
         spans = [
-            s for s in engine.analyze(text) if not written or text[s.start : s.end] not in written
+            s
+            for s in OWN_NAMES.keep(text, engine.analyze(text))
+            if not written or text[s.start : s.end] not in written
         ]
         redacted = engine.anonymize(text, spans).text
         self._cache[key] = redacted

@@ -6,7 +6,10 @@
   number of events, in which user and bot text, parse data (text, entity values), slot values and
   the metadata of every event are redacted with the policy's operators.  User messages reuse the
   spans :class:`~rasa_ethics.nlu.PIIDetector` attached (detect once); without them the text is
-  analysed here.  Slots in ``pii.vault_slots`` are stored as vault tokens instead.
+  analysed here.  A message that answers the bot's question for a name, an address, ... is
+  analysed as that type's answer (:mod:`rasa_ethics.context.answers`, followed event by event
+  through the stored tracker), unless PIIDetector already did.  Slots in ``pii.vault_slots``
+  are stored as vault tokens instead.
 * :meth:`~TrackerRedaction.redact_text` (``redact``): one text, e.g. a handoff transcript line.
 * :meth:`~TrackerRedaction.rehydrate`: puts the real values of vault slots back into a tracker
   that the running conversation retrieves, while they have not expired.
@@ -31,16 +34,18 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
-from rasa.shared.core.events import Event, SlotSet
+from rasa.shared.core.events import Event, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import RasaException
 from sqlalchemy.engine import Engine
 
 from rasa_ethics import constants as c
+from rasa_ethics.context import OWN_NAMES, AnswerTypes, Asked, answer_types, remember
 from rasa_ethics.inputs import safe_json
 from rasa_ethics.nlg.output import written_texts
 from rasa_ethics.pii import PIIEngine, Span
-from rasa_ethics.pii.runtime import KNOWN_VALUES, engine_for
+from rasa_ethics.pii.runtime import engine_for
+from rasa_ethics.pii.spans import resolve_overlaps
 from rasa_ethics.policy import LivePolicy
 from rasa_ethics.privacy import protect_process
 from rasa_ethics.stores._values import (
@@ -68,7 +73,10 @@ class _Save:
     engine: PIIEngine
     vault_slots: frozenset
     limit: int  # messages.max_message_chars
+    answers: AnswerTypes
     vaulted: Dict[str, Tuple[str, Any]] = field(default_factory=dict)
+    asked: Asked = field(default_factory=Asked)  # what the bot has asked, up to this event
+    expected: Optional[str] = None  # the PII type the current user event answers
 
 
 class TrackerRedaction:
@@ -116,9 +124,13 @@ class TrackerRedaction:
             cleaned = [withhold_long(safe_json(e.as_dict()), limit) for e in tracker.events]
             return _copy(tracker, [_rebuild(data) for data in cleaned])
         save = _Save(
-            tracker.sender_id, engine_for(policy), frozenset(policy.pii.vault_slots), limit
+            tracker.sender_id,
+            engine_for(policy),
+            frozenset(policy.pii.vault_slots),
+            limit,
+            answer_types(policy.pii.context),
         )
-        redacted = [self._safely(event, save) for event in tracker.events]
+        redacted = [self._following(event, save) for event in tracker.events]
         if save.vaulted and self.vault is not None:
             try:
                 self.vault.store(tracker.sender_id, save.vaulted, self._expiry(tracker, policy))
@@ -161,6 +173,14 @@ class TrackerRedaction:
         return tracker
 
     # --- events --------------------------------------------------------------------------------
+
+    def _following(self, event: Event, save: _Save) -> Dict[str, Any]:
+        """The redacted event, knowing what the bot had asked before it."""
+        is_user = isinstance(event, UserUttered)
+        save.expected = save.answers.expected(save.asked) if is_user else None
+        redacted = self._safely(event, save)
+        save.asked.see(event)
+        return redacted
 
     def _safely(self, event: Event, save: _Save) -> Dict[str, Any]:
         """The redacted event; if redacting fails, the event with all its text withheld.
@@ -219,10 +239,9 @@ class TrackerRedaction:
             return text, []
         if len(text) > save.limit:
             return too_long(text), []
-        found = stored_spans(parse_data, text)
-        spans = save.engine.analyze(text) if found is None else found
+        spans = OWN_NAMES.keep(text, _user_spans(save, text, parse_data))
         redacted = save.engine.anonymize(text, spans).text
-        KNOWN_VALUES.remember(text, spans)
+        remember(text, spans)
         return redacted, spans
 
     def _bot(self, data: Dict[str, Any], save: _Save) -> Dict[str, Any]:
@@ -256,7 +275,7 @@ class TrackerRedaction:
         engine = engine_for(self.live.current)
         for value in values:
             if isinstance(value, str):
-                KNOWN_VALUES.remember(value, engine.analyze(value))
+                remember(value, engine.analyze(value))
 
     def _expiry(self, tracker: DialogueStateTracker, policy: Any) -> float:
         """End of the session (last event + session expiry) plus the grace period."""
@@ -277,6 +296,21 @@ class TrackerRedaction:
                 return
             if deleted:
                 logger.debug("rasa-ethics: deleted %d expired vault values", deleted)
+
+
+def _user_spans(save: _Save, text: str, parse_data: Dict[str, Any]) -> List[Span]:
+    """The spans PIIDetector attached, with what the answer to the bot's question adds.
+
+    PIIDetector notes the type it expected; the store analyses again only when it expects
+    another (a message that bypassed NLU, a model trained before PIIDetector took the tracker).
+    """
+    found = stored_spans(parse_data, text)
+    expected = save.expected
+    if found is None:
+        return save.engine.analyze(text, expected)
+    if expected is None or parse_data.get(c.META_PII_EXPECTED) == expected:
+        return found
+    return resolve_overlaps([*found, *save.engine.analyze(text, expected)])
 
 
 def _session_seconds(domain: Any) -> float:

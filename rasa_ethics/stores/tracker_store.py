@@ -53,6 +53,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import RasaException
 from rasa.utils.endpoints import EndpointConfig
 
+from rasa_ethics.context import OWN_NAMES
 from rasa_ethics.dialogue.turn import session_events
 from rasa_ethics.handoff.queue import HandoffQueue
 from rasa_ethics.handoff.request import Redactor, identity, requests_in
@@ -108,6 +109,7 @@ class RedactingTrackerStore(TrackerStore):
             self.redact = self.redaction.redact_text
             # rights (issue 12): subject keys of what customers give, beside the vault
             self.subjects = SubjectIndex.for_policy(self.handoffs.engine, self.live.current)
+            self._learn(domain)
             install_in_running_server()
         except RasaException:
             raise
@@ -139,6 +141,12 @@ class RedactingTrackerStore(TrackerStore):
     def domain(self, domain: Optional[Domain]) -> None:
         if hasattr(self, "inner"):
             self.inner.domain = domain
+            self._learn(domain)
+
+    def _learn(self, domain: Optional[Domain]) -> None:
+        """The domain's names and the brand in its responses are never redacted (own names)."""
+        if domain is not None:
+            OWN_NAMES.learn_domain(domain, self.live.current)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Store a redacted copy, then queue any handoff announced in this session."""

@@ -1,0 +1,79 @@
+"""The conversation as evidence, on a served bot: the reply to the bot's question is its answer.
+
+The context bot (``tests/bots/context_bot``) asks "What's the name on the account?" and "What's
+your delivery address?" in a form.  A bare first name, or an address without a street word the
+patterns know, is no personal data on its own; as the reply to those questions it is.  What the
+SQL tracker store holds afterwards (read straight from its database) must be redacted, and
+PIIDetector must have read the question from the tracker (``ethics_pii_expected``).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+import uuid
+from pathlib import Path
+from typing import Any, Dict, Iterator, List
+
+import pytest
+
+from tests.harness import REPO, Recipe, ServedBot, make_workspace, served_bot, trained_model
+
+pytestmark = pytest.mark.slow
+
+CONTEXT_BOT = REPO / "tests" / "bots" / "context_bot"
+NAME = "Chloe"  # a first name alone: no cue, nothing says it is a name but the question
+ADDRESS = "22 acacia avenue springfield"  # no capitals, no postcode, no "street"
+
+
+@pytest.fixture(scope="module")
+def context_bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedBot]:
+    """The context bot with rasa-ethics as `init` sets it up, on SQLite, no action server."""
+    source = tmp_path_factory.mktemp("context-source")
+    shutil.copytree(CONTEXT_BOT, source / "bot")
+    shutil.copytree(REPO / "policies", source / "policies")  # its config names ../policies/
+    model = trained_model(Recipe("context", bot=source / "bot"))
+    space = make_workspace(tmp_path_factory.mktemp("context"), None)
+    with served_bot(model, space) as bot:
+        yield bot
+
+
+def stored_user_events(db: Path, sender: str) -> List[Dict[str, Any]]:
+    """The user events of ``sender`` as the SQL tracker store holds them."""
+    with sqlite3.connect(db) as connection:
+        rows = connection.execute(
+            "select data from events where sender_id = ? and type_name = 'user' order by id",
+            (sender,),
+        ).fetchall()
+    return [json.loads(data) for (data,) in rows]
+
+
+def test_bare_answers_are_redacted_because_of_the_question(context_bot: ServedBot) -> None:
+    """A bare name and a bare address, each the reply to the bot's question, are stored redacted."""
+    from rasa_ethics.pii import PIIEngine
+
+    engine = PIIEngine()
+    # The premise: without the question neither reply is personal data to the detector.
+    assert engine.analyze(NAME) == [] and engine.analyze(ADDRESS) == []
+    sender = f"context-{uuid.uuid4().hex[:8]}"
+    assert "What's the name on the account?" in context_bot.say(sender, "I want to update my details")
+    assert "What's your delivery address?" in context_bot.say(sender, NAME)
+    assert "Thanks, I've noted the new details." in context_bot.say(sender, ADDRESS)
+
+    stored = stored_user_events(context_bot.space.db, sender)
+    texts = [event["text"] for event in stored]
+    assert texts == ["I want to update my details", "<PERSON>", "<ADDRESS>"]
+    expected = [event["parse_data"].get("ethics_pii_expected") for event in stored]
+    assert expected == [None, "person", "address"]  # PIIDetector read the question
+    raw = "\n".join(json.dumps(event) for event in stored)
+    assert NAME not in raw and "acacia" not in raw
+
+
+def test_the_same_words_unasked_stay(context_bot: ServedBot) -> None:
+    """Outside the form the same words are not read as answers (no over-redaction)."""
+    sender = f"context-{uuid.uuid4().hex[:8]}"
+    context_bot.say(sender, "hello")
+    context_bot.say(sender, NAME)
+    texts = [event["text"] for event in stored_user_events(context_bot.space.db, sender)]
+    assert texts == ["hello", NAME]
