@@ -28,6 +28,7 @@ import traceback
 from types import TracebackType
 from typing import Any, Callable, Optional, Type
 
+from rasa_ethics.context import OWN_NAMES
 from rasa_ethics.pii.runtime import KNOWN_VALUES, log_engine
 
 __all__ = [
@@ -45,7 +46,9 @@ _FACTORY_MARK = "__rasa_ethics_redacting__"
 # * Unix timestamps with a fraction (1795751449.2615): Rasa's DEBUG dumps of events are full of
 #   them, each would cost the phone recognizer a phonenumbers lookup, and no one writes a phone
 #   number with a decimal point;
-# * Rasa's action names ("previous action name: action_listen" reads like an introduction).
+# * Rasa's action names ("previous action name: action_listen" reads like an introduction), and
+#   every name of the bot's domain and its brand (rasa_ethics.context.own_names): "previous action
+#   name: amount-of-money" is a slot of RasaHQ's financial-demo, not a person.
 _TIMESTAMP = re.compile(
     r"(?<![\d.+-])1[5-9]\d{8}\.\d{1,9}(?![\d.])|(?<!\w)(?:action|utter|validate)_\w+"
 )
@@ -67,7 +70,11 @@ def redact_message(text: str) -> str:
         stamps.append(match.group(0))
         return _SHIELD.format(len(stamps) - 1)
 
-    redacted = engine.redact(_TIMESTAMP.sub(shield, text)).text
+    shielded = _TIMESTAMP.sub(shield, text)
+    own = OWN_NAMES.pattern()
+    if own is not None:
+        shielded = own.sub(shield, shielded)
+    redacted = engine.redact(shielded).text
     return _SHIELDED.sub(lambda m: stamps[int(m.group(1))], redacted) if stamps else redacted
 
 

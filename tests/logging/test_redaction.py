@@ -13,10 +13,12 @@ import pytest
 from rasa.utils.common import configure_logging_from_file
 
 from rasa_ethics import logging as log_redaction
+from rasa_ethics.context import OWN_NAMES, remember
 from rasa_ethics.pii import Span
 from rasa_ethics.pii.runtime import KNOWN_VALUES, set_log_config
 from rasa_ethics.policy.schema import PIIConfig
 
+REPO = Path(__file__).resolve().parents[2]
 LOGGING_YML = Path(log_redaction.__file__).parents[1] / "resources" / "logging.yml"
 
 
@@ -89,6 +91,56 @@ class TestRecords:
         assert log_redaction.redact_message('"timestamp": 1795751449.2615') == (
             '"timestamp": 1795751449.2615'
         )
+
+
+class TestTheBotsOwnWords:
+    @pytest.fixture(autouse=True)
+    def financial_demo(self) -> Iterator[None]:
+        """The names of RasaHQ's financial-demo and the Northwind brand, learnt as at start-up."""
+        from rasa.shared.core.domain import Domain
+
+        from rasa_ethics.policy import load_policy
+
+        OWN_NAMES.clear()
+        domain = Domain.from_dict(
+            {
+                "entities": ["amount-of-money"],
+                "slots": {"amount-of-money": {"type": "any", "mappings": [{"type": "custom"}]}},
+                "forms": {"cc_payment_form": {"required_slots": ["amount-of-money"]}},
+            }
+        )
+        OWN_NAMES.learn_domain(domain)
+        OWN_NAMES.learn_texts(load_policy(REPO / "policies" / "northwind.yml"))
+        yield
+        OWN_NAMES.clear()
+
+    @pytest.mark.parametrize(
+        "line",
+        [
+            "previous action name: amount-of-money",
+            "previous action name: cc_payment_form",
+            "previous action name: Northwind",
+        ],
+    )
+    def test_domain_names_and_brand_stay(self, line: str) -> None:
+        """A domain name or the bot's brand where a name could stand is not redacted."""
+        assert log_redaction.redact_message(line) == line
+
+    def test_a_customers_name_still_goes(self) -> None:
+        """Shielding own names does not shield the rest of the line."""
+        line = "previous action name: amount-of-money, mail jane.doe@example.com"
+        assert log_redaction.redact_message(line) == (
+            "previous action name: amount-of-money, mail <EMAIL>"
+        )
+
+    def test_a_part_of_a_found_name(self) -> None:
+        """DIET's partial entity value of a name found in the message is hidden too."""
+        remember("I'm Wilhelmina Jansen", [Span(4, 21, "person")])
+        line = (
+            "processor.message.parse parse_data_entities=[{'entity': 'last_name', 'start': 15, "
+            "'end': 21, 'value': 'Jansen', 'extractor': 'DIETClassifier'}]"
+        )
+        assert "Jansen" not in log_redaction.redact_message(line)
 
 
 class TestConfigurationFile:

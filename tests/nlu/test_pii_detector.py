@@ -154,3 +154,61 @@ class TestShiftOffset:
         """Offsets before, inside and after a 5-character value replaced by 3 characters."""
         pieces = [(Span(5, 10, "email"), "<E>")]
         assert shift_offset(pieces, offset, is_end) == expected
+
+
+class TestTheQuestionBefore:
+    """The reply to the bot's question is read as that type's answer (PIIDetector's tracker)."""
+
+    @staticmethod
+    def asked(slot: str) -> Any:
+        from rasa.shared.core.domain import Domain
+        from rasa.shared.core.events import ActiveLoop, BotUttered, SlotSet
+        from rasa.shared.core.trackers import DialogueStateTracker
+
+        domain = Domain.from_dict(
+            {
+                "slots": {slot: {"type": "text", "mappings": [{"type": "from_text"}]}},
+                "forms": {"details_form": {"required_slots": [slot]}},
+            }
+        )
+        events = [
+            ActiveLoop("details_form"),
+            SlotSet("requested_slot", slot),
+            BotUttered("?", metadata={"utter_action": f"utter_ask_{slot}"}),
+        ]
+        return DialogueStateTracker.from_events("c", events, domain.slots)
+
+    @pytest.mark.parametrize(
+        ("slot", "reply", "expected"),
+        [
+            ("name", "Chloe", [{"start": 0, "end": 5, "type": "person"}]),
+            (
+                "delivery_address",
+                "22 acacia avenue springfield",
+                [{"start": 0, "end": 28, "type": "address"}],
+            ),
+            ("order_number", "Chloe", []),
+        ],
+    )
+    def test_bare_answers(self, tmp_path: Path, slot: str, reply: str, expected: list) -> None:
+        """A bare first name or address answering a form's question is found; other slots not."""
+        message = Message.build(text=reply)
+        detector(tmp_path, policy=str(NORTHWIND)).process([message], self.asked(slot))
+        output = message.as_dict(only_output_properties=True)
+        assert output["ethics_pii"] == expected
+        expected_type = {"name": "person", "delivery_address": "address"}.get(slot)
+        assert output.get("ethics_pii_expected") == expected_type
+
+    def test_without_a_tracker(self, tmp_path: Path) -> None:
+        """No tracker (end-to-end featurization, /model/parse): no context, a bare name stays."""
+        message = Message.build(text="Chloe")
+        detector(tmp_path, policy=str(NORTHWIND)).process([message])
+        assert message.get("ethics_pii") == []
+
+    def test_the_brand_is_not_a_name(self, tmp_path: Path) -> None:
+        """The bot's own brand (in the policy's texts) is never detected, nor remembered."""
+        KNOWN_VALUES.clear()
+        message = Message.build(text="does Northwind ship to Canada")
+        detector(tmp_path, policy=str(NORTHWIND)).process([message])
+        assert message.get("ethics_pii") == []
+        assert KNOWN_VALUES.redact("Northwind") == "Northwind"
