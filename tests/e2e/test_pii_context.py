@@ -49,6 +49,11 @@ def stored_user_events(db: Path, sender: str) -> List[Dict[str, Any]]:
     return [json.loads(data) for (data,) in rows]
 
 
+def said(bot: ServedBot, sender: str, text: str, answer: str) -> bool:
+    """Whether the bot's reply to ``text`` includes ``answer``."""
+    return any(answer in reply for reply in bot.say(sender, text))
+
+
 def test_bare_answers_are_redacted_because_of_the_question(context_bot: ServedBot) -> None:
     """A bare name and a bare address, each the reply to the bot's question, are stored redacted."""
     from rasa_ethics.pii import PIIEngine
@@ -57,9 +62,9 @@ def test_bare_answers_are_redacted_because_of_the_question(context_bot: ServedBo
     # The premise: without the question neither reply is personal data to the detector.
     assert engine.analyze(NAME) == [] and engine.analyze(ADDRESS) == []
     sender = f"context-{uuid.uuid4().hex[:8]}"
-    assert "What's the name on the account?" in context_bot.say(sender, "I want to update my details")
-    assert "What's your delivery address?" in context_bot.say(sender, NAME)
-    assert "Thanks, I've noted the new details." in context_bot.say(sender, ADDRESS)
+    assert said(context_bot, sender, "I want to update my details", "name on the account?")
+    assert said(context_bot, sender, NAME, "What's your delivery address?")
+    assert said(context_bot, sender, ADDRESS, "I've noted the new details.")
 
     stored = stored_user_events(context_bot.space.db, sender)
     texts = [event["text"] for event in stored]
@@ -73,7 +78,7 @@ def test_bare_answers_are_redacted_because_of_the_question(context_bot: ServedBo
 def test_the_same_words_unasked_stay(context_bot: ServedBot) -> None:
     """Outside the form the same words are not read as answers (no over-redaction)."""
     sender = f"context-{uuid.uuid4().hex[:8]}"
-    context_bot.say(sender, "hello")
+    assert said(context_bot, sender, "hello", "update the details")
     context_bot.say(sender, NAME)
     texts = [event["text"] for event in stored_user_events(context_bot.space.db, sender)]
     assert texts == ["hello", NAME]
