@@ -10,8 +10,11 @@ Two ways a message reaches the customer in Rasa 3.6, both covered by
   method for the AI disclosure (:mod:`rasa_ethics.nlg.disclosure`), and the same batch passes
   through :func:`redact_bot_messages`.
 
-The visible text and button titles are redacted.  Button payloads are left alone: the customer
-does not see them, and changing them would change what the button does.  What the designers wrote
+The visible text and button titles are redacted, and so is every value the channel passes on to
+the customer's client: ``custom`` payloads (their keys too), ``attachment`` and ``image`` URLs,
+``elements``; long numbers in them as well (a phone number sent as ``4155552671``).  Button
+payloads are left alone: the customer does not see them, and changing them would change what
+the button does.  What the designers wrote
 into a response stays (the shop's own phone number in ``utter_contact``): a value is only
 redacted when it is not part of the response's template, i.e. when a slot or a custom action put
 it there.  The policy's own texts (disclosure, handoff) are never redacted.
@@ -33,9 +36,13 @@ from rasa_ethics.pii import PIIEngine
 from rasa_ethics.pii.runtime import KNOWN_VALUES, engine_for
 from rasa_ethics.policy.texts import response_texts
 
-__all__ = ["redact_bot_messages", "redact_response", "written_texts"]
+__all__ = ["redact_bot_messages", "redact_response", "unique_key", "written_texts"]
 
 _TITLED = ("buttons", "quick_replies")
+# What a channel hands to the customer's client besides the text (rasa/core/channels/channel.py,
+# OutputChannel.send_response).
+_PAYLOADS = ("custom", "attachment", "image", "elements")
+_MIN_DIGITS = 6  # shorter numbers (quantities, prices) are no one's personal data
 
 
 def redact_response(
@@ -55,7 +62,35 @@ def redact_response(
         for button in message.get(key) or []:
             if isinstance(button, dict) and isinstance(button.get("title"), str):
                 button["title"] = _redact(engine, button["title"], written)
+    for key in _PAYLOADS:
+        if message.get(key) is not None:
+            message[key] = _redact_payload(engine, message[key], written)
     return message
+
+
+def _redact_payload(engine: PIIEngine, value: Any, written: str) -> Any:
+    """Every string, dict key and long number in a payload redacted (values written stay)."""
+    if isinstance(value, str):
+        return _redact(engine, value, written)
+    if isinstance(value, dict):
+        redacted: Dict[Any, Any] = {}
+        for key, item in value.items():
+            new_key = _redact_payload(engine, key, written)
+            if new_key != key:
+                new_key = unique_key(new_key, redacted)
+            redacted[new_key] = _redact_payload(engine, item, written)
+        return redacted
+    if isinstance(value, list):
+        return [_redact_payload(engine, v, written) for v in value]
+    if (
+        isinstance(value, int)
+        and not isinstance(value, bool)
+        and len(str(abs(value))) >= _MIN_DIGITS
+    ):
+        digits = str(value)
+        masked = _redact(engine, digits, written)
+        return value if masked == digits else masked
+    return value
 
 
 def redact_bot_messages(policy: Any, messages: List[BotUttered]) -> List[BotUttered]:
@@ -84,6 +119,16 @@ def _redact(engine: PIIEngine, text: str, written: str = "") -> str:
     text = KNOWN_VALUES.redact(text, keep=written)
     spans = [s for s in engine.analyze(text) if text[s.start : s.end] not in written]
     return engine.anonymize(text, spans).text
+
+
+def unique_key(key: Any, taken: Dict[Any, Any]) -> Any:
+    """``key``, or ``key#2``, ``key#3``, ... if taken (two keys redacted alike lose nothing)."""
+    if key not in taken:
+        return key
+    n = 2
+    while f"{key}#{n}" in taken:
+        n += 1
+    return f"{key}#{n}"
 
 
 def written_texts(policy: Any, templates: Any = None) -> str:

@@ -6,11 +6,13 @@ Used by :class:`rasa_ethics.stores.redaction.TrackerRedaction` for every event i
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import OrderedDict
 from typing import Any, Dict, List, Optional
 
 from rasa_ethics import constants as c
 from rasa_ethics.context import OWN_NAMES
+from rasa_ethics.nlg.output import unique_key
 from rasa_ethics.pii import PIIEngine, Span
 from rasa_ethics.vault import is_token
 
@@ -59,8 +61,11 @@ _STRUCTURAL = frozenset(
     }
 )
 # Containers of arbitrary data (channel metadata, bot payloads, slot values): every string in them
-# is redacted, whatever its key.
+# is redacted, whatever its key, and so are their keys and long numbers (a client may send
+# {"jane@example.com": ...} or {"phone": 4155552671}).
 _FREE = frozenset({"metadata", "data", "value", "kwargs", "additional_info", "action_text"})
+_MIN_DIGITS = 6  # shorter numbers (counts, prices, flags) are no one's personal data
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 
 
 class ValueRedactor:
@@ -106,24 +111,62 @@ class ValueRedactor:
         if isinstance(value, str):
             return self.text(engine, value, limit=limit) if not is_token(value) else value
         if isinstance(value, dict):
+            if free:
+                return self._free_dict(value, engine, limit)
             return {k: self.walk(v, engine, k, free, limit) for k, v in value.items()}
         if isinstance(value, list):
             return [self.walk(v, engine, None, free, limit) for v in value]
+        if free and _is_long_number(value):
+            digits = str(value)
+            redacted = self.text(engine, digits)
+            return value if redacted == digits else redacted
         return value
 
-    def text(
-        self, engine: PIIEngine, text: str, written: str = "", limit: Optional[int] = None
-    ) -> str:
-        """Redacted ``text``; cached by a hash of engine, text and ``written`` (never the text).
+    def _free_dict(
+        self, value: Dict[Any, Any], engine: PIIEngine, limit: Optional[int]
+    ) -> Dict[Any, Any]:
+        """A dict of arbitrary data: its keys are redacted too (two alike lose nothing)."""
+        redacted: Dict[Any, Any] = {}
+        for key, item in value.items():
+            new_key = self.text(engine, key, limit=limit) if isinstance(key, str) else key
+            if new_key != key:
+                new_key = unique_key(new_key, redacted)
+            if isinstance(item, (str, int)) and isinstance(key, str) and not is_token(item):
+                redacted[new_key] = self._keyed(item, key, engine, limit)
+            else:
+                redacted[new_key] = self.walk(item, engine, key, True, limit)
+        return redacted
 
-        Values that occur in ``written`` (the designers' texts) are not redacted.  A text longer
-        than ``limit`` is withheld (:func:`too_long`).
+    def _keyed(self, value: Any, key: str, engine: PIIEngine, limit: Optional[int]) -> Any:
+        """A string or number in arbitrary data, its key read as its context."""
+        cue = f"{_CAMEL.sub(' ', key).replace('_', ' ').replace('-', ' ')}: "
+        if isinstance(value, str):
+            return self.text(engine, value, limit=limit, cue=cue)
+        if not _is_long_number(value):
+            return value
+        digits = str(value)
+        redacted = self.text(engine, digits, cue=cue)
+        return value if redacted == digits else redacted
+
+    def text(
+        self,
+        engine: PIIEngine,
+        text: str,
+        written: str = "",
+        limit: Optional[int] = None,
+        cue: str = "",
+    ) -> str:
+        """Redacted ``text``; cached by a hash of engine, text, ``written`` and ``cue``.
+
+        Values that occur in ``written`` (the designers' texts) are not redacted.  ``cue`` is
+        read before the text as its context ("phone: " makes "4155552671" a phone number).  A
+        text longer than ``limit`` is withheld (:func:`too_long`).
         """
         if limit is not None and len(text) > limit:
             return too_long(text)
         if not text.strip():
             return text
-        material = f"{id(engine)}\x00{text}\x00{written}".encode()
+        material = f"{id(engine)}\x00{text}\x00{written}\x00{cue}".encode()
         key = hashlib.blake2b(material, digest_size=16).digest()
         cached = self._cache.get(key)
         if cached is not None:
@@ -131,7 +174,7 @@ class ValueRedactor:
             return cached
         spans = [
             s
-            for s in OWN_NAMES.keep(text, engine.analyze(text))
+            for s in OWN_NAMES.keep(text, _analyze(engine, text, cue))
             if not written or text[s.start : s.end] not in written
         ]
         redacted = engine.anonymize(text, spans).text
@@ -139,6 +182,18 @@ class ValueRedactor:
         if len(self._cache) > self._cache_size:
             self._cache.popitem(last=False)
         return redacted
+
+
+def _analyze(engine: PIIEngine, text: str, cue: str) -> List[Span]:
+    """Spans in ``text``, analysed after ``cue``; offsets into ``text``."""
+    if not cue:
+        return engine.analyze(text)
+    shift = len(cue)
+    return [
+        s.shifted(max(s.start - shift, 0), s.end - shift)
+        for s in engine.analyze(cue + text)
+        if s.end > shift
+    ]
 
 
 WITHHELD = "<WITHHELD>"
@@ -164,13 +219,31 @@ def withhold_long(value: Any, limit: int) -> Any:
     return value
 
 
+def _is_long_number(value: Any) -> bool:
+    return (
+        isinstance(value, int)
+        and not isinstance(value, bool)
+        and len(str(abs(value))) >= _MIN_DIGITS
+    )
+
+
 def scrub(value: Any, key: Optional[str] = None, free: bool = False) -> Any:
-    """``value`` with every string that could be free text replaced by ``<WITHHELD>``."""
+    """``value`` with every string that could be free text replaced by ``<WITHHELD>``.
+
+    In containers of arbitrary data, keys and long numbers are withheld too.
+    """
     free = free or key in _FREE
     if not free and key in _STRUCTURAL:
         return value
-    if isinstance(value, str):
+    if isinstance(value, str) or (free and _is_long_number(value)):
         return WITHHELD
+    if isinstance(value, dict) and free:
+        scrubbed: Dict[Any, Any] = {}
+        for k, v in value.items():
+            scrubbed[unique_key(WITHHELD, scrubbed) if isinstance(k, str) else k] = scrub(
+                v, k, True
+            )
+        return scrubbed
     if isinstance(value, dict):
         return {k: scrub(v, k, free) for k, v in value.items()}
     if isinstance(value, list):
