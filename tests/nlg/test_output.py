@@ -105,3 +105,38 @@ class TestCustomActionTexts:
         """A message built from a named response passed generate() already: left alone."""
         event = BotUttered("Hello 0800 123 4567", metadata={"utter_action": "utter_x"})
         assert redact_bot_messages(NORTHWIND, [event]) == [event]
+
+
+class TestPayloads:
+    """What a channel passes to the client besides the text (custom, attachment, image)."""
+
+    def test_custom_action_payloads(self) -> None:
+        """custom values and keys, attachment and image URLs, long numbers are redacted."""
+        event = BotUttered(
+            "Your receipt",
+            {
+                "custom": {"email": "jane.doe@example.com", "phone": 4155552671, "qty": 2},
+                "attachment": "https://northwind.example/receipt?to=jane.doe@example.com",
+                "image": "https://northwind.example/p.png?card=4111111111111111",
+                "elements": [{"jane.doe@example.com": "x"}],
+            },
+        )
+        [redacted] = redact_bot_messages(NORTHWIND, [event])
+        assert "jane.doe" not in str(redacted.data) and "4111" not in str(redacted.data)
+        assert redacted.data["custom"]["qty"] == 2
+        assert redacted.data["attachment"] == "https://northwind.example/receipt?to=<EMAIL>"
+        assert redacted.data["elements"] == [{"<EMAIL>": "x"}]
+
+    def test_a_number_under_a_known_value(self) -> None:
+        """A phone number the customer gave, sent back as a number, is redacted."""
+        KNOWN_VALUES.remember("call 4155552671", [Span(5, 15, "phone")])
+        [redacted] = redact_bot_messages(
+            NORTHWIND, [BotUttered(None, {"custom": {"callback": 4155552671}})]
+        )
+        assert redacted.data["custom"] == {"callback": "<PHONE>"}
+
+    def test_response_payload_written_by_designers_stays(self) -> None:
+        """A value the designers wrote into the response's custom payload is theirs."""
+        templates = [{"custom": {"support": "support@northwind.example", "phone": "0800 123 4567"}}]
+        message = {"custom": {"support": "support@northwind.example", "phone": "0800 123 4567"}}
+        assert redact_response(NORTHWIND, message, templates) == message

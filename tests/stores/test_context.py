@@ -123,3 +123,44 @@ class TestOwnWords:
         assert redaction.redact_text("previous action name: amount-of-money") == (
             "previous action name: amount-of-money"
         )
+
+
+class TestWhatClientsSend:
+    def test_metadata_keys_and_numbers(self, redaction: TrackerRedaction) -> None:
+        """Keys and long numbers in a client's metadata are redacted; short numbers stay."""
+        metadata = {
+            "jane.doe@example.com": {"seen": True},
+            "phone": 4155552671,
+            "customerPhone": "4155552671",
+            "card": 4111111111111111,
+            "items": 3,
+        }
+        events = session(UserUttered("hi", metadata=metadata))
+        from rasa.shared.core.trackers import DialogueStateTracker
+
+        stored = redaction.redact_tracker(DialogueStateTracker.from_events("c1", events))
+        kept = stored.events[-1].metadata
+        assert "4111" not in str(kept.pop("card"))  # the policy masks cards: ****
+        assert kept == {
+            "<EMAIL>": {"seen": True},
+            "phone": "<PHONE>",
+            "customerPhone": "<PHONE>",
+            "items": 3,
+        }
+
+    def test_two_keys_redacted_alike_lose_nothing(self, redaction: TrackerRedaction) -> None:
+        """Two e-mail keys become <EMAIL> and <EMAIL>#2, both values kept."""
+        metadata = {"a@example.com": 1, "b@example.com": 2}
+        events = session(UserUttered("hi", metadata=metadata))
+        from rasa.shared.core.trackers import DialogueStateTracker
+
+        stored = redaction.redact_tracker(DialogueStateTracker.from_events("c1", events))
+        assert stored.events[-1].metadata == {"<EMAIL>": 1, "<EMAIL>#2": 2}
+
+    def test_withheld_when_redaction_fails(self) -> None:
+        """The failure path withholds every metadata key and long number too, short ones stay."""
+        from rasa_ethics.stores._values import scrub
+
+        assert scrub({"metadata": {"jane@example.com": 4155552671, "n": 2}}) == {
+            "metadata": {"<WITHHELD>": "<WITHHELD>", "<WITHHELD>#2": 2}
+        }
