@@ -60,6 +60,20 @@ class TestConstruction:
         """TrackerStore.create gives our class, not Rasa's silent in-memory fallback."""
         assert isinstance(build(tmp_path), RedactingTrackerStore)
 
+    def test_it_learns_the_domains_own_names(self, tmp_path: Path) -> None:
+        """The domain Rasa hands over (at build and later) holds names that are never PII."""
+        from rasa.shared.core.domain import Domain
+
+        from rasa_ethics.context import OWN_NAMES
+
+        OWN_NAMES.clear()
+        store = build(tmp_path)
+        assert DOMAIN.form_names and all(OWN_NAMES.is_own(f) for f in DOMAIN.form_names)
+        assert OWN_NAMES.is_own("Northwind")  # the policy's disclosure names the shop
+        store.domain = Domain.from_dict({"intents": ["cc_payment"]})
+        assert OWN_NAMES.is_own("cc_payment")
+        OWN_NAMES.clear()
+
     def test_bad_inner_type_fails_closed(self, tmp_path: Path) -> None:
         """An inner store that cannot be imported is an error, not an in-memory store."""
         with pytest.raises(RasaException, match="could not be imported"):
