@@ -122,7 +122,11 @@ class PIIConfig(Section):
         "date_of_birth, passport, drivers_license, address, person, national_id, bank_account). "
         "Unlisted types use replace.",
     )
-    allow_list: List[str] = phrases("Values never redacted, e.g. the shop's own support address.")
+    allow_list: List[str] = phrases(
+        "Values never redacted, e.g. the shop's own support address. The bot's own words need no "
+        "entry: the names in its domain (intents, slots, actions, ...) and the values in the "
+        "designers' texts (its brand in the responses and the policy's texts) are never redacted."
+    )
     redact_bot_output: bool = Field(True, description="Redact PII in the bot's own messages.")
     hash_key_env: str = Field(
         "RASA_ETHICS_PII_KEY", description="Environment variable holding the HMAC key for 'hash'."
