@@ -139,7 +139,9 @@ class ValueRedactor:
 
     def _keyed(self, value: Any, key: str, engine: PIIEngine, limit: Optional[int]) -> Any:
         """A string or number in arbitrary data, its key read as its context."""
-        cue = f"{_CAMEL.sub(' ', key).replace('_', ' ').replace('-', ' ')}: "
+        # Rasa's own keys ("name", "intent", ...) are no cue: "name: widget" reads as a person.
+        words = _CAMEL.sub(" ", key).replace("_", " ").replace("-", " ")
+        cue = "" if key in _STRUCTURAL else f"{words}: "
         if isinstance(value, str):
             return self.text(engine, value, limit=limit, cue=cue)
         if not _is_long_number(value):

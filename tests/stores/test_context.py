@@ -134,6 +134,7 @@ class TestWhatClientsSend:
             "customerPhone": "4155552671",
             "card": 4111111111111111,
             "items": 3,
+            "widget": {"name": "web chat"},  # Rasa's own keys are no cue
         }
         events = session(UserUttered("hi", metadata=metadata))
         from rasa.shared.core.trackers import DialogueStateTracker
@@ -146,6 +147,7 @@ class TestWhatClientsSend:
             "phone": "<PHONE>",
             "customerPhone": "<PHONE>",
             "items": 3,
+            "widget": {"name": "web chat"},
         }
 
     def test_two_keys_redacted_alike_lose_nothing(self, redaction: TrackerRedaction) -> None:
