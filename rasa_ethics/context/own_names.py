@@ -32,6 +32,9 @@ from rasa_ethics.policy.texts import response_texts
 __all__ = ["OWN_NAMES", "OwnNames", "domain_names"]
 
 _IDENTIFIER = re.compile(r"[\w-]{2,}")
+# Set aside in log lines only when they cannot be a plain word: shielding "name" or "email"
+# would hide the cue in "my name is ..." from the log filter's patterns.
+_COMPOUND = re.compile(r".*(?:[_\-\d]|[a-z][A-Z]).*")
 _POSSESSIVE = re.compile(r"(?:'s|’s|')$")
 _SPACES = re.compile(r"\s+")
 
@@ -100,10 +103,15 @@ class OwnNames:
         return [s for s in spans if not self.is_own(text[s.start : s.end])]
 
     def pattern(self) -> Optional[re.Pattern[str]]:
-        """A regex of the own names as whole words (brand names in any case), or None."""
+        """A regex of the own names as whole words, or None.
+
+        Brand names match in any case; domain names exactly, and only compound ones
+        (``cc_payment_form``, ``amount-of-money``), not plain words like ``name``.
+        """
         with self._lock:
             if self._pattern is None and (self._names or self._brand):
-                self._pattern = _compile(self._names, self._brand)
+                compound = {n for n in self._names if _COMPOUND.fullmatch(n)}
+                self._pattern = _compile(compound, self._brand)
             return self._pattern
 
     def clear(self) -> None:
@@ -118,7 +126,7 @@ def _compile(names: Iterable[str], brand: Iterable[str]) -> re.Pattern[str]:
     def alternatives(values: Iterable[str]) -> str:
         return "|".join(map(re.escape, sorted(values, key=len, reverse=True)))
 
-    parts = []
+    parts = ["(?!)"]  # matches nothing: the pattern of a domain of plain words only
     if names:
         parts.append(rf"(?<![\w-])(?:{alternatives(names)})(?![\w-])")
     if brand:

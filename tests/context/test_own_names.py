@@ -89,6 +89,12 @@ class TestPattern:
             "NORTHWIND",
         ]
 
+    def test_plain_words_are_not_set_aside(self, own: OwnNames) -> None:
+        """A slot called "email" or an intent "inform" stays visible to the log patterns."""
+        pattern = own.pattern()
+        assert pattern is not None and own.is_own("inform")
+        assert pattern.search("my email is x, inform") is None
+
     def test_nothing_learnt(self) -> None:
         """No pattern before anything is learnt."""
         assert OwnNames().pattern() is None
