@@ -3,8 +3,9 @@
 The context bot (``tests/bots/context_bot``) asks "What's the name on the account?" and "What's
 your delivery address?" in a form.  A bare first name, or an address without a street word the
 patterns know, is no personal data on its own; as the reply to those questions it is.  What the
-SQL tracker store holds afterwards (read straight from its database) must be redacted, and
-PIIDetector must have read the question from the tracker (``ethics_pii_expected``).
+SQL tracker store holds afterwards (read straight from its database) must be redacted,
+PIIDetector must have read the question from the tracker (``ethics_pii_expected``), and Rasa's
+debug log must not show the answers either, while the domain's names in it stay as they are.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ def context_bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedBot]
     shutil.copytree(REPO / "policies", source / "policies")  # its config names ../policies/
     model = trained_model(Recipe("context", bot=source / "bot"))
     space = make_workspace(tmp_path_factory.mktemp("context"), None)
-    with served_bot(model, space) as bot:
+    with served_bot(model, space, args=["--debug"]) as bot:
         yield bot
 
 
@@ -73,6 +74,9 @@ def test_bare_answers_are_redacted_because_of_the_question(context_bot: ServedBo
     assert expected == [None, "person", "address"]  # PIIDetector read the question
     raw = "\n".join(json.dumps(event) for event in stored)
     assert NAME not in raw and "acacia" not in raw
+    log = context_bot.log_text()
+    assert NAME not in log and "acacia" not in log
+    assert "delivery_address" in log and "details_form" in log  # the bot's own words stay
 
 
 def test_the_same_words_unasked_stay(context_bot: ServedBot) -> None:
