@@ -14,6 +14,7 @@ from rasa_ethics import constants as c
 from rasa_ethics.context import OWN_NAMES
 from rasa_ethics.nlg.output import unique_key
 from rasa_ethics.pii import PIIEngine, Span
+from rasa_ethics.pii.spans import resolve_overlaps
 from rasa_ethics.vault import is_token
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "withhold_long",
     "scrub",
     "stored_spans",
+    "user_spans",
 ]
 
 #: Set in the parse data of a stored user event and the metadata of a stored bot event: their
@@ -263,3 +265,20 @@ def stored_spans(parse_data: Dict[str, Any], text: str) -> Optional[List[Span]]:
     except (KeyError, TypeError, ValueError):
         return None
     return spans if all(s.end <= len(text) for s in spans) else None
+
+
+def user_spans(
+    engine: PIIEngine, text: str, parse_data: Dict[str, Any], expected: Optional[str]
+) -> List[Span]:
+    """The spans of a user message: PIIDetector's, with what answering ``expected`` adds.
+
+    PIIDetector notes the type it expected; the text is analysed again only when the store
+    expects another (a message that bypassed NLU, a model trained before PIIDetector read the
+    tracker).
+    """
+    found = stored_spans(parse_data, text)
+    if found is None:
+        return engine.analyze(text, expected)
+    if expected is None or parse_data.get(c.META_PII_EXPECTED) == expected:
+        return found
+    return resolve_overlaps([*found, *engine.analyze(text, expected)])

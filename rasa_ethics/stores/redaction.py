@@ -45,15 +45,14 @@ from rasa_ethics.inputs import safe_json
 from rasa_ethics.nlg.output import written_texts
 from rasa_ethics.pii import PIIEngine, Span
 from rasa_ethics.pii.runtime import engine_for
-from rasa_ethics.pii.spans import resolve_overlaps
 from rasa_ethics.policy import LivePolicy
 from rasa_ethics.privacy import protect_process
 from rasa_ethics.stores._values import (
     REDACTED_MARK,
     ValueRedactor,
     scrub,
-    stored_spans,
     too_long,
+    user_spans,
     withhold_long,
 )
 from rasa_ethics.vault import Vault, is_token
@@ -239,7 +238,7 @@ class TrackerRedaction:
             return text, []
         if len(text) > save.limit:
             return too_long(text), []
-        spans = OWN_NAMES.keep(text, _user_spans(save, text, parse_data))
+        spans = OWN_NAMES.keep(text, user_spans(save.engine, text, parse_data, save.expected))
         redacted = save.engine.anonymize(text, spans).text
         remember(text, spans)
         return redacted, spans
@@ -296,21 +295,6 @@ class TrackerRedaction:
                 return
             if deleted:
                 logger.debug("rasa-ethics: deleted %d expired vault values", deleted)
-
-
-def _user_spans(save: _Save, text: str, parse_data: Dict[str, Any]) -> List[Span]:
-    """The spans PIIDetector attached, with what the answer to the bot's question adds.
-
-    PIIDetector notes the type it expected; the store analyses again only when it expects
-    another (a message that bypassed NLU, a model trained before PIIDetector took the tracker).
-    """
-    found = stored_spans(parse_data, text)
-    expected = save.expected
-    if found is None:
-        return save.engine.analyze(text, expected)
-    if expected is None or parse_data.get(c.META_PII_EXPECTED) == expected:
-        return found
-    return resolve_overlaps([*found, *save.engine.analyze(text, expected)])
 
 
 def _session_seconds(domain: Any) -> float:
