@@ -26,6 +26,7 @@ from typing import Any, Dict, List, Mapping, Optional, Tuple
 from rasa.shared.core.constants import REQUESTED_SLOT
 from rasa.shared.core.events import (
     ActiveLoop,
+    AllSlotsReset,
     BotUttered,
     Event,
     Restarted,
@@ -62,6 +63,8 @@ class Asked:
             self.active_loop = event.name
         elif isinstance(event, SlotSet) and event.key == REQUESTED_SLOT:
             self.requested_slot = event.value if isinstance(event.value, str) else None
+        elif isinstance(event, AllSlotsReset):
+            self.requested_slot = None
         elif isinstance(event, (Restarted, SessionStarted)):
             self.active_loop, self.requested_slot, self.responses = None, None, []
 

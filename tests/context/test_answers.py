@@ -9,6 +9,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (
     ActionExecuted,
     ActiveLoop,
+    AllSlotsReset,
     BotUttered,
     Event,
     Restarted,
@@ -67,6 +68,7 @@ class TestExpected:
             ((bot("utter_ask_name"), UserUttered("Chloe")), None),  # answered already
             ((bot("utter_ask_name"), bot("utter_noted")), "person"),  # since the user wrote
             ((*FORM_ASKS_NAME, Restarted()), None),
+            ((*FORM_ASKS_NAME, AllSlotsReset()), None),
             ((bot(None),), None),  # a custom action's own text has no response name
         ],
     )
