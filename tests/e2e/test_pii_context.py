@@ -20,6 +20,7 @@ from typing import Any, Dict, Iterator, List
 import pytest
 
 from tests.harness import REPO, Recipe, ServedBot, make_workspace, served_bot, trained_model
+from tests.harness.client import request_json
 
 pytestmark = pytest.mark.slow
 
@@ -86,3 +87,14 @@ def test_the_same_words_unasked_stay(context_bot: ServedBot) -> None:
     context_bot.say(sender, NAME)
     texts = [event["text"] for event in stored_user_events(context_bot.space.db, sender)]
     assert texts == ["hello", NAME]
+
+
+def test_what_the_client_sends_in_metadata(context_bot: ServedBot) -> None:
+    """Keys and numbers of the REST channel's metadata are stored redacted, short numbers kept."""
+    sender = f"context-{uuid.uuid4().hex[:8]}"
+    metadata = {"jane.doe@example.com": "returning", "phone": 4155552671, "visits": 3}
+    body = {"sender": sender, "message": "hello", "metadata": metadata}
+    request_json(f"{context_bot.url}/webhooks/rest/webhook", body)
+    [stored] = stored_user_events(context_bot.space.db, sender)
+    sent = {k: v for k, v in stored["metadata"].items() if k not in ("model_id", "assistant_id")}
+    assert sent == {"<EMAIL>": "returning", "phone": "<PHONE>", "visits": 3}  # Rasa adds 2 ids
