@@ -56,8 +56,8 @@ class Asked:
         if isinstance(event, UserUttered):
             self.responses = []
         elif isinstance(event, BotUttered):
-            name = (event.metadata or {}).get("utter_action")
-            if isinstance(name, str):
+            name = _response_name(event)
+            if name is not None:
                 self.responses.append(name)
         elif isinstance(event, ActiveLoop):
             self.active_loop = event.name
@@ -77,11 +77,17 @@ class Asked:
         for event in reversed(tracker.events):
             if isinstance(event, (UserUttered, Restarted, SessionStarted)):
                 break
-            if isinstance(event, BotUttered):
-                name = (event.metadata or {}).get("utter_action")
-                if isinstance(name, str):
-                    asked.responses.insert(0, name)
+            name = _response_name(event) if isinstance(event, BotUttered) else None
+            if name is not None:
+                asked.responses.insert(0, name)
         return asked
+
+
+def _response_name(event: BotUttered) -> Optional[str]:
+    """The response a bot message was built from (``utter_action`` in its metadata), if any."""
+    metadata = event.metadata
+    name = metadata.get("utter_action") if isinstance(metadata, dict) else None
+    return name if isinstance(name, str) else None
 
 
 class AnswerTypes:

@@ -174,11 +174,16 @@ class TrackerRedaction:
     # --- events --------------------------------------------------------------------------------
 
     def _following(self, event: Event, save: _Save) -> Dict[str, Any]:
-        """The redacted event, knowing what the bot had asked before it."""
+        """The redacted event, knowing what the bot had asked before it (never raises)."""
         is_user = isinstance(event, UserUttered)
         save.expected = save.answers.expected(save.asked) if is_user else None
         redacted = self._safely(event, save)
-        save.asked.see(event)
+        try:
+            save.asked.see(event)
+        except Exception as exc:  # an odd event must not stop the save: see _safely
+            kind = type(exc).__name__  # only the type: a message could hold a value
+            logger.error("rasa-ethics: could not follow a %s event (%s)", event.type_name, kind)
+            save.asked = Asked()
         return redacted
 
     def _safely(self, event: Event, save: _Save) -> Dict[str, Any]:

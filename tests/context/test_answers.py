@@ -127,3 +127,11 @@ class TestSchema:
         """A typo in a type is an error that shows the YAML that fixes it."""
         with pytest.raises(ValueError, match="unknown PII type 'persn' for 'holder'"):
             PIIConfig.parse_obj({"context": {"slots": {"holder": "persn"}}})
+
+
+class TestOddEvents:
+    def test_bot_metadata_that_is_no_dict(self) -> None:
+        """A bot event whose metadata is not a dict (an API client's) names no response."""
+        event = BotUttered("?")
+        event.metadata = ["utter_ask_name"]  # type: ignore[assignment]
+        assert asked_by(event).responses == []
