@@ -4,8 +4,9 @@ The context bot (``tests/bots/context_bot``) asks "What's the name on the accoun
 your delivery address?" in a form.  A bare first name, or an address without a street word the
 patterns know, is no personal data on its own; as the reply to those questions it is.  What the
 SQL tracker store holds afterwards (read straight from its database) must be redacted,
-PIIDetector must have read the question from the tracker (``ethics_pii_expected``), and Rasa's
-debug log must not show the answers either, while the domain's names in it stay as they are.
+PIIDetector must have read the question from the tracker (``ethics_pii_expected``), the bot's
+confirmation must send the address back redacted in its ``custom`` payload and ``image``
+URL, and Rasa's debug log must not show the answers either, while the domain's names stay.
 """
 
 from __future__ import annotations
@@ -66,7 +67,15 @@ def test_bare_answers_are_redacted_because_of_the_question(context_bot: ServedBo
     sender = f"context-{uuid.uuid4().hex[:8]}"
     assert said(context_bot, sender, "I want to update my details", "name on the account?")
     assert said(context_bot, sender, NAME, "What's your delivery address?")
-    assert said(context_bot, sender, ADDRESS, "I've noted the new details.")
+    body = {"sender": sender, "message": ADDRESS}
+    reply = request_json(f"{context_bot.url}/webhooks/rest/webhook", body)
+    assert any("I've noted the new details." in m.get("text", "") for m in reply)
+    # The confirmation's custom payload and image URL carry the address slot: redacted.
+    [custom] = [m["custom"] for m in reply if "custom" in m]
+    assert custom == {"confirmation": {"delivery_address": "<ADDRESS>"}}
+    assert [m["image"] for m in reply if "image" in m] == [
+        "https://northwind.example/confirm.png?ship_to=<ADDRESS>"
+    ]
 
     stored = stored_user_events(context_bot.space.db, sender)
     texts = [event["text"] for event in stored]
