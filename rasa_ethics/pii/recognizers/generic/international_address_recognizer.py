@@ -143,6 +143,18 @@ class InternationalAddressRecognizer(PatternRecognizer):
             rf"(?:[ ]{_WORD}){{0,3}}",
             0.65,
         ),
+        Pattern(
+            "number_street",
+            rf"(?<![\w.,-]){HOUSE},?[ ]{_LEAD}(?:[^\W\d_]*(?i:{SUFFIXES_LONG})|{CAP_WORD}"
+            rf"(?:-|[ ])(?i:{SUFFIXES_SHORT}))(?![\w'’-])",
+            0.65,
+        ),
+        # "3 Hotspring filters": a short type glued to a word is often no street at all.
+        Pattern(
+            "number_street_glued",
+            rf"(?<![\w.,-]){HOUSE},?[ ]{_LEAD}{CAP_WORD}(?-i:{SUFFIXES_SHORT})(?![\w'’-])",
+            0.4,
+        ),
         Pattern("name_number", rf"(?<![\w-]){_CAP_NAME},?[ ]{HOUSE}", 0.2),
     )
     CONTEXT: ClassVar[tuple[str, ...]] = (
