@@ -55,7 +55,8 @@ _UNIT = re.compile(
     rf"\d{{1,5}}[a-z]?(?:/\d{{1,4}})?(?![\w'’])(?:[ ]?[a-z](?![\w'’.]))?"
     rf"|s/n|(?-i:RD[ ]\d{{1,2}})(?![\w'’])"
     rf"|\d{{1,2}}[ ]?[ºª°oa](?:[ ]?(?:[a-d]|izq\w*|dch\w*|der\w*|esq\w*|dto)\b\.?)?"
-    rf"|\d{{1,2}}(?:st|nd|rd|th)[ ]floor|(?:ground|first|second|third)[ ]floor)"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)[ ]floor|(?:ground|first|second|third)[ ]floor"
+    rf"|\d{{1,2}}-?(?:hoog|hg)(?![\w'’])|(?:huis|bis)(?![\w'’]))"
 )
 _POSTCODE = re.compile(
     r"(?:"
@@ -131,7 +132,7 @@ def capitalised_copy(text: str) -> str:
 class TailResult:
     """How far an address reaches, and whether a postcode or a city confirmed it."""
 
-    __slots__ = ("end", "postcode", "city", "second_city", "parts")
+    __slots__ = ("end", "postcode", "city", "second_city", "parts", "unit")
 
     def __init__(self, end: int) -> None:
         self.end = end
@@ -139,6 +140,7 @@ class TailResult:
         self.city = False
         self.second_city = False
         self.parts = 0
+        self.unit = False
 
 
 def _sep(text: str, pos: int) -> int | None:
@@ -173,6 +175,7 @@ def extend_tail(text: str, end: int, any_case: bool = False, max_parts: int = 6)
             break
         kind, pos = step
         units += kind == "unit"
+        result.unit = result.unit or kind == "unit"
         result.end = pos
         result.parts += 1
     return result

@@ -33,10 +33,10 @@ from rasa_ethics.pii.operators import (
     placeholder,
     read_hash_key,
 )
+from rasa_ethics.pii.published_values import is_test_value, says_test
 from rasa_ethics.pii.recognizer import SCORE_THRESHOLD, NerEntity, Recognizer
 from rasa_ethics.pii.recognizers import RECOGNIZERS, build_recognizers
 from rasa_ethics.pii.spans import RedactionResult, Span, resolve_overlaps
-from rasa_ethics.pii.published_values import is_test_value, says_test
 from rasa_ethics.policy.schema import Operator, PIIConfig
 
 __all__ = ["EXPECTED_BOOST", "PIIEngine"]

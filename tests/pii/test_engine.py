@@ -233,7 +233,9 @@ class TestConversationContext:
         [
             ({"bot_question": "What's the name of the product?"}, "Aurora Lamp"),
             ({"bot_question": "What's the name on the account?"}, "I don't remember"),
-            (None, "dagny ekström"),
+            # without context a bare number is no national ID ("dagny ekström", the first row
+            # written here, is found without context too: the gazetteer knows both names)
+            (None, "58213307"),
         ],
     )
     def test_left_alone(self, engine, context, text):

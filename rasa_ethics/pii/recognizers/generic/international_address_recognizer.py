@@ -202,7 +202,7 @@ class InternationalAddressRecognizer(PatternRecognizer):
         bare = "name_number" in reason
         if tail.postcode and (tail.city or not bare):
             score, reason = max(score, self.POSTCODE_SCORE), reason + "; postcode follows"
-        elif tail.city and not bare:
-            score, reason = max(score, 0.6), reason + "; city follows"
+        elif (tail.city or tail.unit) and not bare:
+            score, reason = max(score, 0.6), reason + "; city or flat follows"
         start = extend_head(text, span.start)
         return Span(start, max(end, tail.end), span.type, score, span.recognizer, reason)
