@@ -26,6 +26,7 @@ from tuning_templates import (
     NEGATIVE,
     NUMBERS,
     PERSON,
+    PERSON_RECORDS,
     PHONE,
     SLOT_TYPES,
     TECH,
@@ -87,6 +88,9 @@ class Values:
         return name.lower() if self.rng.random() < 0.3 else name
 
     first2 = first3 = first
+
+    def person2(self) -> str:
+        return self.person()
 
     def last(self) -> str:
         return self.fake().last_name()
@@ -303,6 +307,7 @@ def main() -> None:
         ("tech", TECH, 2),
         ("negative", NEGATIVE, 4),
         ("address_parts", ADDRESS_PARTS, 4),
+        ("person_records", PERSON_RECORDS, 4),
         ("test_values", TEST_VALUES, 2),
     ]
     weighted = [(g, t) for g, templates, w in families for t in templates for _ in range(w)]

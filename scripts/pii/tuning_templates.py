@@ -14,6 +14,7 @@ SLOT_TYPES = {
     "first2": "person",
     "first3": "person",
     "last": "person",
+    "person2": "person",
     "address": "address",
     "card": "credit_card",
     "card_typo": "credit_card",
@@ -200,4 +201,26 @@ TEST_VALUES = [
     "the sample SSN {test_value} in your form template looks odd",
     "the example in the manual uses {test_value}",
     "why does the demo page show {test_value}?",
+]
+
+# Names in the register of forms, records and reports, not chat: no cue phrase, often first.
+PERSON_RECORDS = [
+    "{person} has been a member since 2019",
+    "The account of {person} was closed on request",
+    "{person}'s subscription renews next month",
+    "Please verify the identity of {person} before the transfer",
+    "Report prepared by {person}",
+    "{person} (customer) reported a broken screen",
+    "Attendees: {person}, {person2} and {first}",
+    "According to {last}, the delivery never arrived",
+    "Patient {person} was seen on Tuesday",
+    "{last}, {first} - premium plan",
+    "Signed, {person}",
+    "The driver, {person}, left the parcel at the door",
+    "Approved by {last} in accounting",
+    "Contact person: {person}",
+    "Our records show {person} as the primary holder",
+    "{first} {last} and {person2} share this address",
+    "{person} needs a wheelchair at the gate",
+    "Reference for {person}: excellent",
 ]

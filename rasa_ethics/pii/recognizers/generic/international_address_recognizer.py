@@ -155,6 +155,12 @@ class InternationalAddressRecognizer(PatternRecognizer):
             rf"(?<![\w.,-]){HOUSE},?[ ]{_LEAD}{CAP_WORD}(?-i:{SUFFIXES_SHORT})(?![\w'’-])",
             0.4,
         ),
+        # "255 Morro Novais", "20401 Aleea Ioniță": the number before any street-type word
+        Pattern(
+            "number_prefix",
+            rf"(?<![\w.,-]){HOUSE},?[ ]{{1,2}}(?i:{PREFIXES})[ ]{CAP_WORD}(?:[ ]{_WORD}){{0,3}}",
+            0.45,
+        ),
         Pattern("name_number", rf"(?<![\w-]){_CAP_NAME},?[ ]{HOUSE}", 0.2),
     )
     CONTEXT: ClassVar[tuple[str, ...]] = (
