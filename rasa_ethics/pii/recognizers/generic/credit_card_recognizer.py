@@ -85,7 +85,13 @@ class CreditCardRecognizer(PatternRecognizer):
             digits = "".join(groups)
             if len(digits) < self.MIN_DIGITS:
                 return None
-            if len(digits) > self.MAX_DIGITS or not _card_grouping(groups):
+            if len(digits) > self.MAX_DIGITS:
+                continue
+            if not _card_grouping(groups):
+                # "card 4111 11 11 1111 1111": odd grouping, but the whole run, said to be a card
+                whole = first == 0 and last == len(value) and all(2 <= len(g) <= 6 for g in groups)
+                if in_context and whole and card_scheme(digits) and luhn.is_valid(digits):
+                    return last
                 continue
             if card_scheme(digits) and luhn.is_valid(digits):
                 return last
