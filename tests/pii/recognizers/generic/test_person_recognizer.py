@@ -42,8 +42,11 @@ class TestPersonRecognizer:
             row("Ingrid phoned twice about the refund", "Ingrid"),
             row("Lindqvist is my surname, with a q", "Lindqvist"),
             row("Bernadette's order never arrived", "Bernadette"),
+            # lower case: a known first name, then a surname the list lacks
+            row("please book the table for henrike oyelaran", "henrike oyelaran"),
             # misses
             ("previous action name: cc_payment_form", 0, ()),
+            ("my roomba keeps beeping", 0, ()),
             ("slot first_name was set by action_ask_name", 0, ()),
             ("Will you ship to Portugal next week?", 0, ()),
             ("May I change the delivery date?", 0, ()),
