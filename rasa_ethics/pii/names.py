@@ -124,6 +124,7 @@ class _Token:
     capitalised: bool
     particle: bool = False
     place: bool = False  # a known place name
+    unknown: bool = False  # a lower-case word that is neither known nor an English word
 
 
 def _flags(word: str, names: dict[str, str]) -> str:
@@ -162,6 +163,9 @@ def _tokens(text: str, names: dict[str, str]) -> list[_Token]:
         if (not known or not capitalised) and (len(word) < 2 or is_common(word)):
             continue
         if not known and not capitalised:
+            if len(word) >= 3 and not flags and word.isalpha():
+                # maybe a surname the list lacks, after a known first name ("ngozi okafor")
+                found.append(_Token(start, end, False, False, False, False, unknown=True))
             continue
         strong = known and "w" not in flags and "p" not in flags and not is_common(word)
         found.append(
@@ -203,8 +207,10 @@ def _trim_lower(run: list[_Token]) -> list[_Token]:
     while len(run) > 1 and not run[0].strong and run[1].first and run[1].strong:
         run = run[1:]
     while len(run) > 1 and not run[-1].strong and not run[-1].last:
+        if len(run) == 2 and run[-1].unknown and run[0].first and run[0].strong:
+            break  # "ngozi okafor": a known first name, then a word that may be a surname
         run = run[:-1]
-    return run
+    return [t for t in run if not t.unknown] if len(run) == 1 else run
 
 
 def _starts_sentence(text: str, start: int) -> bool:
@@ -236,6 +242,8 @@ def _base_score(text: str, run: list[_Token]) -> tuple[float, str]:
         if strong == len(words):
             return 0.7, "known first name and surname, lower case"
         return 0.6, "known first name and surname, lower case, one also a word"
+    if len(words) == 2 and words[0].first and words[0].strong and words[1].unknown:
+        return 0.4, "known first name and an unknown word, lower case"
     if len(words) == 1 and words[0].strong and words[0].first:
         return 0.35, "known first name, lower case"
     return 0.15, "name words"
