@@ -197,6 +197,7 @@ class TestPublishedTestValues:
             "docs example IBAN DE89 3704 0044 0532 0130 00 fails validation",
             "in the demo the server shows 198.51.100.42 as the client",
             "the sample form is prefilled with SSN 078-05-1120",
+            "our sandbox rejects the login qa.runner@example.org",
         ],
     )
     def test_left_alone(self, engine, text):
@@ -208,6 +209,9 @@ class TestPublishedTestValues:
             ("my card is 4000 0566 5566 5556", "4000 0566 5566 5556"),
             ("testing with my own card 4539 1488 0343 6467 failed", "4539 1488 0343 6467"),
             ("my IBAN is DE89 3704 0044 0532 0130 00", "DE89 3704 0044 0532 0130 00"),
+            # "example" inside an address is not the message saying it is an example
+            ("mail me at ines.test@example.com, card 4111 1111 1111 1111", "4111 1111 1111 1111"),
+            ("mail me at ines.test@example.com, card 4111 1111 1111 1111", "ines.test@example.com"),
         ],
     )
     def test_redacted_without_a_test_word_or_when_real(self, engine, text, value):
