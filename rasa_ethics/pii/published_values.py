@@ -3,7 +3,8 @@
 Payment providers publish test card numbers (Stripe's 4242 4242 4242 4242, Visa's 4111 1111 1111
 1111), the IBAN standard prints example IBANs, the US Social Security Administration voided the
 Woolworth card's 078-05-1120, RFC 5737 reserves 192.0.2.0/24, 198.51.100.0/24 and 203.0.113.0/24
-for documentation, and US numbers 555-0100 to 555-0199 are fictional.  Customers and developers
+for documentation, RFC 2606 reserves example.com, .test and .invalid, and US numbers 555-0100 to
+555-0199 are fictional.  Customers and developers
 quote them when they report a failing checkout ("the test card 4242 ... is declined in staging").
 
 A value counts as a test value only when both hold: it is one of these AND the message says it is
@@ -37,11 +38,14 @@ _IBANS = frozenset(
     """.split()
 )
 _SSNS = frozenset({"078051120", "219099999", "123456789", "457555462"})
+# RFC 2606 and RFC 6761: domains reserved for documentation and testing.
+_EMAIL = re.compile(r"@(?:[\w-]+\.)*(?:example\.(?:com|net|org)|[\w-]+\.(?:test|example|invalid))$")
 _IP = re.compile(r"^(?:192\.0\.2|198\.51\.100|203\.0\.113)\.\d{1,3}$")
 _PHONE = re.compile(r"^(?:1)?\d{3}5550[01]\d{2}$|^5550[01]\d{2}$")
+# Words of the message itself, not parts of an address ("support.test@example.io", "example.com").
 _TEST_WORDS = re.compile(
-    r"(?i)(?<![a-z])(?:test(?:s|ing|ed)?|sandbox|staging|example|sample|dummy|demo|fake|"
-    r"placeholder|docs|documentation|fictional|made[ -]up)(?![a-z])"
+    r"(?i)(?<![\w@./-])(?:test(?:s|ing|ed)?|sandbox|staging|example|sample|dummy|demo|fake|"
+    r"placeholder|docs|documentation|fictional|made[ -]up)(?![\w@/-]|\.\w)"
 )
 _NOT_ALNUM = re.compile(r"[^0-9a-z]")
 
@@ -60,6 +64,8 @@ def is_test_value(entity: str, value: str) -> bool:
         known = compact in _IBANS
     elif entity in ("us_ssn", "national_id"):
         known = compact in _SSNS
+    elif entity == "email":
+        known = _EMAIL.search(value.casefold().strip()) is not None
     elif entity == "ip_address":
         known = _IP.match(re.sub(r"\s", "", value)) is not None
     elif entity == "phone":
