@@ -95,7 +95,8 @@ class CreditCardRecognizer(PatternRecognizer):
                 continue
             if card_scheme(digits) and luhn.is_valid(digits):
                 return last
-            if in_context and len(digits) >= 13 and _mistyped_card(digits, groups):
+            long_enough = len(digits) >= 13 or card_scheme(digits) is not None  # Maestro: 12
+            if in_context and long_enough and _mistyped_card(digits, groups):
                 return last
         return None
 
