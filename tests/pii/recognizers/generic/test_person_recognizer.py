@@ -44,6 +44,8 @@ class TestPersonRecognizer:
             row("Bernadette's order never arrived", "Bernadette"),
             # lower case: a known first name, then a surname the list lacks
             row("please book the table for henrike oyelaran", "henrike oyelaran"),
+            # a name that comes back later, in lower case, with nothing around it
+            row("aurelia brandstetter again, about the same parcel", "aurelia brandstetter"),
             # misses
             ("previous action name: cc_payment_form", 0, ()),
             ("my roomba keeps beeping", 0, ()),
@@ -67,6 +69,7 @@ class TestPersonRecognizer:
             ("Hello, do you ship to Germany or Austria?", 0, ()),
             ("Amazon said the parcel was delivered", 0, ()),
             ("Microsoft's login page keeps failing", 0, ()),
+            ("the crème brûlée was cold and the café closed early", 0, ()),
             ("Is Smith LLC the same company as you?", 0, ()),
         ],
     )
