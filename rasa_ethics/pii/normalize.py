@@ -12,8 +12,8 @@ normalised copy of the text:
   real addresses, and spaces inside one (``mry.jnes@wid get .com``) are dropped;
 - typos inside an e-mail address (``jane@@example.com``, ``jane@example,com``) and one written a
   character at a time (``j a n e @ e x a m p l e . c o m``) are mended;
-- ``l``, ``I``, ``o`` and ``O`` typed for digits inside a run of at least six digits
-  (``192.168.0.l``) read as ``1`` and ``0``;
+- ``l``, ``I``, ``o`` and ``O`` typed for digits inside a run of at least six digits, or a
+  dotted quad of four (``192.168.0.l``), read as ``1`` and ``0``;
 - a run of spaces and dashes between two digits becomes one space, or one ``-`` if it holds a
   dash (``4111  1111`` reads ``4111 1111``, ``078 - 05 -- 1123`` reads ``078-05-1123``), so
   recognizers only need ``[ -]?`` between digit groups.
@@ -96,7 +96,8 @@ _LETTER_SPACED_EMAIL = re.compile(
 )
 _SPACED_TLD = re.compile(rf"\.[ ]?(?:{'|'.join('[ ]?'.join(t) for t in _TLDS.split('|'))})$")
 # Letters typed for digits inside a run of digits and dots ("192.168.0.l", "4111 1l11"):
-# l and I read 1, o and O read 0, when the run holds at least six real digits.
+# l and I read 1, o and O read 0, when the run holds at least six real digits (four in a
+# dotted quad).
 _DIGIT_RUN = re.compile(r"(?<![\w.])[0-9lIoO](?:[0-9lIoO. -]{4,40}[0-9lIoO])(?![\w])")
 _DIGIT_LETTERS = str.maketrans("lIoO", "1100")
 
@@ -245,7 +246,9 @@ def _digit_letters(text: str) -> list[Edit]:
     for match in _DIGIT_RUN.finditer(text):
         value = match.group()
         letters = sum(c in "lIoO" for c in value)
-        if letters and letters <= 2 and sum(c.isdigit() for c in value) >= 6:
+        digits = sum(c.isdigit() for c in value)
+        quad = value.count(".") == 3 and all(1 <= len(g) <= 3 for g in value.split("."))
+        if letters and letters <= 2 and (digits >= 6 or quad and digits >= 4):
             fixed = value.translate(_DIGIT_LETTERS)
             edits += [(match.start() + i, match.start() + i + 1, fixed[i])
                       for i, c in enumerate(value) if c != fixed[i]]
