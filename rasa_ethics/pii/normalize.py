@@ -249,9 +249,12 @@ def _digit_letters(text: str) -> list[Edit]:
         digits = sum(c.isdigit() for c in value)
         quad = value.count(".") == 3 and all(1 <= len(g) <= 3 for g in value.split("."))
         if letters and letters <= 2 and (digits >= 6 or quad and digits >= 4):
-            fixed = value.translate(_DIGIT_LETTERS)
-            edits += [(match.start() + i, match.start() + i + 1, fixed[i])
-                      for i, c in enumerate(value) if c != fixed[i]]
+            # A letter opening a group stays: an Italian IBAN's "IT89 I423 ..." is no typo.
+            edits += [
+                (match.start() + i, match.start() + i + 1, c.translate(_DIGIT_LETTERS))
+                for i, c in enumerate(value)
+                if c in "lIoO" and i > 0 and value[i - 1] != " "
+            ]
     return edits
 
 
