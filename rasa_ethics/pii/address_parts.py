@@ -45,7 +45,8 @@ _UNIT_WORDS = (
     r"apt|apartment|appartamento|appt|app|suite|ste|unit|flat|studio|room|rm|floor|piso|"
     r"puerta|planta|escalera|local|interno|scala|lokal|mieszk|стр|stiege|stg|top|tür|bus|"
     r"bte|boîte|étage|etg|bloc|dpto|depto|dept|casa|lote|no|nr|nº|n°|h\.no|house no|building|"
-    r"bldg|block|blk|tower|wing|буд|кв|корпус|корп|interior|piano|apto|sala|andar|bloco|manzana"
+    r"bldg|block|blk|tower|wing|буд|кв|корпус|корп|interior|piano|apto|sala|andar|bloco|manzana|"
+    r"level|lvl|wohnung|whg|etage|stock|door|lgh|leil|lägenhet|lejlighed|huoneisto|bus"
 )
 # Abbreviations too short to stand alone: they count only with their dot ("m. 3", "sc. 23").
 _UNIT_ABBREVIATIONS = r"m|d|д|к|k|sc|et|ap|bl|fl|lt|mz|pta|esc|int|lok|dto|edif|of"
@@ -54,7 +55,8 @@ _UNIT = re.compile(
     rf"\d{{1,5}}[a-z]?(?:/\d{{1,4}})?(?![\w'’])(?:[ ]?[a-z](?![\w'’.]))?"
     rf"|s/n|(?-i:RD[ ]\d{{1,2}})(?![\w'’])"
     rf"|\d{{1,2}}[ ]?[ºª°oa](?:[ ]?(?:[a-d]|izq\w*|dch\w*|der\w*|esq\w*|dto)\b\.?)?"
-    rf"|\d{{1,2}}(?:st|nd|rd|th)[ ]floor|(?:ground|first|second|third)[ ]floor)"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)[ ]floor|(?:ground|first|second|third)[ ]floor"
+    rf"|\d{{1,2}}-?(?:hoog|hg)(?![\w'’])|(?:huis|bis)(?![\w'’]))"
 )
 _POSTCODE = re.compile(
     r"(?:"
@@ -81,6 +83,11 @@ _CITY = re.compile(
 _CITY_ANY_CASE = re.compile(rf"{NAME_WORD}(?:[ -]{NAME_WORD}){{0,2}}(?:[ ]\([a-z]{{2}}\))?")
 _STATE = re.compile(r"(?:[A-Z]{2,4}|\([A-Z]{2}\))(?![\w'’])")
 _MAX_UNITS = 3
+# Form labels between parts ("Address line 2:", "postcode 02968", "PLZ: 80331").
+_LABEL = re.compile(
+    r"(?i:(?:address[ ]?line[ ]?\d|line[ ]\d|post[ ]?code|postal[ ]code|zip(?:[ ]?code)?|plz|"
+    r"cap|code[ ]postal|cp|city|town|country)[ ]?[:#]?[ ]{1,2})"
+)
 _END = re.compile(r"[ \t]*(?:$|[\n,.;:!?)\]]|[ \t]+(?:-|–|but|and|please|pls|thanks|after|before))")
 
 
@@ -95,10 +102,17 @@ _HEAD = re.compile(
 _WORD_START = re.compile(r"(?<![\w'’])[^\W\d_]")
 
 
+_HEAD_UNIT = re.compile(
+    rf"(?<![\w'’])(?:{_UNIT.pattern})(?:[ \t]*,[ \t]*\n?[ \t]*|[ \t]*\n[ \t]*)$"
+)
+
+
 def extend_head(text: str, start: int) -> int:
     """Where an address starting at ``start`` really starts (a flat or locality before it)."""
     head = _HEAD.search(text, max(0, start - 40), start)
-    return head.start() if head else start
+    start = head.start() if head else start
+    unit = _HEAD_UNIT.search(text, max(0, start - 40), start)
+    return unit.start() if unit else start
 
 
 def capitalised_copy(text: str) -> str:
@@ -118,7 +132,7 @@ def capitalised_copy(text: str) -> str:
 class TailResult:
     """How far an address reaches, and whether a postcode or a city confirmed it."""
 
-    __slots__ = ("end", "postcode", "city", "second_city", "parts")
+    __slots__ = ("end", "postcode", "city", "second_city", "parts", "unit")
 
     def __init__(self, end: int) -> None:
         self.end = end
@@ -126,6 +140,7 @@ class TailResult:
         self.city = False
         self.second_city = False
         self.parts = 0
+        self.unit = False
 
 
 def _sep(text: str, pos: int) -> int | None:
@@ -153,11 +168,14 @@ def extend_tail(text: str, end: int, any_case: bool = False, max_parts: int = 6)
         gap = _sep(text, pos)
         if gap is None:
             break
+        label = _LABEL.match(text, gap)
+        gap = label.end() if label else gap
         step = _part(text, gap, result, units >= _MAX_UNITS, any_case)
         if step is None:
             break
         kind, pos = step
         units += kind == "unit"
+        result.unit = result.unit or kind == "unit"
         result.end = pos
         result.parts += 1
     return result

@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 
+from rasa_ethics.pii.context import expected_type as expected_from_context
 from rasa_ethics.pii.names import gazetteer
 from rasa_ethics.pii.ner import NerRunner, needs_ner
 from rasa_ethics.pii.normalize import Normalized, OffsetMap, apply_edits, normalize
@@ -32,6 +33,7 @@ from rasa_ethics.pii.operators import (
     placeholder,
     read_hash_key,
 )
+from rasa_ethics.pii.published_values import is_test_value, says_test
 from rasa_ethics.pii.recognizer import SCORE_THRESHOLD, NerEntity, Recognizer
 from rasa_ethics.pii.recognizers import RECOGNIZERS, build_recognizers
 from rasa_ethics.pii.spans import RedactionResult, Span, resolve_overlaps
@@ -130,9 +132,16 @@ class PIIEngine:
         results = [self._finish(n, spans) for n, spans in zip(normalized, found, strict=True)]
         return [self._second_look(t, spans) for t, spans in zip(texts, results, strict=True)]
 
-    def redact(self, text: str) -> RedactionResult:
-        """Detect and redact ``text``."""
-        return self.anonymize(text, self.analyze(text))
+    def redact(
+        self, text: str, context: Mapping[str, object] | None = None
+    ) -> RedactionResult:
+        """Detect and redact ``text``.
+
+        ``context``: what the conversation says about it, ``{"requested_slot": ...,
+        "bot_question": ...}`` (see :mod:`rasa_ethics.pii.context`); the type they ask for is
+        the ``expected_type`` of :meth:`analyze`.
+        """
+        return self.anonymize(text, self.analyze(text, expected_from_context(context)))
 
     def redact_many(self, texts: Iterable[str], batch_size: int = 256) -> list[RedactionResult]:
         """:meth:`redact` for many texts (spaCy runs batched)."""
@@ -182,6 +191,13 @@ class PIIEngine:
 
     def _finish(self, norm: Normalized, found: list[Span]) -> list[Span]:
         protected = [(m.start(), m.end()) for m in _PLACEHOLDER.finditer(norm.text)]
+        if found and says_test(norm.text):
+            # A published test value in a message about a test is no one's data, nor is any
+            # shorter value read inside it.
+            protected += [
+                (s.start, s.end) for s in found if is_test_value(s.type, norm.text[s.start : s.end])
+            ]
+            protected = _merged(protected)
         kept: list[Span] = []
         for span in found:
             if _touches(span, protected):
@@ -244,6 +260,17 @@ def redacted_range(offsets: OffsetMap, span: Span) -> tuple[int, int]:
 def _ranges(spans: list[Span]) -> list[tuple[int, int]]:
     """Sorted, merged ranges of ``spans``."""
     return [(s.start, s.end) for s in resolve_overlaps(spans)]
+
+
+def _merged(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted, disjoint ranges covering ``ranges``."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(ranges):
+        if merged and start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def _allow_set(values: Iterable[str]) -> frozenset[str]:

@@ -57,6 +57,19 @@ NEXT_TO_WORDS = frozenset(
     meet met visit invite named call am i'm it's this with dear ms mr mrs dr herr frau
     """.split()
 )
+# Words right after a run that make it a person doing or being something: "Müller said",
+# "Wilhelmina called", "Garcia, can you", "Parker is my surname".
+_AFTER_NAME = re.compile(
+    r"(?:'s[ ](?:account|order|card|number|email|address|phone|name|birthday|details|booking)|"
+    r",?[ ](?:said|says|told|asked|called|calls|rang|phoned|emailed|wrote|wants|wanted|needs|"
+    r"needed|signed|paid|ordered|bought|booked|mentioned|confirmed|agreed|promised|lives|"
+    r"moved|is[ ](?:my|our|his|her)[ ](?:\w+[ ])?(?:surname|name|wife|husband|son|daughter|"
+    r"partner|mother|father|sister|brother|friend|colleague|manager)|"
+    r"(?:will|can|could|should)[ ](?:sign|pick|call|collect|pay|come|confirm))(?![\w])"
+    r"|,[ ](?:can|could|would|will|please)[ ](?:you|u)(?![\w]))",
+    re.IGNORECASE,
+)
+_SURNAME_AFTER = re.compile(r"[ ]is[ ](?:my|the)[ ](?:sur|last[ ]|family[ ])name", re.IGNORECASE)
 # Name particles that may sit inside a name in lower case: "Kian van Gils", "Mick de Roos".
 PARTICLES = frozenset(
     "van von der den de du da di del della dos das le la ter ten bin al el y".split()
@@ -110,6 +123,8 @@ class _Token:
     strong: bool  # known and neither a common word nor a place
     capitalised: bool
     particle: bool = False
+    place: bool = False  # a known place name
+    unknown: bool = False  # a lower-case word that is neither known nor an English word
 
 
 def _flags(word: str, names: dict[str, str]) -> str:
@@ -129,6 +144,8 @@ def _tokens(text: str, names: dict[str, str]) -> list[_Token]:
     for match in _TOKEN.finditer(text):
         start = match.start()
         word = match.group().rstrip(".")
+        if word[-2:].lower() in ("'s", "’s") and len(word) > 3:
+            word = word[:-2]  # "Sophie's account": the name is "Sophie"
         end = start + len(word)
         capitalised = _UPPER_START.match(word) is not None
         if not capitalised and word in PARTICLES:
@@ -146,9 +163,14 @@ def _tokens(text: str, names: dict[str, str]) -> list[_Token]:
         if (not known or not capitalised) and (len(word) < 2 or is_common(word)):
             continue
         if not known and not capitalised:
+            if len(word) >= 3 and not flags and word.isalpha():
+                # maybe a surname the list lacks, after a known first name ("ngozi okafor")
+                found.append(_Token(start, end, False, False, False, False, unknown=True))
             continue
         strong = known and "w" not in flags and "p" not in flags and not is_common(word)
-        found.append(_Token(start, end, "f" in flags, "l" in flags, strong, capitalised))
+        found.append(
+            _Token(start, end, "f" in flags, "l" in flags, strong, capitalised, place="p" in flags)
+        )
     return found
 
 
@@ -185,8 +207,10 @@ def _trim_lower(run: list[_Token]) -> list[_Token]:
     while len(run) > 1 and not run[0].strong and run[1].first and run[1].strong:
         run = run[1:]
     while len(run) > 1 and not run[-1].strong and not run[-1].last:
+        if len(run) == 2 and run[-1].unknown and run[0].first and run[0].strong:
+            break  # "ngozi okafor": a known first name, then a word that may be a surname
         run = run[:-1]
-    return run
+    return [t for t in run if not t.unknown] if len(run) == 1 else run
 
 
 def _starts_sentence(text: str, start: int) -> bool:
@@ -211,11 +235,15 @@ def _base_score(text: str, run: list[_Token]) -> tuple[float, str]:
             return (0.35 if initial else 0.55), "known first name"
         if token.strong:
             return (0.25 if initial else 0.4), "known surname"
+        if token.place and not (token.first or token.last):
+            return 0.1, "place name"  # "Hi, do you ship to Germany?"
         return 0.2, "capitalised word"
     if len(words) >= 2 and strong and known == len(words) and words[0].first and words[-1].last:
         if strong == len(words):
             return 0.7, "known first name and surname, lower case"
         return 0.6, "known first name and surname, lower case, one also a word"
+    if len(words) == 2 and words[0].first and words[0].strong and words[1].unknown:
+        return 0.4, "known first name and an unknown word, lower case"
     if len(words) == 1 and words[0].strong and words[0].first:
         return 0.35, "known first name, lower case"
     return 0.15, "name words"
@@ -231,6 +259,13 @@ def _context(text: str, start: int) -> tuple[float, str]:
     if words[-1] in NEXT_TO_WORDS:
         return 0.15, "; preceded by a verb or preposition"
     return 0.0, ""
+
+
+def _after(text: str, end: int) -> float:
+    """The boost that the words after a run give it ("Müller said", "Parker is my surname")."""
+    if _SURNAME_AFTER.match(text, end):
+        return 0.35
+    return 0.3 if _AFTER_NAME.match(text, end) else 0.0
 
 
 def _in_list(text: str, runs: list[list[_Token]], index: int) -> bool:
@@ -288,6 +323,9 @@ def find_names(text: str) -> list[NameMatch]:
         if title:
             start, score, reason = title.start(), score + 0.3, reason + "; title before"
         boost, why = _context(text, start)
+        after = _after(text, end) if any(t.first or t.last for t in run) else 0.0
+        if after > boost:
+            boost, why = after, "; followed by what people do"
         degree = _DEGREE_AFTER.match(text, end)
         end = degree.end() if degree else end
         if score + boost >= _MIN_SCORE:

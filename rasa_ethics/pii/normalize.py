@@ -10,6 +10,10 @@ normalised copy of the text:
   Latin (``jаne`` with a Cyrillic ``а``); words written wholly in those scripts stay as they are;
 - obfuscated e-mail addresses (``john at example dot com``, ``john[at]example[dot]com``) become
   real addresses, and spaces inside one (``mry.jnes@wid get .com``) are dropped;
+- typos inside an e-mail address (``jane@@example.com``, ``jane@example,com``) and one written a
+  character at a time (``j a n e @ e x a m p l e . c o m``) are mended;
+- ``l``, ``I``, ``o`` and ``O`` typed for digits inside a run of at least six digits, or a
+  dotted quad of four (``192.168.0.l``), read as ``1`` and ``0``;
 - a run of spaces and dashes between two digits becomes one space, or one ``-`` if it holds a
   dash (``4111  1111`` reads ``4111 1111``, ``078 - 05 -- 1123`` reads ``078-05-1123``), so
   recognizers only need ``[ -]?`` between digit groups.
@@ -82,6 +86,20 @@ _SPACED_EMAIL = re.compile(
     re.IGNORECASE,
 )
 _BLANKS = re.compile(r"[ \t]+")
+# Typos inside an address: "jane@@example.com", "jane.doe@gmial,com" (a comma for the last dot).
+_DOUBLE_AT = re.compile(r"(?<=[a-z0-9._%+-])@{2,3}(?=[a-z0-9])", re.IGNORECASE)
+_COMMA_TLD = re.compile(rf"(?<=[a-z0-9])@[a-z0-9-]{{1,63}}(,)(?:{_TLDS})(?![\w-])", re.IGNORECASE)
+# One character at a time: "j a n e @ e x a m p l e . c o m".
+_LETTER_SPACED_EMAIL = re.compile(
+    r"(?<![\w.@])(?:[a-z0-9._%+-][ ]){2,64}@(?:[ ][a-z0-9-]|[ ]\.){3,128}(?![\w-])",
+    re.IGNORECASE,
+)
+_SPACED_TLD = re.compile(rf"\.[ ]?(?:{'|'.join('[ ]?'.join(t) for t in _TLDS.split('|'))})$")
+# Letters typed for digits inside a run of digits and dots ("192.168.0.l", "4111 1l11"):
+# l and I read 1, o and O read 0, when the run holds at least six real digits (four in a
+# dotted quad).
+_DIGIT_RUN = re.compile(r"(?<![\w.])[0-9lIoO](?:[0-9lIoO. -]{4,40}[0-9lIoO])(?![\w])")
+_DIGIT_LETTERS = str.maketrans("lIoO", "1100")
 
 
 class OffsetMap:
@@ -135,7 +153,8 @@ def normalize(text: str) -> Normalized:
     """Normalise ``text`` for matching (see the module docstring)."""
     maps: list[OffsetMap] = []
     current = text
-    for rewrite in (_characters, _emails, _spaced_emails, _digit_gaps):
+    passes = (_characters, _emails, _email_typos, _spaced_emails, _digit_letters, _digit_gaps)
+    for rewrite in passes:
         edits = rewrite(current)
         if edits:
             current = apply_edits(current, edits)
@@ -204,6 +223,38 @@ def _spaced_emails(text: str) -> list[Edit]:
     edits: list[Edit] = []
     for match in _SPACED_EMAIL.finditer(text):
         edits += [(m.start(), m.end(), "") for m in _BLANKS.finditer(text, *match.span())]
+    return edits
+
+
+def _email_typos(text: str) -> list[Edit]:
+    if "@" not in text:
+        return []
+    edits: list[Edit] = [(m.start(), m.end(), "@") for m in _DOUBLE_AT.finditer(text)]
+    edits += [(m.start(1), m.end(1), ".") for m in _COMMA_TLD.finditer(text)]
+    for match in _LETTER_SPACED_EMAIL.finditer(text):
+        if _SPACED_TLD.search(match.group()):
+            edits += [(m.start(), m.end(), "") for m in _BLANKS.finditer(text, *match.span())]
+    disjoint: list[Edit] = []
+    for edit in sorted(edits):
+        if not disjoint or edit[0] >= disjoint[-1][1]:
+            disjoint.append(edit)
+    return disjoint
+
+
+def _digit_letters(text: str) -> list[Edit]:
+    edits: list[Edit] = []
+    for match in _DIGIT_RUN.finditer(text):
+        value = match.group()
+        letters = sum(c in "lIoO" for c in value)
+        digits = sum(c.isdigit() for c in value)
+        quad = value.count(".") == 3 and all(1 <= len(g) <= 3 for g in value.split("."))
+        if letters and letters <= 2 and (digits >= 6 or quad and digits >= 4):
+            # A letter opening a group stays: an Italian IBAN's "IT89 I423 ..." is no typo.
+            edits += [
+                (match.start() + i, match.start() + i + 1, c.translate(_DIGIT_LETTERS))
+                for i, c in enumerate(value)
+                if c in "lIoO" and i > 0 and value[i - 1] != " "
+            ]
     return edits
 
 

@@ -19,7 +19,19 @@ import string
 from pathlib import Path
 
 from faker import Faker
-from tuning_templates import ADDRESS, CARD, NEGATIVE, NUMBERS, PERSON, PHONE, SLOT_TYPES, TECH
+from tuning_templates import (
+    ADDRESS,
+    ADDRESS_PARTS,
+    CARD,
+    NEGATIVE,
+    NUMBERS,
+    PERSON,
+    PERSON_RECORDS,
+    PHONE,
+    SLOT_TYPES,
+    TECH,
+    TEST_VALUES,
+)
 
 LOCALES = (
     "en_US en_GB en_IE en_AU en_CA en_NZ en_IN de_DE de_AT de_CH fr_FR fr_CA fr_CH it_IT es_ES "
@@ -37,6 +49,17 @@ CARD_TYPES = (
     "jcb16",
     "diners",
     "maestro",
+)
+# Published test card numbers (Stripe, Adyen, Braintree, PayPal sandbox documentation).
+TEST_CARDS = (
+    "4242 4242 4242 4242", "4242424242424242", "4000 0566 5566 5556", "5555 5555 5555 4444",
+    "5200828282828210", "3782 822463 10005", "6011 1111 1111 1117", "4111 1111 1111 1111",
+    "4111-1111-1111-1111", "5105 1051 0510 5100", "3530 1113 3330 0000", "4000000000000002",
+)
+# Documentation values: RFC 5737 addresses, 555-01xx numbers, the Woolworth SSN, RFC 2606 mail.
+TEST_OTHER = (
+    "192.0.2.1", "198.51.100.23", "203.0.113.7", "555-0123", "(555) 555-0199", "078-05-1120",
+    "123-45-6789", "GB82 WEST 1234 5698 7654 32", "DE89 3704 0044 0532 0130 00",
 )
 SLOT = re.compile(r"\{(\w+)\}")
 NOISE = ("\u200b", "\u200d", "\u202e", "\u2066", "\u0000", "\u00ad", "\x07")
@@ -66,8 +89,42 @@ class Values:
 
     first2 = first3 = first
 
+    def person2(self) -> str:
+        return self.person()
+
+    def last(self) -> str:
+        return self.fake().last_name()
+
     def address(self) -> str:
         return self.fake().address()
+
+    def street(self) -> str:
+        return self.fake().street_address()
+
+    def building(self) -> str:
+        return self.fake().building_number()
+
+    def street_name(self) -> str:
+        return self.fake().street_name()
+
+    def secondary(self) -> str:
+        fake = self.fake()
+        if hasattr(fake, "secondary_address") and self.rng.random() < 0.6:
+            return fake.secondary_address()
+        word = self.rng.choice(["Apt", "Apt.", "Flat", "Unit", "Suite", "int.", "m.", "Wohnung"])
+        return f"{word} {self.rng.randrange(1, 400)}"
+
+    def postcode(self) -> str:
+        return self.fake().postcode()
+
+    def city(self) -> str:
+        return self.fake().city()
+
+    def test_card(self) -> str:
+        return self.rng.choice(TEST_CARDS)
+
+    def test_value(self) -> str:
+        return self.rng.choice(TEST_OTHER)
 
     def card(self, typo: bool = False) -> str:
         digits = self._card_digits()
@@ -222,9 +279,10 @@ def fill(template: str, values: Values, one_line: bool) -> tuple[str, list[dict]
         if one_line:
             value = value.replace("\n", values.rng.choice([", ", " ", ", "]))
         parts.append(value)
-        labels.append(
-            {"start": length, "end": length + len(value), "type": SLOT_TYPES[match.group(1)]}
-        )
+        if SLOT_TYPES[match.group(1)] != "none":
+            labels.append(
+                {"start": length, "end": length + len(value), "type": SLOT_TYPES[match.group(1)]}
+            )
         length += len(value)
         pos = match.end()
     parts.append(template[pos:])
@@ -248,6 +306,9 @@ def main() -> None:
         ("numbers", NUMBERS, 2),
         ("tech", TECH, 2),
         ("negative", NEGATIVE, 4),
+        ("address_parts", ADDRESS_PARTS, 4),
+        ("person_records", PERSON_RECORDS, 4),
+        ("test_values", TEST_VALUES, 2),
     ]
     weighted = [(g, t) for g, templates, w in families for t in templates for _ in range(w)]
     args.out.parent.mkdir(parents=True, exist_ok=True)

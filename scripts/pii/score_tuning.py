@@ -37,6 +37,8 @@ def score(rows: list[dict], found: list[list[dict]], misses: str | None) -> dict
     for row, spans in zip(rows, found, strict=True):
         text, labels = row["text"], row["labels"]
         covered = _chars(text, spans)
+        neutral = _chars(text, [lb for lb in labels if lb["type"] == "ignore"])
+        labels = [lb for lb in labels if lb["type"] != "ignore"]
         for label in labels:
             chars = _chars(text, [label])
             share = len(chars & covered) / max(1, len(chars))
@@ -46,11 +48,11 @@ def score(rows: list[dict], found: list[list[dict]], misses: str | None) -> dict
             if misses in (label["type"], "all") and share < 1.0:
                 shown = [text[s["start"] : s["end"]] for s in spans]
                 print(f"MISS {label['type']}: {text!r} -> {shown}")
-        flagged += len(covered)
+        flagged += len(covered - neutral)
         correct += len(covered & _chars(text, labels))
         if not labels:
             negatives += 1
-            alarms += bool(spans)
+            alarms += bool(covered - neutral)
     return {
         "recall": {t: round(full[t] / total[t], 3) for t in sorted(total)},
         "recall_80": {t: round(most[t] / total[t], 3) for t in sorted(total)},
@@ -98,7 +100,7 @@ def main() -> None:
         report[f"cpu_ms_p{share}"] = round(ms, 2)
     if args.false_alarms:
         for row, result in zip(rows, results, strict=True):
-            if not row["labels"] and result.spans:
+            if not [lb for lb in row["labels"] if lb["type"] != "ignore"] and result.spans:
                 print(f"FALSE ALARM: {row['text']!r} -> {result.text!r}")
     print(json.dumps(report, indent=1))
 

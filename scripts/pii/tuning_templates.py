@@ -7,12 +7,14 @@ labelled first name alone.  Templates mention no real person and no real address
 
 from __future__ import annotations
 
-# PII type of each slot.
+# PII type of each slot ("ignore": neither a hit nor a false alarm; "none": unlabelled).
 SLOT_TYPES = {
     "person": "person",
     "first": "person",
     "first2": "person",
     "first3": "person",
+    "last": "person",
+    "person2": "person",
     "address": "address",
     "card": "credit_card",
     "card_typo": "credit_card",
@@ -25,6 +27,14 @@ SLOT_TYPES = {
     "routing": "bank_account",
     "dl": "drivers_license",
     "iban": "iban",
+    "street": "address",
+    "building": "address",
+    "street_name": "address",
+    "secondary": "address",
+    "postcode": "address",
+    "city": "ignore",
+    "test_card": "none",
+    "test_value": "none",
 }
 
 PERSON = [
@@ -55,6 +65,15 @@ PERSON = [
     "I'm writing on behalf of my mother, {person}",
     "cc {person} on the reply",
     "Please send the contract to {person} and {first2}",
+    # one name alone, at the start or after a verb: what the words around it say
+    "{last} said the refund was approved",
+    "{first} called me yesterday about the order",
+    "{first}, can you resend the invoice?",
+    "{last} is my surname",
+    "ask {last} to check it please",
+    "{first} will pick it up",
+    "Mrs {last} wants to cancel",
+    "{first}'s account is locked",
 ]
 
 ADDRESS = [
@@ -153,4 +172,55 @@ NEGATIVE = [
     "Chat with Northwind support",
     "I bought 3 pairs of Alpine Trek boots, size 42",
     "shipping to zone 3 takes 5 days",
+]
+
+# Addresses written in parts, each part a value of its own: a flat or postcode left behind after
+# the street is masked still leaks.  A city alone is not personal data ("ignore": neither a hit
+# nor a false alarm).
+ADDRESS_PARTS = [
+    "I live at {street}, {secondary}, {city} {postcode}",
+    "ship it to {street}, {city}, {postcode} please",
+    "{street}\n{secondary}\n{postcode} {city}",
+    "my address: {building} {street_name}, {city}",
+    "it's {street} {secondary}, postcode {postcode}",
+    "new address is {secondary}, {street}, {postcode} {city}",
+    "deliver to {building} {street_name} {secondary}",
+    "the parcel went to {street} in {city} instead of mine",
+    "we moved to {street}, {postcode} {city} last month",
+    "Address line 1: {street}\nAddress line 2: {secondary}\nPostcode: {postcode}",
+    "send the form to {street}, {city}",
+    "post code {postcode}, house {building}, {street_name}",
+]
+
+# Well-known test and documentation values: published by payment providers and in RFCs, they
+# identify nobody.  Unlabelled: detecting one is a false alarm.
+TEST_VALUES = [
+    "checkout fails with the test card {test_card}, is the sandbox down?",
+    "in staging I use {test_card} and it is declined",
+    "your docs say to use card {test_card} for testing",
+    "the sample SSN {test_value} in your form template looks odd",
+    "the example in the manual uses {test_value}",
+    "why does the demo page show {test_value}?",
+]
+
+# Names in the register of forms, records and reports, not chat: no cue phrase, often first.
+PERSON_RECORDS = [
+    "{person} has been a member since 2019",
+    "The account of {person} was closed on request",
+    "{person}'s subscription renews next month",
+    "Please verify the identity of {person} before the transfer",
+    "Report prepared by {person}",
+    "{person} (customer) reported a broken screen",
+    "Attendees: {person}, {person2} and {first}",
+    "According to {last}, the delivery never arrived",
+    "Patient {person} was seen on Tuesday",
+    "{last}, {first} - premium plan",
+    "Signed, {person}",
+    "The driver, {person}, left the parcel at the door",
+    "Approved by {last} in accounting",
+    "Contact person: {person}",
+    "Our records show {person} as the primary holder",
+    "{first} {last} and {person2} share this address",
+    "{person} needs a wheelchair at the gate",
+    "Reference for {person}: excellent",
 ]

@@ -185,3 +185,62 @@ class TestRedact:
 
         engine = PIIEngine.from_policy(load_policy(None))
         assert engine.redact("card 4111 1111 1111 1111").text.startswith("card ****")
+
+
+class TestPublishedTestValues:
+    """Published test values in a message about a test are no one's data; elsewhere they are."""
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "the Stripe test card 4000 0566 5566 5556 is declined in our sandbox",
+            "docs example IBAN DE89 3704 0044 0532 0130 00 fails validation",
+            "in the demo the server shows 198.51.100.42 as the client",
+            "the sample form is prefilled with SSN 078-05-1120",
+            "our sandbox rejects the login qa.runner@example.org",
+        ],
+    )
+    def test_left_alone(self, engine, text):
+        assert engine.analyze(text) == []
+
+    @pytest.mark.parametrize(
+        "text, value",
+        [
+            ("my card is 4000 0566 5566 5556", "4000 0566 5566 5556"),
+            ("testing with my own card 4539 1488 0343 6467 failed", "4539 1488 0343 6467"),
+            ("my IBAN is DE89 3704 0044 0532 0130 00", "DE89 3704 0044 0532 0130 00"),
+            # "example" inside an address is not the message saying it is an example
+            ("mail me at ines.test@example.com, card 4111 1111 1111 1111", "4111 1111 1111 1111"),
+            ("mail me at ines.test@example.com, card 4111 1111 1111 1111", "ines.test@example.com"),
+        ],
+    )
+    def test_redacted_without_a_test_word_or_when_real(self, engine, text, value):
+        assert value not in engine.redact(text).text
+
+
+class TestConversationContext:
+    """``redact(text, context=...)``: the requested slot or the bot's question says the type."""
+
+    @pytest.mark.parametrize(
+        "context, text, value",
+        [
+            ({"bot_question": "What's the name on the account?"}, "dagny ekström", "dagny ekström"),
+            ({"requested_slot": "account_holder_name"}, "Tjark Oltmanns", "Tjark Oltmanns"),
+            ({"bot_question": "What is your national ID number?"}, "58213307", "58213307"),
+        ],
+    )
+    def test_expected_answers(self, engine, context, text, value):
+        assert value not in engine.redact(text, context=context).text
+
+    @pytest.mark.parametrize(
+        "context, text",
+        [
+            ({"bot_question": "What's the name of the product?"}, "Aurora Lamp"),
+            ({"bot_question": "What's the name on the account?"}, "I don't remember"),
+            # without context a bare number is no national ID ("dagny ekström", the first row
+            # written here, is found without context too: the gazetteer knows both names)
+            (None, "58213307"),
+        ],
+    )
+    def test_left_alone(self, engine, context, text):
+        assert engine.redact(text, context=context).text == text

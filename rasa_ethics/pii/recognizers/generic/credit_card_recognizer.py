@@ -85,11 +85,18 @@ class CreditCardRecognizer(PatternRecognizer):
             digits = "".join(groups)
             if len(digits) < self.MIN_DIGITS:
                 return None
-            if len(digits) > self.MAX_DIGITS or not _card_grouping(groups):
+            if len(digits) > self.MAX_DIGITS:
+                continue
+            if not _card_grouping(groups):
+                # "card 4111 11 11 1111 1111": odd grouping, but the whole run, said to be a card
+                whole = first == 0 and last == len(value) and all(2 <= len(g) <= 6 for g in groups)
+                if in_context and whole and card_scheme(digits) and luhn.is_valid(digits):
+                    return last
                 continue
             if card_scheme(digits) and luhn.is_valid(digits):
                 return last
-            if in_context and len(digits) >= 13 and _mistyped_card(digits, groups):
+            long_enough = len(digits) >= 13 or card_scheme(digits) is not None  # Maestro: 12
+            if in_context and long_enough and _mistyped_card(digits, groups):
                 return last
         return None
 

@@ -143,6 +143,24 @@ class InternationalAddressRecognizer(PatternRecognizer):
             rf"(?:[ ]{_WORD}){{0,3}}",
             0.65,
         ),
+        Pattern(
+            "number_street",
+            rf"(?<![\w.,-]){HOUSE},?[ ]{_LEAD}(?:[^\W\d_]*(?i:{SUFFIXES_LONG})|{CAP_WORD}"
+            rf"(?:-|[ ])(?i:{SUFFIXES_SHORT}))(?![\w'’-])",
+            0.65,
+        ),
+        # "3 Hotspring filters": a short type glued to a word is often no street at all.
+        Pattern(
+            "number_street_glued",
+            rf"(?<![\w.,-]){HOUSE},?[ ]{_LEAD}{CAP_WORD}(?-i:{SUFFIXES_SHORT})(?![\w'’-])",
+            0.4,
+        ),
+        # "255 Morro Novais", "20401 Aleea Ioniță": the number before any street-type word
+        Pattern(
+            "number_prefix",
+            rf"(?<![\w.,-]){HOUSE},?[ ]{{1,2}}(?i:{PREFIXES})[ ]{CAP_WORD}(?:[ ]{_WORD}){{0,3}}",
+            0.45,
+        ),
         Pattern("name_number", rf"(?<![\w-]){_CAP_NAME},?[ ]{HOUSE}", 0.2),
     )
     CONTEXT: ClassVar[tuple[str, ...]] = (
@@ -190,7 +208,7 @@ class InternationalAddressRecognizer(PatternRecognizer):
         bare = "name_number" in reason
         if tail.postcode and (tail.city or not bare):
             score, reason = max(score, self.POSTCODE_SCORE), reason + "; postcode follows"
-        elif tail.city and not bare:
-            score, reason = max(score, 0.6), reason + "; city follows"
+        elif (tail.city or tail.unit) and not bare:
+            score, reason = max(score, 0.6), reason + "; city or flat follows"
         start = extend_head(text, span.start)
         return Span(start, max(end, tail.end), span.type, score, span.recognizer, reason)

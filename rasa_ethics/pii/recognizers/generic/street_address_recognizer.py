@@ -36,7 +36,7 @@ SUFFIXES = (
     "square|sq|station|sta|stravenue|stream|street|st|str|summit|terrace|ter|throughway|trace|"
     "track|trafficway|trail|trl|trailer|tunnel|turnpike|underpass|union|valley|vly|viaduct|view|"
     "village|vlg|ville|vista|walk|wall|way|well|wharf|wynd|yard|close|parade|drove|gate|"
-    "embankment|approach|chase|rise|vale|"
+    "embankment|approach|chase|rise|vale|circus|"
     # Australian, New Zealand and Irish ones
     "alleyway|amble|boardwalk|brae|byway|centreway|circuit|concourse|esplanade|glade|grange|"
     "outlook|promenade|quay|reserve|retreat|ridgeway|riviera|sound|strip|waters|"
@@ -52,7 +52,7 @@ _STOP = (
     "will|would|can|could|should|do|does|did|all|any|some|than|then|more|less|about|per|each|every"
 )
 _WORD = rf"(?!(?:{_STOP})\b)[^\W_](?:[^\W_]|['’.-]){{0,24}}"
-_HOUSE = r"\d{1,6}[a-z]?(?:[-/]\d{1,5}[a-z]?)?"
+_HOUSE = r"\d{1,6}[a-z]?(?:[-/]\d{1,5}[a-z]?)?\.?"
 _DIRECTION = r"(?:[ ](?:n|s|e|w|ne|nw|se|sw)\b\.?)?"
 # One to four street-name words, then a suffix: "Baker Street", "Martin Luther King Jr Blvd".
 _STREET = rf"(?:{_WORD}[ ]{{1,2}}){{1,4}}(?:{SUFFIXES})s?\b\.?{_DIRECTION}"
@@ -103,7 +103,8 @@ class StreetAddressRecognizer(PatternRecognizer):
         ),
         Pattern(
             "unit_street",
-            rf"(?<![\w-]){_UNIT_WORD}\.?[ ]{{0,2}}#?\d[a-z0-9-]{{0,5}},?[ ]{{1,2}}{_STREET}",
+            rf"(?<![\w-]){_UNIT_WORD}\.?[ ]{{0,2}}#?\d[a-z0-9-]{{0,5}},?(?:[ ]{{1,2}}|[ ]*\n[ ]*)"
+            rf"{_STREET}",
             0.7,
         ),
         Pattern("po_box", rf"(?<!\w){_PO_BOX}[ ]{{0,2}}#?[ ]{{0,2}}\d{{1,8}}\b", 0.7),

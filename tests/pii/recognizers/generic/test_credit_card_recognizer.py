@@ -36,6 +36,8 @@ class TestCreditCardRecognizer:
             row("crad number 4539 1488 0343 6468", "4539 1488 0343 6468"),
             # even with its first digits mistyped, written in fours after "card number"
             row("card number 0592-4838-1739-7538", "0592-4838-1739-7538"),
+            # a mistyped 12-digit Maestro number next to "card"
+            row("the card is 6761 0042 9913, it was declined", "6761 0042 9913"),
             # misses
             ("4111111111111112", 0, ()),
             ("4444 4444 4444 4444", 0, ()),

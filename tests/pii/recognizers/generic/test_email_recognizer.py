@@ -28,12 +28,18 @@ class TestEmailRecognizer:
             row("jane\u202e@example.com", "jane\u202e@example.com"),
             row("jane\u0000@example.com", "jane\u0000@example.com"),
             row("j\u0430ne@ex\u0430mple.com", "j\u0430ne@ex\u0430mple.com"),
+            # typos: a doubled @, a comma for the last dot, one character at a time
+            row("write to bogdan.m@@seznam.cz please", "bogdan.m@@seznam.cz"),
+            row("it's rui.faria@sapo,pt", "rui.faria@sapo,pt"),
+            row("mail: t o m a s @ w p . p l", "t o m a s @ w p . p l"),
             # misses
             ("look at example.com", 0, ()),
             ("user@localhost", 0, ()),
             ("@handle on twitter", 0, ()),
             ("a..b@example.com", 0, ()),
             ("meet me @ the station. see you", 0, ()),
+            ("we met @@ the cafe, then went home", 0, ()),
+            ("a b c @ d e f", 0, ()),
             ("price 5@3.50", 0, ()),
         ],
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from rasa_ethics.pii.recognizers.generic import IbanRecognizer
-from tests.pii.table import check_table
+from tests.pii.table import check_table, row
 
 
 class TestIbanRecognizer:
@@ -19,6 +19,11 @@ class TestIbanRecognizer:
             ("DE89 3704 0044 0532 0130 00", 1, ((0, 27),)),
             ("de89370400440532013000", 1, ((0, 22),)),
             ("FR14-2004-1010-0505-0001-3M02-606", 1, ((0, 33),)),
+            # a group opened by a letter that could be a digit: the Italian CIN
+            row(
+                "bonifico su IT83 O518 0241 6449 9178 5005 527 grazie",
+                "IT83 O518 0241 6449 9178 5005 527",
+            ),
             # misses
             ("GB82WEST12345698765433", 0, ()),
             ("GB82 WEST", 0, ()),

@@ -47,11 +47,25 @@ class TestInternationalAddressRecognizer:
             whole("Maria-Theresia-Weg 8, 6020 Innsbruck"),
             whole("г. Тула, ул. Мира, д. 7, 300001"),
             whole("Vinohradská 12, 120 00 Praha na Vinohradech"),
+            # the house number before the street; a flat after it, or before it
+            row("please deliver to 17 Mårtensgatan lgh 1102", "17 Mårtensgatan lgh 1102"),
+            row("it goes to 5 Eichendorffweg, Wohnung 3", "5 Eichendorffweg, Wohnung 3"),
+            row(
+                "new address: m. 4, Zielna ulica 9, 87-100 Toruń",
+                "m. 4, Zielna ulica 9, 87-100 Toruń",
+            ),
+            # a form: labels between the parts, and nothing of the address left behind
+            row(
+                "Address line 1: Herengracht 180\nAddress line 2: 3-hoog\nPostcode: 1016 BR",
+                "Herengracht 180\nAddress line 2: 3-hoog\nPostcode: 1016 BR",
+            ),
             # misses
             ("via email please, order 12345", 0, ()),
             ("the ring 3 times but nobody came", 0, ()),
             ("I bought Version 2 with 12345 points", 0, ()),
             ("Hauptstraße is closed today", 0, ()),
+            ("we ordered 4 Wellington boots and 2 Hotspring lamps", 0, ()),
+            ("Postcode: unknown, sorry", 0, ()),
             ("it took during 5 minutes", 0, ()),
         ],
     )

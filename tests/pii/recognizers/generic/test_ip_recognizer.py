@@ -21,6 +21,8 @@ class TestIpRecognizer:
             ("2001:0DB8:0000:0000:0000:FF00:0042:8329", 1, ((0, 39),)),
             # typed with spaces, next to the word "ip"
             row("my ip is 1 0 .0 .4 .2 2", "1 0 .0 .4 .2 2"),
+            # a letter typed for a digit
+            row("the router says 10.0.0.l3 is my ip", "10.0.0.l3"),
             # misses
             ("256.1.1.1", 0, ()),
             ("at 10:30:15", 0, ()),
@@ -29,6 +31,7 @@ class TestIpRecognizer:
             ("the app crashes on version 1.0.4.2", 0, ()),
             ("build 10.2.0.1 is out", 0, ()),
             ("we scored 1 0 .0 .4 .2 2 points", 0, ()),
+            ("chapter l.2.3 of the manual", 0, ()),
             ("1.2.3.4.5", 0, ()),
         ],
     )

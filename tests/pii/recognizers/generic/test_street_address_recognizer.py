@@ -30,10 +30,14 @@ class TestStreetAddressRecognizer:
             whole("Unit 4, 9 Harbour Esplanade, Auckland 1010"),
             row("send to 14, Gandhi Nagar, Pune-411001", "14, Gandhi Nagar, Pune-411001"),
             whole("12 Kauri Road, RD 2, Matakana 0985"),
+            # the flat on the line before, the postcode on a labelled line after
+            whole("Apt. 5C\n218 Willow Creek Road\nSpringfield, IL 62704"),
+            whole("Suite 300, 1455 Market Street, San Francisco, CA 94103"),
             # misses
             ("I tried 2 different ways to log in", 0, ()),
             ("Your store on Main Street was closed", 0, ()),
             ("I have 3 items on the way", 0, ()),
+            ("Apt. 5C is what the sign says", 0, ()),
             ("room 204 of your hotel", 0, ()),
         ],
     )
