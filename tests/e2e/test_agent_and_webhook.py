@@ -138,7 +138,12 @@ class TestAvailability:
 class TestWebhookOutbox:
     def test_outage_neither_delays_nor_loses(self, degraded_bot: BotClient, webhook) -> None:
         """503s, then hanging requests, then recovery: replies are not delayed, each request
-        arrives exactly once (measured figures are printed)."""
+        arrives (measured figures are printed).
+
+        Delivery is at least once, as docs/handoff.md says: an attempt whose 200 comes back after
+        the 0.5 s timeout (a loaded machine) is sent again, with the same Idempotency-Key, so the
+        endpoint can drop it.  ``accepted`` counts 200s per key: every key at least once.
+        """
         _, hook = webhook
         hook.override = "ok"
         healthy = self.handoff_latencies(degraded_bot, 5, "healthy")
@@ -164,7 +169,7 @@ class TestWebhookOutbox:
             "failed_attempts_seen": sum(1 for _, _, status, _ in hook.log if status != 200),
         }
         print("\nwebhook outage figures:", json.dumps(figures))
-        assert {i: hook.accepted.get(i) for i in ids} == {i: 1 for i in ids}
+        assert all(hook.accepted.get(i, 0) >= 1 for i in ids), hook.accepted
         assert figures["failed_attempts_seen"] >= len(outage)
         assert max(failing[0] + hanging[0]) < 1.0  # a hung endpoint never holds a reply up
         assert statistics.median(failing[0] + hanging[0]) < statistics.median(healthy[0]) + 0.1
