@@ -90,28 +90,35 @@ MEGABYTE_BAIT = {
     "dates and ids": "born 12/03/1990, SSN 078-05-1123, IP 192.168.10.7 ",
 }
 MEGABYTE = 1_000_000
-MEGABYTE_CPU_SECONDS = 30.0  # spaCy (addresses, names) takes about 19 s here
+MEGABYTE_CPU_SECONDS = 45.0  # the slowest bait (IBAN) took 25 to 29 s; quadratic: minutes
 
 
 def _bait(unit: str, size: int) -> str:
     return (unit * (size // len(unit) + 1))[:size]
 
 
+def _cpu_seconds(engine, text: str) -> float:
+    started = time.process_time()
+    engine.analyze(text)
+    return time.process_time() - started
+
+
 @pytest.mark.slow
 class TestMegabyteBait:
     @pytest.mark.parametrize("name", sorted(MEGABYTE_BAIT))
     def test_linear_up_to_a_megabyte(self, engine, name):
-        """1 MB costs about 10x what 100 KB costs, and stays within seconds (CPU time)."""
+        """1 MB costs about 10x what 100 KB costs, and stays within seconds (CPU time).
+
+        Linear is 10x and quadratic 100x; the bound of 25x sits between them with room for a
+        shared machine's noise (one CI run measured 15.5x for names, where a quiet re-run gave
+        8.3x).  The 100 KB figure is the faster of two runs, the noisier of the two sizes.
+        """
         unit = MEGABYTE_BAIT[name]
         small, large = _bait(unit, MEGABYTE // 10), _bait(unit, MEGABYTE)
-        started = time.process_time()
-        engine.analyze(small)
-        t_small = max(time.process_time() - started, 0.05)
-        started = time.process_time()
-        engine.analyze(large)
-        t_large = time.process_time() - started
+        t_small = max(min(_cpu_seconds(engine, small) for _ in range(2)), 0.05)
+        t_large = _cpu_seconds(engine, large)
         print(f"\n{name}: 100 KB {t_small:.2f} s, 1 MB {t_large:.2f} s CPU")
-        assert t_large / t_small < 15 and t_large < MEGABYTE_CPU_SECONDS, (t_small, t_large)
+        assert t_large / t_small < 25 and t_large < MEGABYTE_CPU_SECONDS, (t_small, t_large)
 
 
 class TestPhoneChecksAreCapped:
