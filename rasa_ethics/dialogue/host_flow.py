@@ -24,13 +24,12 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, Optional, Sequence, Tuple
 
 from rasa.shared.constants import UTTER_PREFIX
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain, InvalidDomain
 from rasa.shared.core.events import (
-    ActionExecuted,
     BotUttered,
     ConversationPaused,
     Event,
@@ -40,7 +39,13 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from rasa_ethics import constants as c
 from rasa_ethics.dialogue.slots import interrupt_events
-from rasa_ethics.dialogue.turn import BOT_CHALLENGE, HANDOFF, REASON_REQUEST, TurnPlan
+from rasa_ethics.dialogue.turn import (
+    BOT_CHALLENGE,
+    HANDOFF,
+    REASON_REQUEST,
+    TurnPlan,
+    actions_since_user,
+)
 from rasa_ethics.handoff.availability import is_available
 from rasa_ethics.handoff.decision import HandoffDecision
 from rasa_ethics.policy import LoadedPolicy
@@ -130,18 +135,6 @@ def check_domain(policy: LoadedPolicy, domain: Domain) -> None:
                 "domain, or correct the policy (`rasa-ethics validate` checks the policy file)."
             )
             raise InvalidDomain(msg)
-
-
-def actions_since_user(tracker: DialogueStateTracker) -> List[str]:
-    """Names of the actions run since the latest user message, oldest first."""
-    names: List[str] = []
-    for event in reversed(tracker.events):
-        if isinstance(event, UserUttered):
-            break
-        if isinstance(event, ActionExecuted) and event.action_name:
-            names.append(event.action_name)
-    names.reverse()
-    return names
 
 
 def _flow_step(

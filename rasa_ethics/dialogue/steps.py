@@ -19,14 +19,22 @@ The steps of each plan (see :mod:`rasa_ethics.dialogue.turn`):
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import List, Optional, Text, Tuple
+from typing import List, Optional, Tuple
 
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from rasa_ethics import constants as c
-from rasa_ethics.dialogue.turn import BOT_CHALLENGE, CONFIRM, DECLINED, HANDOFF, TOO_LONG, TurnPlan
+from rasa_ethics.dialogue.turn import (
+    BOT_CHALLENGE,
+    CONFIRM,
+    DECLINED,
+    HANDOFF,
+    TOO_LONG,
+    TurnPlan,
+    actions_since_user,
+)
 
 __all__ = ["Step", "next_step", "outage_reported"]
 
@@ -50,7 +58,7 @@ def next_step(
 ) -> Optional[Step]:
     """The next action of ``plan`` given what this turn did so far; None: the host's turn."""
     steps = _steps(plan, bot_challenge_answer)
-    done = _actions_since_user(tracker)
+    done = actions_since_user(tracker)
     position = 0
     for name in done:
         if position < len(steps) and name in steps[position]:
@@ -99,14 +107,3 @@ def _last_message_offers(tracker: DialogueStateTracker) -> bool:
             return False
     return False
 
-
-def _actions_since_user(tracker: DialogueStateTracker) -> List[Text]:
-    """Names of the actions run since the latest user message, oldest first."""
-    names: List[Text] = []
-    for event in reversed(tracker.events):
-        if isinstance(event, UserUttered):
-            break
-        if isinstance(event, ActionExecuted) and event.action_name:
-            names.append(event.action_name)
-    names.reverse()
-    return names

@@ -39,6 +39,7 @@ __all__ = [
     "analyse_message",
     "TOO_LONG",
     "TurnPlan",
+    "actions_since_user",
     "analyse_turn",
     "consecutive_fallbacks",
     "latest_user_message",
@@ -91,6 +92,18 @@ def session_events(tracker: DialogueStateTracker) -> List[Event]:
         if starts_session(events[index]):
             return events[index + 1 :]
     return events
+
+
+def actions_since_user(tracker: DialogueStateTracker) -> List[str]:
+    """Names of the actions run since the latest user message, oldest first."""
+    names: List[str] = []
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            break
+        if isinstance(event, ActionExecuted) and event.action_name:
+            names.append(event.action_name)
+    names.reverse()
+    return names
 
 
 def latest_user_message(tracker: DialogueStateTracker) -> Optional[UserUttered]:
