@@ -22,7 +22,6 @@ import hashlib
 import hmac
 import os
 import secrets
-import stat
 import time
 import unicodedata
 from pathlib import Path
@@ -34,6 +33,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
 from rasa_ethics import constants as c
+from rasa_ethics.key_files import key_file, sqlite_key_file
 
 __all__ = [
     "KEY_FILE_SUFFIX",
@@ -79,7 +79,7 @@ def load_subject_key(engine: Engine, env: str) -> bytes:
     value = os.environ.get(env, "").strip()
     if value:
         return value.encode("utf-8")
-    path = _key_file_path(engine)
+    path = sqlite_key_file(engine, KEY_FILE_SUFFIX)
     if path is None:
         msg = (
             f"subject keys need an HMAC key: set ${env} to a long random secret, the same in "
@@ -90,38 +90,8 @@ def load_subject_key(engine: Engine, env: str) -> bytes:
     return _key_file(path)
 
 
-def _key_file_path(engine: Engine) -> Optional[Path]:
-    url = engine.url
-    database = url.database or ""
-    if url.get_backend_name() != "sqlite" or database in {"", ":memory:"}:
-        return None
-    if database.startswith("file:"):
-        return None
-    return Path(database + KEY_FILE_SUFFIX)
-
-
 def _key_file(path: Path) -> bytes:
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return _read_key_file(path)
-    with os.fdopen(fd, "w", encoding="ascii") as handle:
-        handle.write(secrets.token_hex(32) + "\n")
-    return _read_key_file(path)
-
-
-def _read_key_file(path: Path, attempts: int = 20) -> bytes:
-    mode = stat.S_IMODE(path.stat().st_mode)
-    if mode & 0o077:
-        msg = f"the subject key file {path} is readable by others (mode {mode:o}); chmod 600 it"
-        raise SubjectKeyError(msg)
-    for _ in range(attempts):  # another process may be writing it right now
-        data = path.read_bytes().strip()
-        if data:
-            return data
-        time.sleep(0.05)
-    msg = f"the subject key file {path} is empty; delete it to generate a new key"
-    raise SubjectKeyError(msg)
+    return key_file(path, lambda: secrets.token_hex(32), "subject key file", SubjectKeyError)[0]
 
 
 class SubjectIndex:

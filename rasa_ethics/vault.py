@@ -23,7 +23,6 @@ import hmac
 import json
 import logging
 import os
-import stat
 import time
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Tuple
@@ -33,6 +32,8 @@ from cryptography.fernet import Fernet, InvalidToken
 from rasa.shared.exceptions import RasaException
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
+
+from rasa_ethics.key_files import key_file, sqlite_key_file
 
 __all__ = [
     "ENV_KEY",
@@ -98,40 +99,14 @@ def load_key(engine: Engine) -> bytes:
 
 def key_file_path(engine: Engine) -> Optional[Path]:
     """``<database>.vault-key`` for a SQLite file database, else None."""
-    url = engine.url
-    database = url.database or ""
-    if url.get_backend_name() != "sqlite" or database in {"", ":memory:"}:
-        return None
-    if database.startswith("file:"):
-        return None
-    return Path(database + KEY_FILE_SUFFIX)
+    return sqlite_key_file(engine, KEY_FILE_SUFFIX)
 
 
 def _key_file(path: Path) -> bytes:
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return _read_key_file(path)
-    with os.fdopen(fd, "w", encoding="ascii") as handle:
-        handle.write(generate_key() + "\n")
-    logger.info("rasa-ethics: generated the vault key file %s (mode 0600)", path)
-    return _read_key_file(path)
-
-
-def _read_key_file(path: Path, attempts: int = 20) -> bytes:
-    mode = stat.S_IMODE(path.stat().st_mode)
-    if mode & 0o077:
-        msg = (
-            f"the vault key file {path} is readable by others (mode {mode:o}); run chmod 600 {path}"
-        )
-        raise VaultKeyError(msg)
-    for _ in range(attempts):  # another process may be writing it right now
-        data = path.read_bytes().strip()
-        if data:
-            return _checked(data, str(path))
-        time.sleep(0.05)
-    msg = f"the vault key file {path} is empty; delete it to generate a new key"
-    raise VaultKeyError(msg)
+    key, created = key_file(path, generate_key, "vault key file", VaultKeyError)
+    if created:
+        logger.info("rasa-ethics: generated the vault key file %s (mode 0600)", path)
+    return _checked(key, str(path))
 
 
 def _checked(key: bytes, source: str) -> bytes:

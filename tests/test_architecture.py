@@ -20,7 +20,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "rasa_ethics"
 # Lowest first.  A unit may import units of its own layer's lower neighbours only, never one of
 # the same layer (so same-layer units stay independent) and never one above.
 LAYERS: List[Tuple[str, ...]] = [
-    ("constants", "inputs"),
+    ("constants", "inputs", "key_files"),
     ("policy",),
     ("pii",),
     ("context",),

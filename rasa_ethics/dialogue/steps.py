@@ -106,4 +106,3 @@ def _last_message_offers(tracker: DialogueStateTracker) -> bool:
         if isinstance(event, UserUttered):
             return False
     return False
-
