@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import time
@@ -13,8 +14,11 @@ REPO = Path(__file__).resolve().parents[1]
 CLI = REPO / ".venv" / "bin" / "rasa-ethics"
 
 
-def run(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess:
-    return subprocess.run([str(CLI), *args], capture_output=True, text=True, cwd=cwd)
+def run(*args: str, cwd: Path = REPO, **env: str) -> subprocess.CompletedProcess:
+    """The console script's result; ``env`` is added to this process's environment."""
+    return subprocess.run(
+        [str(CLI), *args], capture_output=True, text=True, cwd=cwd, env={**os.environ, **env}
+    )
 
 
 class TestValidate:
@@ -96,8 +100,38 @@ class TestHostileFiles:
         assert result.returncode == 1 and result.stderr.startswith("big.yml:1:1: <document>: ")
         assert seconds < startup + SLACK_SECONDS
 
+    def test_a_valid_policy_past_the_hard_cap(self, tmp_path: Path) -> None:
+        """3 MB of well-formed phrases (before the fix: read whole, and ok) is refused from its
+        size: no policy may be larger than the hard cap, whatever its limits: section says."""
+        line = "    - please let me talk to a real person now, request number {:06}\n"
+        with (tmp_path / "big.yml").open("w") as handle:
+            handle.write("handoff:\n  phrases:\n")
+            handle.writelines(line.format(i) for i in range(45_000))
+        assert (tmp_path / "big.yml").stat().st_size > 3_000_000
+        startup = startup_seconds(tmp_path)
+        started = time.perf_counter()
+        result = run("validate", "big.yml", cwd=tmp_path)
+        seconds = time.perf_counter() - started
+        print(f"\nvalidate 3 MB: {seconds * 1000:.0f} ms (a valid file: {startup * 1000:.0f} ms)")
+        assert result.returncode == 1, result.stdout
+        assert result.stderr.startswith("big.yml:1:1: <document>: ")
+        assert seconds < startup + SLACK_SECONDS
+
     def test_empty_file(self, tmp_path: Path) -> None:
         """An empty policy file is an error, not the bundled defaults."""
         (tmp_path / "empty.yml").write_text("")
         result = run("validate", "empty.yml", cwd=tmp_path)
         assert result.returncode == 1 and "empty.yml:1:1: <document>: " in result.stderr
+
+
+class TestExtends:
+    """Issue 9, row 6: `extends:` reads only policy files and never prints another file."""
+
+    def test_the_environment_is_never_printed(self, tmp_path: Path) -> None:
+        """`extends: /proc/self/environ` with the agent token set: exit 1, and nothing of the
+        environment on either stream (before the fix it came out as an unknown key)."""
+        token = "s3cr3t-Agent-Token-0123456789"
+        (tmp_path / "p.yml").write_text("extends: /proc/self/environ\n")
+        result = run("validate", "p.yml", cwd=tmp_path, RASA_ETHICS_AGENT_TOKEN=token)
+        assert token not in result.stdout + result.stderr
+        assert result.returncode == 1 and result.stderr.startswith("p.yml:1:10: extends: ")

@@ -17,8 +17,6 @@ from rasa.core.tracker_store import TrackerStore
 from rasa.utils.endpoints import EndpointConfig
 
 from rasa_ethics.handoff.queue import HandoffQueue
-from rasa_ethics.handoff.sqlite_file import sqlite_path
-from rasa_ethics.handoff.tokens import WeakTokenError, check_token, is_weak
 
 REPO = Path(__file__).resolve().parents[1]
 POLICY = REPO / "policies" / "northwind.yml"
@@ -91,6 +89,8 @@ class TestDatabaseFiles:
     )
     def test_which_urls_are_files(self, url: str, expected: object) -> None:
         """Only SQLite file databases are touched."""
+        from rasa_ethics.handoff.sqlite_file import sqlite_path
+
         assert sqlite_path(url) == expected
 
 
@@ -112,10 +112,14 @@ class TestTokens:
     )
     def test_weak_tokens(self, token: str, weak: bool) -> None:
         """At least 16 characters, a few distinct ones, and no placeholder words."""
+        from rasa_ethics.handoff.tokens import is_weak
+
         assert is_weak(token) is weak
 
     def test_message_says_where_and_how(self) -> None:
         """The error names where the token is set and how to make one, not the token."""
+        from rasa_ethics.handoff.tokens import WeakTokenError, check_token
+
         with pytest.raises(WeakTokenError) as error:
             check_token("change-me", "$RASA_ETHICS_AGENT_TOKEN")
         message = str(error.value)

@@ -17,7 +17,6 @@ from rasa.shared.core.events import BotUttered
 
 from rasa_ethics.audit.events import EventMapper
 from rasa_ethics.cli import main
-from rasa_ethics.cli.terminal import printable, printable_json
 from rasa_ethics.stores.tracker_store import find_ethics_store
 from tests.channels.agent_server import TOKEN, call, headers_only, serve_channel
 from tests.channels.conftest import agent_with_handoff
@@ -58,7 +57,8 @@ class TestOnlyOpenHandoffs:
         assert call(served.route("/resolve"), "POST", {"agent": "sam"})[0] == 200
         before = served.bot_texts()
         status, answer = call(served.route("/reply"), "POST", {"text": REPLY, "agent": "sam"})
-        assert (status, answer["error"]) == (409, f"handoff {served.id} is already resolved")
+        assert status == 409, answer
+        assert answer["error"] == f"handoff {served.id} is already resolved"
         assert served.bot_texts() == before and REPLY not in before
 
     def test_reply_to_an_open_handoff(self, served: Served) -> None:
@@ -119,8 +119,8 @@ class TestBodies:
         """Each gets 400 and says why; none is stored."""
         before = served.bot_texts()
         status, answer = call(served.route("/reply"), "POST", raw=raw)
-        assert status == 400 and message in answer["error"]
-        assert served.bot_texts() == before
+        assert status == 400, answer
+        assert message in answer["error"] and served.bot_texts() == before
 
     def test_a_big_body_is_413(self, served: Served) -> None:
         """A 10 MB reply (once accepted) is refused as soon as its headers arrive, and a body
@@ -190,5 +190,7 @@ class TestTerminalOutput:
     )
     def test_printable(self, text: str, shown: str) -> None:
         """Escape sequences are dropped; other controls and bidi marks become visible escapes."""
+        from rasa_ethics.cli.terminal import printable, printable_json
+
         assert printable(text) == shown
         assert json.loads(printable_json({"t": text})) == {"t": text}

@@ -12,6 +12,9 @@ with the action server up, then it is killed:
 * with the action server back, the conversations that said no finish the form: it kept the email
   address from before the outage;
 * the audit trail records each failure and each offer and answer.
+
+The conversations and the silence test use only what the bot had before the fix (the policy's
+disclosure, the REST channel, the tracker), so they run on the code before it too.
 """
 
 from __future__ import annotations
@@ -26,12 +29,12 @@ import pytest
 
 from rasa_ethics.audit.files import trail_files
 from rasa_ethics.policy import load_policy
-from tests.e2e.truth import Texts, new_sender, queued_rows
+from tests.e2e.truth import Texts, new_sender, queued_rows, without_disclosure
 from tests.harness import REPO, BotClient, action_server, free_port, make_workspace, served_bot
 
 pytestmark = pytest.mark.slow
 
-TEXTS = Texts.of(load_policy(REPO / "policies" / "northwind.yml"))
+POLICY = load_policy(REPO / "policies" / "northwind.yml")
 CONVERSATIONS = 30
 SAY_YES = 10  # the first ten accept the offer of a person, the others carry on
 
@@ -66,7 +69,13 @@ def settled_records(trail: Path, seconds: float = 20.0) -> List[Dict[str, Any]]:
 
 
 def replies(bot: BotClient, sender: str, text: str) -> List[str]:
-    return TEXTS.without_disclosure(bot.say(sender, text))
+    return without_disclosure(POLICY.disclosure.text, bot.say(sender, text))
+
+
+@pytest.fixture(scope="module")
+def texts() -> Texts:
+    """The texts of the outage, the offer and its answers."""
+    return Texts.of(POLICY)
 
 
 @pytest.fixture(scope="module")
@@ -109,11 +118,11 @@ class TestActionServerDown:
         ]
         assert empty == []
 
-    def test_outage_text_and_an_offer(self, conversations) -> None:
+    def test_outage_text_and_an_offer(self, conversations, texts: Texts) -> None:
         """The failed validation and the question inside the form get the outage text."""
         for s in conversations["senders"]:
             turn = conversations["got"][s]
-            assert turn["turn3"] == [TEXTS.outage] and turn["turn4"] == [TEXTS.outage]
+            assert turn["turn3"] == [texts.outage] and turn["turn4"] == [texts.outage]
 
     def test_the_form_keeps_its_state(self, conversations) -> None:
         """Still in the form, still asking for the order number, the email kept."""
@@ -125,18 +134,20 @@ class TestActionServerDown:
             assert slots["order_number"] is None  # not validated, so not kept
             assert not tracker["paused"]
 
-    def test_yes_hands_off(self, served, conversations) -> None:
+    def test_yes_hands_off(self, served, conversations, texts: Texts) -> None:
         """ "Yes, connect me": the handoff text, a pause and a queued request."""
         for s in conversations["senders"][:SAY_YES]:
             turn = conversations["got"][s]
-            assert set(turn["turn5"]) & TEXTS.handoff and turn["after5"]["paused"]
+            assert set(turn["turn5"]) & texts.handoff and turn["after5"]["paused"]
             assert queued_rows(served["bot"].space.db, s) == 1
 
-    def test_no_carries_on_and_the_form_finishes_later(self, served, conversations) -> None:
+    def test_no_carries_on_and_the_form_finishes_later(
+        self, served, conversations, texts: Texts
+    ) -> None:
         """ "No, carry on": no handoff; once the server is back the form completes."""
         for s in conversations["senders"][SAY_YES:]:
             turn = conversations["got"][s]
-            assert turn["turn5"][0] == TEXTS.declined and not turn["after5"]["paused"]
+            assert turn["turn5"][0] == texts.declined and not turn["after5"]["paused"]
             assert queued_rows(served["bot"].space.db, s) == 0
             assert "NW-100234" in " ".join(turn["turn6"]), turn["turn6"]
 

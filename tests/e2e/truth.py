@@ -56,14 +56,19 @@ class Texts:
 
     def without_disclosure(self, replies: Sequence[str]) -> List[str]:
         """The replies with the disclosure removed (REST splits it off at the blank line)."""
-        kept = []
-        for text in replies:
-            if text == self.disclosure:
-                continue
-            if text.startswith(self.disclosure + "\n\n"):
-                text = text[len(self.disclosure) + 2 :]
-            kept.append(text)
-        return kept
+        return without_disclosure(self.disclosure, replies)
+
+
+def without_disclosure(disclosure: str, replies: Sequence[str]) -> List[str]:
+    """``replies`` with the ``disclosure`` text removed, alone or ahead of a blank line."""
+    kept = []
+    for text in replies:
+        if text == disclosure:
+            continue
+        if text.startswith(disclosure + "\n\n"):
+            text = text[len(disclosure) + 2 :]
+        kept.append(text)
+    return kept
 
 
 @dataclass

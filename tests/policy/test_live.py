@@ -1,13 +1,16 @@
 """LivePolicy: reloads happen off the event loop, keep the last good policy, and log once.
 
 Issue 9, rows 3 and 4: a broken edit must not take the bot down, and a big valid edit must not
-hold up the customers being served while it is parsed.
+hold up the customers being served while it is parsed.  The tests read the policy as a turn
+does (``LivePolicy.current``), so they say the same of any LivePolicy, however it reloads.
 """
 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
+import os
 import time
 from pathlib import Path
 from typing import Callable, List
@@ -15,27 +18,58 @@ from typing import Callable, List
 import pytest
 
 from rasa_ethics.policy import LivePolicy, LoadedPolicy, PolicyError
-from tests.policy.test_safety import HOSTILE, SECRET
+from tests.policy.test_safety import HOSTILE, environment_entries
 
 BIG_PHRASES = 20_000  # about 1.2 MB of policy
+PHRASE = "    - please let me talk to a real person now, request number {:06}"
+_SAVES = itertools.count(1)
+
+
+def save(path: Path, text: str) -> None:
+    """Write ``text`` as an editor saves it, each save later than the last (mtime included)."""
+    path.write_text(text, encoding="utf-8")
+    later = time.time() + next(_SAVES)
+    os.utime(path, (later, later))
 
 
 def big_policy(path: Path) -> None:
-    """A valid policy of about 1.2 MB that raises its own size limit."""
-    lines = ["limits:", "  max_file_bytes: 2000000", "  max_nodes: 50000", "handoff:", "  phrases:"]
-    phrase = "    - please let me talk to a real person now, request number {:06}"
-    lines += [phrase.format(i) for i in range(BIG_PHRASES)]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    """A valid policy of about 1.2 MB in one file that raises its own size limit."""
+    lines = ["limits:", "  max_file_bytes: 2000000", "  max_nodes: 50000", "handoff:"]
+    lines += ["  text: big", "  phrases:"] + [PHRASE.format(i) for i in range(BIG_PHRASES)]
+    save(path, "\n".join(lines) + "\n")
     assert path.stat().st_size > 1_200_000
 
 
-def wait_for(live: LivePolicy, done: Callable[[LoadedPolicy], bool], seconds: float = 30) -> bool:
+def big_chain(path: Path, parts: int = 5) -> None:
+    """A valid policy of about 1.2 MB in an extends chain of files within the default limits."""
+    parent = ""
+    for part in range(parts):
+        lines = [f"extends: {parent}"] if parent else []
+        lines += ["handoff:", "  phrases:"]
+        lines += [PHRASE.format(part * 3500 + i) for i in range(3500)]
+        parent = f"part{part}.yml"
+        (path.parent / parent).write_text("\n".join(lines) + "\n", encoding="utf-8")
+        assert (path.parent / parent).stat().st_size < 256 * 1024
+    save(path, f"extends: {parent}\nhandoff:\n  text: big\n")
+    assert sum(f.stat().st_size for f in path.parent.glob("*.yml")) > 1_200_000
+
+
+def read_as_turns(
+    live: LivePolicy, done: Callable[[LoadedPolicy], bool], seconds: float = 30
+) -> List[LoadedPolicy]:
+    """Read the policy in force as turns do, until ``done`` holds or ``seconds`` pass."""
+    seen: List[LoadedPolicy] = []
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        if done(live.current):
-            return True
+        seen.append(live.current)
+        if done(seen[-1]):
+            break
         time.sleep(0.02)
-    return False
+    return seen
+
+
+def wait_for(live: LivePolicy, done: Callable[[LoadedPolicy], bool], seconds: float = 30) -> bool:
+    return done(read_as_turns(live, done, seconds)[-1])
 
 
 def errors_logged(caplog: pytest.LogCaptureFixture) -> List[logging.LogRecord]:
@@ -45,13 +79,17 @@ def errors_logged(caplog: pytest.LogCaptureFixture) -> List[logging.LogRecord]:
 
 
 class TestOffTheLoop:
-    def test_big_reload_never_blocks_the_loop(self, tmp_path: Path) -> None:
+    @pytest.mark.parametrize("write_big", [big_policy, big_chain], ids=["one-file", "chain"])
+    def test_big_reload_never_blocks_the_loop(
+        self, tmp_path: Path, write_big: Callable[[Path], None]
+    ) -> None:
         """While a 1.2 MB policy is parsed, a coroutine keeps ticking and every turn's read of
-        the policy returns at once; the new policy is then in force."""
+        the policy returns at once; the new policy is then in force.  The chain is five files
+        within the default limits, a policy that the loader took before the limits existed."""
         path = tmp_path / "p.yml"
-        path.write_text("handoff: {text: small}\n", encoding="utf-8")
+        save(path, "handoff: {text: small}\n")
         live = LivePolicy(path, check_every=0)
-        big_policy(path)
+        write_big(path)
 
         async def scenario() -> "tuple[float, float, float, int]":
             ticks: List[float] = []
@@ -64,16 +102,18 @@ class TestOffTheLoop:
                     await asyncio.sleep(0.01)
 
             task = asyncio.get_running_loop().create_task(ticker())
-            while len(live.current.handoff.phrases) != BIG_PHRASES:
+            while True:
                 before = time.monotonic()
-                assert live.current.version_hash  # what a turn does: read the policy in force
+                text = live.current.handoff.text  # what a turn does: read the policy in force
                 slowest_read = max(slowest_read, time.monotonic() - before)
+                if text == "big":
+                    break
                 assert time.monotonic() - started < 60, "the big policy never came into force"
                 await asyncio.sleep(0.01)
             reloaded = time.monotonic() - started
             task.cancel()
             gaps = [b - a for a, b in zip(ticks, ticks[1:], strict=False)]
-            return max(gaps), slowest_read, reloaded, len(ticks)
+            return max(gaps, default=reloaded), slowest_read, reloaded, len(ticks)
 
         max_gap, slowest_read, reloaded, ticks = asyncio.run(scenario())
         print(
@@ -87,18 +127,28 @@ class TestOffTheLoop:
         assert max_gap < 1.0 and ticks >= 10
 
     @pytest.mark.parametrize("kind", ["alias-bomb", "deep-list", "huge-integer"])
-    def test_hostile_edit_keeps_the_last_good_policy(self, tmp_path: Path, kind: str) -> None:
-        """A hostile file saved live is rejected quickly and the bot keeps its policy."""
+    def test_hostile_edit_keeps_the_last_good_policy(
+        self, tmp_path: Path, kind: str, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        """A hostile file saved live is rejected within a second; every turn meanwhile reads
+        the last good policy at once, and the next good edit comes into force."""
         path = tmp_path / "p.yml"
-        path.write_text("handoff: {text: good}\n", encoding="utf-8")
+        save(path, "handoff: {text: good}\n")
         live = LivePolicy(path, check_every=0)
-        path.write_text(HOSTILE[kind](), encoding="utf-8")
+        save(path, HOSTILE[kind]())
         started = time.perf_counter()
-        policy = live.refresh()
+        slowest = 0.0
+        while not errors_logged(caplog) and time.perf_counter() - started < 5:
+            before = time.perf_counter()
+            assert live.current.handoff.text == "good"
+            slowest = max(slowest, time.perf_counter() - before)
+            time.sleep(0.01)
         seconds = time.perf_counter() - started
-        print(f"\n{kind} saved live: rejected in {seconds * 1000:.0f} ms, last good kept")
-        assert policy.handoff.text == "good" and live.current.handoff.text == "good"
-        assert seconds < 1.0
+        print(f"\n{kind} saved live: rejected in {seconds * 1000:.0f} ms, last good kept; "
+              f"slowest turn's read {slowest * 1000:.2f} ms")
+        assert errors_logged(caplog) and seconds < 1.0 and slowest < 0.05
+        save(path, "handoff: {text: next}\n")
+        assert wait_for(live, lambda p: p.handoff.text == "next", seconds=10)
 
 
 class TestRejectedEdits:
@@ -109,19 +159,27 @@ class TestRejectedEdits:
         broken version is logged again, and a fix brings the new policy in."""
         caplog.set_level(logging.INFO, logger="rasa_ethics.policy.live")
         path = tmp_path / "p.yml"
-        path.write_text("handoff: {text: one}\n", encoding="utf-8")
+        save(path, "handoff: {text: one}\n")
         components = [LivePolicy(path, check_every=0) for _ in range(4)]
-        path.write_text("handoff: {text: [broken\n", encoding="utf-8")
-        for _ in range(20):
-            for live in components:
-                assert live.refresh().handoff.text == "one"
+
+        def turns(logged: int) -> None:
+            """Turns read every component until ``logged`` errors are in, and a while after."""
+            deadline = time.monotonic() + 5
+            while len(errors_logged(caplog)) < logged and time.monotonic() < deadline:
+                assert all(live.current.handoff.text == "one" for live in components)
+                time.sleep(0.01)
+            for _ in range(20):
+                assert all(live.current.handoff.text == "one" for live in components)
+                time.sleep(0.005)
+
+        save(path, "handoff: {text: [broken\n")
+        turns(1)
         assert len(errors_logged(caplog)) == 1
-        path.write_text("handoff:\n  txet: typo\n", encoding="utf-8")
-        for live in components:
-            live.refresh()
+        save(path, "handoff:\n  txet: typo\n")
+        turns(2)
         assert len(errors_logged(caplog)) == 2
-        path.write_text("handoff: {text: two}\n", encoding="utf-8")
-        assert all(live.refresh().handoff.text == "two" for live in components)
+        save(path, "handoff: {text: two}\n")
+        assert all(wait_for(live, lambda p: p.handoff.text == "two") for live in components)
         assert len(errors_logged(caplog)) == 2
 
     def test_any_exception_keeps_the_last_good_policy(
@@ -131,31 +189,33 @@ class TestRejectedEdits:
         import rasa_ethics.policy.loader as loader
 
         path = tmp_path / "p.yml"
-        path.write_text("handoff: {text: good}\n", encoding="utf-8")
+        save(path, "handoff: {text: good}\n")
         live = LivePolicy(path, check_every=0)
-        path.write_text("handoff: {text: next}\n", encoding="utf-8")
+        save(path, "handoff: {text: next}\n")
 
         def out_of_memory(*args: object, **kwargs: object) -> None:
             raise MemoryError
 
         monkeypatch.setattr(loader.PolicyDocument, "parse_obj", out_of_memory)
-        assert live.refresh().handoff.text == "good"
+        seen = read_as_turns(live, lambda p: bool(errors_logged(caplog)), seconds=5)
+        assert all(policy.handoff.text == "good" for policy in seen)
         assert len(errors_logged(caplog)) == 1
         monkeypatch.undo()
-        path.write_text("handoff: {text: fixed}\n", encoding="utf-8")
-        assert live.refresh().handoff.text == "fixed"
+        save(path, "handoff: {text: fixed}\n")
+        assert wait_for(live, lambda p: p.handoff.text == "fixed", seconds=10)
 
     def test_the_log_never_holds_what_a_non_policy_file_contains(
-        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+        self, tmp_path: Path, caplog: pytest.LogCaptureFixture
     ) -> None:
-        """extends: /proc/self/environ saved live: refused, and no token reaches the log."""
-        monkeypatch.setenv("RASA_ETHICS_AGENT_TOKEN", SECRET)
+        """extends: /proc/self/environ saved live: refused, and none of it reaches the log."""
         path = tmp_path / "p.yml"
-        path.write_text("handoff: {text: good}\n", encoding="utf-8")
+        save(path, "handoff: {text: good}\n")
         live = LivePolicy(path, check_every=0)
-        path.write_text("extends: /proc/self/environ\n", encoding="utf-8")
-        assert live.refresh().handoff.text == "good"
-        assert errors_logged(caplog) and SECRET not in caplog.text
+        save(path, "extends: /proc/self/environ\n")
+        seen = read_as_turns(live, lambda p: bool(errors_logged(caplog)), seconds=5)
+        assert errors_logged(caplog) and all(p.handoff.text == "good" for p in seen)
+        leaked = [entry for entry in environment_entries() if entry in caplog.text]
+        assert not leaked, f"{len(leaked)} entries of the environment are in the log"
 
     def test_start_up_still_fails_closed(self, tmp_path: Path) -> None:
         """A broken policy at start-up is an error, not a silent default."""
@@ -167,7 +227,7 @@ class TestRejectedEdits:
     def test_edits_reach_a_running_policy(self, tmp_path: Path) -> None:
         """A valid edit comes into force on its own, within the check interval."""
         path = tmp_path / "p.yml"
-        path.write_text("handoff: {text: one}\n", encoding="utf-8")
+        save(path, "handoff: {text: one}\n")
         live = LivePolicy(path, check_every=0.05)
-        path.write_text("handoff: {text: two}\n", encoding="utf-8")  # same size, same second
+        save(path, "handoff: {text: two}\n")  # same size
         assert wait_for(live, lambda p: p.handoff.text == "two", seconds=10)
