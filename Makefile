@@ -45,7 +45,7 @@ test-e2e: models system-deps  ## run the end-to-end tests only, in one process
 	$(BIN)/pytest -m slow
 
 models: venv  ## train the models the end-to-end tests use (cached in build/models by content)
-	$(PY) -m tests.harness example support-bot plain rasa-init
+	$(PY) -m tests.harness example plain context support-bot rasa-init
 
 lint: venv  ## ruff and mypy
 	$(BIN)/ruff check rasa_ethics tests bench

@@ -19,7 +19,7 @@ import os
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Tuple
+from typing import Dict, Iterator, Tuple
 
 import pytest
 
@@ -147,15 +147,55 @@ def watched_bot(trained_example_bot: Path, tmp_path_factory: pytest.TempPathFact
 
 #: Fixtures of the servers this conftest shares across modules.
 SHARED_SERVERS = {"plugin_bot", "degraded_bot", "plain_bot", "example_agent", "webhook"}
+#: The lanes `make test` runs side by side (scripts/test.sh), each in a pytest process of its
+#: own, with the modules named here in this order.  A module named nowhere goes to ``shared``
+#: when it uses a shared server and to ``own`` when it does not, before the named ones.
+LANES: Dict[str, Tuple[str, ...]] = {
+    # hundreds of messages each to the session's plugin_bot
+    # (the audit module first: it fills plugin_bot's small trail disk, and counts records)
+    "statistics": (
+        "test_audit_e2e.py",
+        "test_example_bot.py",
+        "test_truth_contract.py",
+        "test_heldout.py",
+    ),
+    # the other modules of the session's servers; the one that needs plain_bot last, as the plain
+    # model is trained after the example bot's
+    "shared": (
+        "test_hardening_input.py",
+        "test_hardening_api.py",
+        "test_hardening_size.py",
+        "test_agent_and_webhook.py",
+        "test_disclosure_handoff.py",
+    ),
+    # a model besides the example bot's, in the order the training lanes finish them
+    "models": ("test_pii_context.py", "test_adopt_support_bot.py", "test_rasa_init_bot.py"),
+}
+_NAMED = {module: lane for lane, modules in LANES.items() for module in modules}
+
+
+def lanes_of(items: list) -> Dict[Path, str]:
+    """The lane of each test module: a module goes where its tests that use most servers go."""
+    lanes = {i.path: _NAMED.get(i.path.name, "own") for i in items}
+    for item in items:
+        if lanes[item.path] == "own" and SHARED_SERVERS & set(getattr(item, "fixturenames", ())):
+            lanes[item.path] = "shared"
+    return lanes
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list) -> None:
-    """With $RASA_ETHICS_E2E_LANE, keep one lane's modules: ``shared`` (those using a shared
-    server) or ``own`` (the others), so two processes can run the suite side by side."""
+    """With $RASA_ETHICS_E2E_LANE, keep one lane's modules (see ``LANES``), so several
+    processes can run the suite side by side."""
     lane = os.environ.get("RASA_ETHICS_E2E_LANE")
-    if lane not in ("shared", "own"):
+    if lane is None:
         return
-    shared = {i.path for i in items if SHARED_SERVERS & set(getattr(i, "fixturenames", ()))}
-    keep = [i for i in items if (i.path in shared) == (lane == "shared")]
+    if lane not in ("own", *LANES):
+        raise pytest.UsageError(
+            f"RASA_ETHICS_E2E_LANE={lane!r}: not one of own, {', '.join(LANES)}"
+        )
+    lanes = lanes_of(items)
+    keep = [i for i in items if lanes[i.path] == lane]
+    order = LANES.get(lane, ())
+    keep.sort(key=lambda i: order.index(i.path.name) if i.path.name in order else -1)
     config.hook.pytest_deselected(items=[i for i in items if i not in keep])
     items[:] = keep

@@ -12,7 +12,6 @@ URL, and Rasa's debug log must not show the answers either, while the domain's n
 from __future__ import annotations
 
 import json
-import shutil
 import sqlite3
 import uuid
 from pathlib import Path
@@ -20,12 +19,12 @@ from typing import Any, Dict, Iterator, List
 
 import pytest
 
-from tests.harness import REPO, Recipe, ServedBot, make_workspace, served_bot, trained_model
+from tests.harness import ServedBot, make_workspace, served_bot, trained_model
 from tests.harness.client import request_json
+from tests.harness.projects import context_bot as context_recipe
 
 pytestmark = pytest.mark.slow
 
-CONTEXT_BOT = REPO / "tests" / "bots" / "context_bot"
 NAME = "Chloe"  # a first name alone: no cue, nothing says it is a name but the question
 ADDRESS = "22 acacia avenue springfield"  # no capitals, no postcode, no "street"
 
@@ -33,10 +32,7 @@ ADDRESS = "22 acacia avenue springfield"  # no capitals, no postcode, no "street
 @pytest.fixture(scope="module")
 def context_bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedBot]:
     """The context bot with rasa-ethics as `init` sets it up, on SQLite, no action server."""
-    source = tmp_path_factory.mktemp("context-source")
-    shutil.copytree(CONTEXT_BOT, source / "bot")
-    shutil.copytree(REPO / "policies", source / "policies")  # its config names ../policies/
-    model = trained_model(Recipe("context", bot=source / "bot"))
+    model = trained_model(context_recipe(tmp_path_factory.mktemp("context-source")))
     space = make_workspace(tmp_path_factory.mktemp("context"), None)
     with served_bot(model, space, args=["--debug"]) as bot:
         yield bot

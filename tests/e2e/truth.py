@@ -135,7 +135,7 @@ def queued_rows(db: Path, sender: str) -> int:
 def outcome(bot: BotClient, sender: str, text: str, texts: Texts) -> Outcome:
     """Send ``text`` as ``sender`` and classify the answer."""
     replies = texts.without_disclosure(bot.say(sender, text))
-    tracker = bot.tracker(sender)
+    tracker = bot.state(sender)
     assert bot.space is not None
     return Outcome(text, replies, bool(tracker["paused"]), queued_rows(bot.space.db, sender), texts)
 
@@ -160,8 +160,10 @@ def in_form(bot: BotClient, sender: str, texts: Texts) -> None:
         events = bot.tracker(template)["events"]
         assert any(e.get("event") == "active_loop" and e.get("name") for e in events), events
         _FORM_EVENTS[bot.url] = events
-    bot.api(f"/conversations/{urllib.parse.quote(sender)}/tracker/events", _FORM_EVENTS[bot.url])
-    tracker = bot.tracker(sender)
+    tracker = bot.api(
+        f"/conversations/{urllib.parse.quote(sender)}/tracker/events?include_events=NONE",
+        _FORM_EVENTS[bot.url],
+    )
     assert (tracker.get("active_loop") or {}).get("name"), tracker.get("active_loop")
 
 

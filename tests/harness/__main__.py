@@ -9,11 +9,12 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Callable, Dict, Optional, Sequence
 
-from tests.harness.projects import adopt_support_bot, rasa_init_bot
+from tests.harness.projects import adopt_support_bot, context_bot, rasa_init_bot
 from tests.harness.training import RECIPES, Recipe, trained_model
 
 #: Recipes of bots built in a scratch folder first (as their tests build them).
 BUILT: Dict[str, Callable[[Path], Recipe]] = {
+    "context": context_bot,
     "rasa-init": rasa_init_bot,
     "support-bot": lambda folder: adopt_support_bot(folder).recipe,
 }

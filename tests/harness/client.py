@@ -59,6 +59,11 @@ class BotClient:
         """The stored conversation (latest session)."""
         return self.api(f"/conversations/{urllib.parse.quote(sender)}/tracker")
 
+    def state(self, sender: str) -> Dict[str, Any]:
+        """The stored conversation's current state without its events (``paused``, slots,
+        ``active_loop``, ``latest_message``): cheaper for the server than :meth:`tracker`."""
+        return self.api(f"/conversations/{urllib.parse.quote(sender)}/tracker?include_events=NONE")
+
     def parse(self, text: str) -> Dict[str, Any]:
         """What the model's NLU makes of ``text``."""
         return self.api("/model/parse", {"text": text})

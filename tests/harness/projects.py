@@ -2,7 +2,9 @@
 
 * the project `rasa init --no-prompt` creates;
 * ``tests/bots/support_bot``, a bot nobody here wrote the plugin for, after ``init`` and
-  ``init --reuse``.
+  ``init --reuse``;
+* ``tests/bots/context_bot``, whose form asks for a name and an address, beside a copy of the
+  bundled policies (its config names ``../policies/``).
 
 The tests build them and train them through the harness (once per content hash); the training
 phase of `make test` builds the same folders first, so the tests usually find the models cached.
@@ -18,9 +20,18 @@ from typing import List, Sequence
 from tests.harness.processes import BIN, RASA, REPO, rasa_env
 from tests.harness.training import Recipe
 
-__all__ = ["SUPPORT_BOT", "SupportBotAdoption", "adopt_support_bot", "checked", "rasa_init_bot"]
+__all__ = [
+    "CONTEXT_BOT",
+    "SUPPORT_BOT",
+    "SupportBotAdoption",
+    "adopt_support_bot",
+    "checked",
+    "context_bot",
+    "rasa_init_bot",
+]
 
 SUPPORT_BOT = REPO / "tests" / "bots" / "support_bot"
+CONTEXT_BOT = REPO / "tests" / "bots" / "context_bot"
 CLI = str(BIN / "rasa-ethics")
 
 
@@ -50,6 +61,15 @@ def rasa_init_bot(folder: Path) -> Recipe:
     rasa.cli.scaffold.create_initial_project(str(folder))  # what `rasa init --no-prompt` copies
     checked([CLI, "init", "--reuse", "--keep-host-flows", str(folder)], folder)
     return Recipe("rasa-init", bot=folder)
+
+
+def context_bot(folder: Path) -> Recipe:
+    """The context bot in ``folder/bot``, the bundled policies in ``folder/policies``."""
+    import shutil
+
+    shutil.copytree(CONTEXT_BOT, folder / "bot")
+    shutil.copytree(REPO / "policies", folder / "policies")
+    return Recipe("context", bot=folder / "bot")
 
 
 @dataclass

@@ -7,7 +7,7 @@ kept in ``build/models/<key>.tar.gz``, where the key hashes what training reads 
 
 Prebuild the models the test suite needs (``make models`` does)::
 
-    .venv/bin/python -m tests.harness example support-bot plain rasa-init
+    .venv/bin/python -m tests.harness example plain context support-bot rasa-init
 """
 
 from __future__ import annotations
