@@ -60,7 +60,7 @@ e2e() {  # e2e LANE [nice level]: the lane's end-to-end modules (tests/e2e/conft
 # Priorities: tests that time something (unit tests, the shared lanes' latency checks) first;
 # training, and the end-to-end modules that time nothing, take what is left.
 (
-  run training-example nice -n 10 "$BIN/python" -m tests.harness example &&
+  run training-example "$BIN/python" -m tests.harness example &&
     run training-more nice -n 5 "$BIN/python" -m tests.harness plain support-bot
 ) &
 training=$!
