@@ -2,7 +2,7 @@
 # The whole test suite (`make test`), laid out for a 2-core machine.  Five lanes run at once:
 #
 #   training   : the models the end-to-end tests use (tests/harness, cached by content hash):
-#                the example bot first, then the plain variant and the adopted support bot;
+#                the example bot first, then the adopted support bot and the plain variant;
 #                beside it, from the start, the `rasa init` bot and the context bot;
 #   unit       : the unit tests, then the end-to-end modules that start servers of their own;
 #   statistics : once the example bot is trained, the modules that send hundreds of messages
@@ -61,7 +61,7 @@ e2e() {  # e2e LANE [nice level]: the lane's end-to-end modules (tests/e2e/conft
 # training, and the end-to-end modules that time nothing, take what is left.
 (
   run training-example "$BIN/python" -m tests.harness example &&
-    run training-more nice -n 5 "$BIN/python" -m tests.harness plain support-bot
+    run training-more nice -n 5 "$BIN/python" -m tests.harness support-bot plain
 ) &
 training=$!
 # The `rasa init` bot's stock config trains longest (four neural networks): from the start, on

@@ -148,9 +148,11 @@ def watched_bot(trained_example_bot: Path, tmp_path_factory: pytest.TempPathFact
 #: Fixtures of the servers this conftest shares across modules.
 SHARED_SERVERS = {"plugin_bot", "degraded_bot", "plain_bot", "example_agent", "webhook"}
 #: The lanes `make test` runs side by side (scripts/test.sh), each in a pytest process of its
-#: own, with the modules named here in this order.  A module named nowhere goes to ``shared``
-#: when it uses a shared server and to ``own`` when it does not, before the named ones.
+#: own, with the modules named here first, in this order.  A module named nowhere goes to
+#: ``shared`` when it uses a shared server and to ``own`` when it does not.
 LANES: Dict[str, Tuple[str, ...]] = {
+    # first what needs no model: the lane starts while the example bot is still being trained
+    "own": ("test_performance.py", "test_postgres.py"),
     # hundreds of messages each to the session's plugin_bot
     # (the audit module first: it fills plugin_bot's small trail disk, and counts records)
     "statistics": (
@@ -159,8 +161,8 @@ LANES: Dict[str, Tuple[str, ...]] = {
         "test_truth_contract.py",
         "test_heldout.py",
     ),
-    # the other modules of the session's servers; the one that needs plain_bot last, as the plain
-    # model is trained after the example bot's
+    # the modules of the session's servers but those above; the one that needs plain_bot last of
+    # these, as the plain model is trained last
     "shared": (
         "test_hardening_input.py",
         "test_hardening_api.py",
@@ -175,10 +177,12 @@ _NAMED = {module: lane for lane, modules in LANES.items() for module in modules}
 
 
 def lanes_of(items: list) -> Dict[Path, str]:
-    """The lane of each test module: a module goes where its tests that use most servers go."""
+    """The lane of each test module: as ``LANES`` names it, else ``shared`` when one of its
+    tests uses a shared server, else ``own``."""
     lanes = {i.path: _NAMED.get(i.path.name, "own") for i in items}
     for item in items:
-        if lanes[item.path] == "own" and SHARED_SERVERS & set(getattr(item, "fixturenames", ())):
+        named = item.path.name in _NAMED
+        if not named and SHARED_SERVERS & set(getattr(item, "fixturenames", ())):
             lanes[item.path] = "shared"
     return lanes
 
@@ -189,13 +193,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list) -> None:
     lane = os.environ.get("RASA_ETHICS_E2E_LANE")
     if lane is None:
         return
-    if lane not in ("own", *LANES):
-        raise pytest.UsageError(
-            f"RASA_ETHICS_E2E_LANE={lane!r}: not one of own, {', '.join(LANES)}"
-        )
+    if lane not in LANES:
+        raise pytest.UsageError(f"RASA_ETHICS_E2E_LANE={lane!r}: not one of {', '.join(LANES)}")
     lanes = lanes_of(items)
     keep = [i for i in items if lanes[i.path] == lane]
     order = LANES.get(lane, ())
-    keep.sort(key=lambda i: order.index(i.path.name) if i.path.name in order else -1)
+    keep.sort(key=lambda i: order.index(i.path.name) if i.path.name in order else len(order))
     config.hook.pytest_deselected(items=[i for i in items if i not in keep])
     items[:] = keep
