@@ -19,6 +19,7 @@ PHASES = {
     "environment": ("environment",),
     "training": ("training",),
     "unit tests": ("unit",),
+    "unit re-run": ("unit-alone",),
     "end-to-end tests": ("e2e",),
 }
 _COUNT = re.compile(r"(\d+) (passed|failed|skipped|errors?)")
@@ -38,11 +39,25 @@ def fold(lanes: List[Tuple[str, int, int]]) -> Dict[str, Tuple[int, int, List[st
     """Phase -> (first start, last end, its lanes)."""
     folded: Dict[str, Tuple[int, int, List[str]]] = {}
     for phase, prefixes in PHASES.items():
-        mine = [lane for lane in lanes if lane[0].startswith(prefixes)]
+        mine = [lane for lane in lanes if lane[0].startswith(prefixes) and _phase(lane[0]) == phase]
         if mine:
             start, end = min(s for _, s, _ in mine), max(e for _, _, e in mine)
             folded[phase] = (start, end, [f"{n} {e - s} s" for n, s, e in mine])
     return folded
+
+
+def _phase(lane: str) -> str:
+    """The phase of a lane: the one with the longest prefix of its name."""
+    best = max(
+        (
+            (len(p), phase)
+            for phase, prefixes in PHASES.items()
+            for p in prefixes
+            if lane.startswith(p)
+        ),
+        default=(0, ""),
+    )
+    return best[1]
 
 
 def test_counts(logs: List[Path]) -> Counter:
@@ -73,9 +88,7 @@ def _closing_counts(log: Path) -> Counter:
 def main(argv: List[str]) -> int:
     """Print the table, then the total test line."""
     lanes, began = read_lanes(Path(argv[1])), int(argv[2])
-    print(
-        f"\n{'phase':<18}{'from':>7}{'to':>7}{'seconds':>9}  lanes (phases overlap)"
-    )
+    print(f"\n{'phase':<18}{'from':>7}{'to':>7}{'seconds':>9}  lanes (phases overlap)")
     last = began
     for phase, (start, end, parts) in fold(lanes).items():
         last = max(last, end)
