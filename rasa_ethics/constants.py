@@ -42,6 +42,9 @@ __all__ = [
     "META_PRIVACY",
     "PRIVACY_ERASE_INTENT",
     "PRIVACY_NOTICE_INTENT",
+    "PRIVACY_EXPORT_INTENT",
+    "RESPONSE_EXPORT_FILED",
+    "RESPONSE_EXPORT_FAILED",
     "RESPONSE_PRIVACY_NOTICE",
     "PRIVACY_RESPONSES",
     "RESPONSE_ERASE_CONFIRM",
@@ -59,6 +62,8 @@ COMPLAINT_INTENT = "ethics_complaint"
 PRIVACY_ERASE_INTENT = "ethics_privacy_erase"
 # The customer asks what is kept about them and how it is used.
 PRIVACY_NOTICE_INTENT = "ethics_privacy_notice"
+# The customer asks for a copy of their data.
+PRIVACY_EXPORT_INTENT = "ethics_privacy_export"
 
 # Responses the importer adds; their texts come from the policy.
 RESPONSE_DISCLOSURE = "utter_ethics_disclosure"
@@ -80,8 +85,12 @@ RESPONSE_ERASED = "utter_ethics_privacy_erased"  # said only after the erasure w
 RESPONSE_ERASE_FAILED = "utter_ethics_privacy_erase_failed"  # nothing was deleted
 RESPONSE_ERASE_DECLINED = "utter_ethics_privacy_erase_declined"
 RESPONSE_PRIVACY_NOTICE = "utter_ethics_privacy_notice"
+RESPONSE_EXPORT_FILED = "utter_ethics_privacy_export_filed"  # said after the request was filed
+RESPONSE_EXPORT_FAILED = "utter_ethics_privacy_export_failed"  # nothing was filed
 PRIVACY_RESPONSES = (
     RESPONSE_PRIVACY_NOTICE,
+    RESPONSE_EXPORT_FILED,
+    RESPONSE_EXPORT_FAILED,
     RESPONSE_ERASE_CONFIRM,
     RESPONSE_ERASED,
     RESPONSE_ERASE_FAILED,

@@ -9,6 +9,9 @@ What the message says decides, as in :mod:`rasa_ethics.dialogue.grammar`, not th
 * a **notice** request asks what is kept or how it is used: a verb of keeping or using ("keep",
   "store", "save", "use", "share", "see") with the customer's data or "about me", or the words
   "privacy policy" / "privacy notice";
+* an **export** request asks for a copy of the customer's data: "copy", "export", "download"
+  or "send me" with the customer's data ("send me a copy of my data", "export my data",
+  "email me everything you have on me"), or a named request ("subject access request");
 * a message about the shop's records (orders, the basket, the account, a saved card, the
   mailing list) is never a request about the chat's data: "delete my order", "cancel my
   account", "remove the item from my basket", "I want to remove my account and all my data" are
@@ -28,9 +31,9 @@ from typing import FrozenSet, List, Optional, Sequence, Tuple
 from rasa_ethics import constants as c
 from rasa_ethics.dialogue.lexicon import words
 
-__all__ = ["ERASE", "NOTICE", "privacy_request"]
+__all__ = ["ERASE", "EXPORT", "NOTICE", "privacy_request"]
 
-ERASE, NOTICE = "erase", "notice"
+ERASE, NOTICE, EXPORT = "erase", "notice", "export"
 
 _ERASE_VERBS = words(
     "delete deletes deleted deleting deletion erase erases erased erasing erasure wipe wipes "
@@ -82,7 +85,7 @@ def privacy_request(text: str, intent: Optional[str] = None) -> Optional[Tuple[s
     for clause in _clauses(text):
         if _BUSINESS.intersection(clause):
             continue
-        kind = _erase(clause, intent) or _notice(clause, intent)
+        kind = _erase(clause, intent) or _export(clause, intent) or _notice(clause, intent)
         if kind is not None:
             found.append(kind)
     erase = [f for f in found if f[0] == ERASE]
@@ -141,6 +144,33 @@ def _mine(clause: Sequence[str]) -> bool:
     """The clause is about what the customer gave or what is kept on them."""
     pairs = set(zip(clause, clause[1:], strict=False))
     return bool(pairs.intersection(_ABOUT_ME)) or bool(words("i me my myself").intersection(clause))
+
+
+_COPY_WORDS = words("copy copies cpy export exported download downloaded")
+_SEND_VERBS = words("send sned email mail give provide forward")
+_EXPORT_DATA = words(
+    "data info information details personal records conversation chat transcript everything "
+    "anything all"
+)
+
+
+def _export(clause: Sequence[str], intent: Optional[str]) -> Optional[Tuple[str, str]]:
+    joined = " ".join(clause)
+    if re.search(r"\b(subject )?access request\b|\brequesting access to my\b", joined):
+        return EXPORT, "grammar:access_request"
+    data = bool(_EXPORT_DATA.intersection(clause)) and _mine(clause)
+    if not data:
+        return None
+    if _COPY_WORDS.intersection(clause):
+        return EXPORT, "grammar:copy_of_my_data"
+    sending = [i for i, w in enumerate(clause) if w in _SEND_VERBS]
+    if any(clause[i + 1 : i + 2] in (("me",), ("it",)) for i in sending) or (
+        sending and clause[-2:] == ("to", "me")
+    ):
+        return EXPORT, "grammar:send_me_my_data"
+    if intent == c.PRIVACY_EXPORT_INTENT:
+        return EXPORT, f"intent:{intent}"
+    return None
 
 
 def _notice(clause: Sequence[str], intent: Optional[str]) -> Optional[Tuple[str, str]]:

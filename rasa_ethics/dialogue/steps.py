@@ -18,7 +18,8 @@ The steps of each plan (see :mod:`rasa_ethics.dialogue.turn`):
   "yes" -> ``utter_ethics_privacy_erased`` (the NLG says ``_erase_failed`` when the erasure could
   not be done) -> ``action_listen``; "no" -> ``utter_ethics_privacy_erase_declined``, then as a
   declined offer; "what do you keep about me?" -> ``utter_ethics_privacy_notice``, then as a
-  bot challenge.
+  bot challenge; "send me a copy of my data" -> ``utter_ethics_privacy_export_filed`` (or
+  ``_export_failed``: nothing was filed), then as a bot challenge.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from rasa_ethics.dialogue.turn import (
     ERASE,
     ERASE_ASK,
     ERASE_DECLINED,
+    EXPORT,
     HANDOFF,
     NOTICE,
     TOO_LONG,
@@ -83,13 +85,14 @@ def next_step(
 
 
 #: Kinds after which an active form asks its question again (the others end the turn).
-_FORM_ASKS_AGAIN = (BOT_CHALLENGE, DECLINED, TOO_LONG, NOTICE, ERASE_DECLINED)
+_FORM_ASKS_AGAIN = (BOT_CHALLENGE, DECLINED, TOO_LONG, NOTICE, ERASE_DECLINED, EXPORT)
 #: The one response of each privacy plan (the erasure: done, or failed and nothing deleted).
 _PRIVACY_STEPS = {
     ERASE_ASK: (c.RESPONSE_ERASE_CONFIRM,),
     ERASE: (c.RESPONSE_ERASED, c.RESPONSE_ERASE_FAILED),
     ERASE_DECLINED: (c.RESPONSE_ERASE_DECLINED,),
     NOTICE: (c.RESPONSE_PRIVACY_NOTICE,),
+    EXPORT: (c.RESPONSE_EXPORT_FILED, c.RESPONSE_EXPORT_FAILED),
 }
 
 

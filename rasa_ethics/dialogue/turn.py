@@ -44,6 +44,7 @@ __all__ = [
     "ERASE",
     "ERASE_ASK",
     "ERASE_DECLINED",
+    "EXPORT",
     "HANDOFF",
     "NOTICE",
     "analyse_message",
@@ -67,6 +68,7 @@ ERASE_ASK = "privacy_erase_ask"  # "delete my data": the erasure question first,
 ERASE = "privacy_erase"  # "yes" to it: erase this conversation (the NLG does it, see nlg/)
 ERASE_DECLINED = "privacy_erase_declined"  # "no" to it: nothing is deleted
 NOTICE = "privacy_notice"  # "what do you keep about me?": the privacy notice
+EXPORT = "privacy_export"  # "send me a copy of my data": file the request (the NLG does it)
 
 # Reasons recorded with a handoff, most important first.
 REASON_REQUEST = "customer_request"
@@ -208,6 +210,7 @@ def _privacy_plan(
     kind, response = {
         privacy.ERASE: (ERASE_ASK, c.RESPONSE_ERASE_CONFIRM),
         privacy.NOTICE: (NOTICE, c.RESPONSE_PRIVACY_NOTICE),
+        privacy.EXPORT: (EXPORT, c.RESPONSE_EXPORT_FILED),
     }[signals.privacy]
     if available_actions is not None and response not in set(available_actions):
         return None

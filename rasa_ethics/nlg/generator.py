@@ -64,6 +64,8 @@ logger = logging.getLogger(__name__)
 GUARDED = (c.RESPONSE_HANDOFF, c.RESPONSE_HANDOFF_UNAVAILABLE, c.RESPONSE_BOT_CHALLENGE)
 # The answer to "yes, erase it": the erasure is done here, then one of the two is said.
 ERASURE = (c.RESPONSE_ERASED, c.RESPONSE_ERASE_FAILED)
+# The answer to "send me a copy of my data": the request is filed here, then one is said.
+EXPORT = (c.RESPONSE_EXPORT_FILED, c.RESPONSE_EXPORT_FAILED)
 REASON_UNDECIDED = "undecided_response"  # an offer said in place of a text nobody decided
 HOST_FALLBACK = "utter_default"
 
@@ -104,6 +106,15 @@ class EthicsNLG(TemplatedNaturalLanguageGenerator):
                 return self._erase(policy, tracker)
             logger.warning("rasa-ethics: %s was predicted without a 'yes'; asking", utter_action)
             utter_action = c.RESPONSE_ERASE_CONFIRM  # nobody confirmed: ask, never erase
+        if utter_action in EXPORT:
+            if _decided(policy, c.RESPONSE_EXPORT_FILED, tracker, self.responses):
+                return self._file_export(policy, tracker)
+            logger.warning(
+                "rasa-ethics: %s was predicted without a request; not said", utter_action
+            )
+            utter_action = (
+                HOST_FALLBACK if HOST_FALLBACK in self.responses else c.RESPONSE_PRIVACY_NOTICE
+            )
         text = ethics_text(policy, utter_action)
         if text is not None:
             message: Optional[Dict[Text, Any]] = self._ethics_message(
@@ -150,6 +161,26 @@ class EthicsNLG(TemplatedNaturalLanguageGenerator):
             "text": chat.erased_text.replace("{reference}", reference),
             "utter_action": c.RESPONSE_ERASED,
             c.META_ERASED: {"reference": reference},
+        }
+
+    @staticmethod
+    def _file_export(policy: LoadedPolicy, tracker: DialogueStateTracker) -> Dict[Text, Any]:
+        """File the customer's request for a copy in the register, then give its reference."""
+        chat = policy.privacy.chat
+        rights = chat_rights()
+        try:
+            if rights is None:
+                msg = "no rasa_ethics.RedactingTrackerStore in this process"
+                raise RuntimeError(msg)
+            reference = rights.request_export_in_chat(tracker.sender_id)
+        except Exception as exc:  # noqa: BLE001 - whatever failed, nothing may be announced
+            failure = type(exc).__name__
+            logger.error("rasa-ethics: export request not filed (%s)", failure)
+            return {"text": chat.export_failed_text, "utter_action": c.RESPONSE_EXPORT_FAILED}
+        logger.info("rasa-ethics: export request filed in the chat (%s)", reference)
+        return {
+            "text": chat.export_text.replace("{reference}", reference),
+            "utter_action": c.RESPONSE_EXPORT_FILED,
         }
 
     def _substitute(self, utter_action: Text) -> Text:

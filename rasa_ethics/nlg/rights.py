@@ -22,6 +22,9 @@ class ChatRights(Protocol):
     def erase_in_chat(self, conversation_id: str) -> str:
         """Erase the conversation everywhere; its reference number.  Raises if it was not."""
 
+    def request_export_in_chat(self, conversation_id: str) -> str:
+        """File a request for a copy of the conversation's data; its reference number."""
+
 
 _lock = threading.Lock()
 _current: "list[weakref.ReferenceType]" = []

@@ -78,6 +78,22 @@ class ChatRightsConfig(Section):
         "notice: <link>'); unset: no link.",
     )
 
+    export_text: str = Field(
+        "I've filed your request for a copy of your data; its reference number is {reference}. "
+        "A chat cannot prove who you are, so our team will check that it's you before sending "
+        "the copy. Please quote the reference if you contact us.",
+        min_length=1,
+        description="Said after a request for a copy of the customer's data was filed in the "
+        "register (response utter_ethics_privacy_export_filed); {reference} is its number.",
+    )
+    export_failed_text: str = Field(
+        "Sorry, I could not file your request just now. Please try again in a few minutes, or "
+        "ask our team.",
+        min_length=1,
+        description="Said when the export request could not be filed (response "
+        "utter_ethics_privacy_export_failed).",
+    )
+
     @validator("erase_no_button")
     def _buttons_differ(cls, value: str, values: dict) -> str:
         if value.casefold() == str(values.get("erase_yes_button", "")).casefold():
@@ -85,7 +101,7 @@ class ChatRightsConfig(Section):
             raise ValueError(msg)
         return value
 
-    @validator("erased_text")
+    @validator("erased_text", "export_text")
     def _has_reference(cls, value: str) -> str:
         if "{reference}" not in value:
             msg = "must say the reference number, e.g. 'Your reference number is {reference}.'"
@@ -137,7 +153,7 @@ class PrivacyConfig(Section):
     chat: ChatRightsConfig = Field(
         default_factory=lambda: ChatRightsConfig(),
         description="Customers' own requests in the chat: the privacy notice, erasure of the "
-        "conversation.",
+        "conversation, a request for a copy of their data.",
     )
 
     @validator("subject_types", each_item=True)

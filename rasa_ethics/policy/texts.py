@@ -32,6 +32,8 @@ def response_texts(policy: Any) -> Dict[str, str]:
         if chat.notice_link:
             notice = f"{notice} Full privacy notice: {chat.notice_link}"
         texts[c.RESPONSE_PRIVACY_NOTICE] = notice
+        texts[c.RESPONSE_EXPORT_FILED] = chat.export_text
+        texts[c.RESPONSE_EXPORT_FAILED] = chat.export_failed_text
         texts[c.RESPONSE_ERASE_CONFIRM] = chat.erase_confirm_text
         texts[c.RESPONSE_ERASED] = chat.erased_text
         texts[c.RESPONSE_ERASE_FAILED] = chat.erase_failed_text

@@ -66,6 +66,7 @@ from rasa_ethics.nlg.rights import install_chat_rights
 from rasa_ethics.policy import LivePolicy
 from rasa_ethics.rights.erasure import erase
 from rasa_ethics.rights.locate import stores_of
+from rasa_ethics.rights.trail import PrivacyTrail
 from rasa_ethics.serving import install_in_running_server, stored_view_only
 from rasa_ethics.stores.redaction import TrackerRedaction
 from rasa_ethics.subjects import SubjectIndex
@@ -187,6 +188,28 @@ class RedactingTrackerStore(TrackerStore):
         stores = stores_of(self)
         result = erase(stores, safe_sender_id(conversation_id), "chat", via="chat")
         return result.reference
+
+    def request_export_in_chat(self, conversation_id: str) -> str:
+        """File the customer's request for a copy of their data (EthicsNLG); its reference.
+
+        A chat proves no identity, so nothing is exported here: the request waits in the
+        register (``via: chat``, with its legal deadline) for an operator, who verifies the
+        requester and runs ``rasa-ethics privacy export --reference ...``.  The privacy trail
+        gets a ``privacy_request`` record (pseudonym, kind, reference).
+        """
+        stores = stores_of(self)
+        conversation = safe_sender_id(conversation_id)
+        trail = PrivacyTrail(stores.policy)
+        trail.open()  # a trail that cannot be written stops here, before anything is filed
+        try:
+            subject = trail.subject(conversation)
+            jurisdiction = stores.policy.privacy.jurisdiction
+            request = stores.register.file("export", conversation, subject, jurisdiction, "chat")
+            fields = {"kind": "export", "subject": subject, "reference": request["reference"]}
+            trail.write([trail.record("privacy_request", "chat", via="chat", **fields)])
+        finally:
+            trail.close()
+        return str(request["reference"])
 
     def _link_subjects(self, tracker: DialogueStateTracker, stored: DialogueStateTracker) -> None:
         """Rights (issue 12): record the subject keys of values the customer gave, never the

@@ -19,7 +19,7 @@ from rasa.utils.endpoints import EndpointConfig
 
 from rasa_ethics import constants as c
 from rasa_ethics.dialogue.detectors import Detectors
-from rasa_ethics.dialogue.privacy import ERASE, NOTICE, privacy_request
+from rasa_ethics.dialogue.privacy import ERASE, EXPORT, NOTICE, privacy_request
 from rasa_ethics.dialogue.steps import next_step
 from rasa_ethics.dialogue.turn import ERASE as ERASE_PLAN
 from rasa_ethics.dialogue.turn import ERASE_ASK, ERASE_DECLINED, analyse_turn
@@ -85,6 +85,25 @@ class TestGrammar:
     def test_not_a_request_about_the_chat(self, text: str) -> None:
         assert privacy_request(text) is None
 
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "send me a copy of my data",
+            "export my data",
+            "data access request",
+            "can you send me my data",
+            "sned me a copy of my data",
+        ],
+    )
+    def test_export(self, text: str) -> None:
+        assert privacy_request(text) is not None and privacy_request(text)[0] == EXPORT
+
+    @pytest.mark.parametrize(
+        "text", ["I need a copy of my invoice", "can you email me the receipt", "send it to me"]
+    )
+    def test_not_an_export(self, text: str) -> None:
+        assert privacy_request(text) is None
+
     def test_the_intent_needs_the_verb(self) -> None:
         """The classifier's intent alone is no evidence."""
         assert privacy_request("hello there", c.PRIVACY_ERASE_INTENT) is None
@@ -140,6 +159,11 @@ class _Rights:
         self.fail = fail
         self.erased: List[str] = []
 
+    def request_export_in_chat(self, conversation_id: str) -> str:
+        if self.fail:
+            raise RuntimeError("the register is down")
+        return "PR-EXPO-RT00"
+
     def erase_in_chat(self, conversation_id: str) -> str:
         if self.fail:
             raise RuntimeError("the privacy trail is held")
@@ -184,6 +208,28 @@ class TestNLGErasure:
         message = generate(nlg, c.RESPONSE_ERASED, tracker(*said))
         assert rights.erased == [] and message["text"] == CHAT.erase_confirm_text
         assert message["buttons"][0]["title"] == CHAT.erase_yes_button
+
+
+class TestNLGExport:
+    def test_files_then_says_so(self, nlg: EthicsNLG) -> None:
+        rights = _Rights()  # installed as a weak reference: kept alive here
+        install_chat_rights(rights)
+        t = tracker(user("send me a copy of my data"))
+        message = generate(nlg, c.RESPONSE_EXPORT_FILED, t)
+        assert message["text"] == CHAT.export_text.replace("{reference}", "PR-EXPO-RT00")
+
+    def test_failure_is_said(self, nlg: EthicsNLG) -> None:
+        rights = _Rights(fail=True)
+        install_chat_rights(rights)
+        t = tracker(user("send me a copy of my data"))
+        assert generate(nlg, c.RESPONSE_EXPORT_FILED, t)["text"] == CHAT.export_failed_text
+
+    def test_undecided_files_nothing(self, nlg: EthicsNLG) -> None:
+        rights = _Rights(fail=True)  # would raise if it were asked
+        install_chat_rights(rights)
+        said = [user("hello"), ActionExecuted("utter_greet"), BotUttered("Hello!"), user("ok")]
+        message = generate(nlg, c.RESPONSE_EXPORT_FILED, tracker(*said))
+        assert message["text"] not in (CHAT.export_failed_text, CHAT.export_text)
 
 
 class TestStoreSkipsErasedSessions:
