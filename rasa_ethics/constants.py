@@ -43,6 +43,7 @@ __all__ = [
     "PRIVACY_ERASE_INTENT",
     "PRIVACY_NOTICE_INTENT",
     "PRIVACY_EXPORT_INTENT",
+    "PRIVACY_INTENTS",
     "RESPONSE_EXPORT_FILED",
     "RESPONSE_EXPORT_FAILED",
     "RESPONSE_PRIVACY_NOTICE",
@@ -64,6 +65,7 @@ PRIVACY_ERASE_INTENT = "ethics_privacy_erase"
 PRIVACY_NOTICE_INTENT = "ethics_privacy_notice"
 # The customer asks for a copy of their data.
 PRIVACY_EXPORT_INTENT = "ethics_privacy_export"
+PRIVACY_INTENTS = (PRIVACY_ERASE_INTENT, PRIVACY_NOTICE_INTENT, PRIVACY_EXPORT_INTENT)
 
 # Responses the importer adds; their texts come from the policy.
 RESPONSE_DISCLOSURE = "utter_ethics_disclosure"
