@@ -57,7 +57,6 @@ def plan(policy: LoadedPolicy, host_intents: Iterable[str]) -> EthicsPlan:
         (c.COMPLAINT_INTENT, policy.handoff.signals.complaint_intents, policy.handoff.enabled),
         (c.PRIVACY_ERASE_INTENT, [c.PRIVACY_ERASE_INTENT], policy.privacy.chat.enabled),
         (c.PRIVACY_NOTICE_INTENT, [c.PRIVACY_NOTICE_INTENT], policy.privacy.chat.enabled),
-        (c.PRIVACY_EXPORT_INTENT, [c.PRIVACY_EXPORT_INTENT], policy.privacy.chat.enabled),
     ]
     intents = []
     for concern, names, enabled in concerns:

@@ -376,7 +376,7 @@ class TestDetection:
         """The importer's examples, reported apart from the held-out figures."""
         erase = tuning_examples(c.PRIVACY_ERASE_INTENT)
         notice = tuning_examples(c.PRIVACY_NOTICE_INTENT)
-        export = tuning_examples(c.PRIVACY_EXPORT_INTENT)
+        export = load_sets("privacy_tuning.yml")["export"]
         assert recall(sqlite_bot, erase, CHAT.erase_confirm_text, "tuning erase") >= 0.95
         assert recall(sqlite_bot, notice, CHAT.notice_text, "tuning notice") >= 0.9
         filed = CHAT.export_text.split("{reference}")[0]
