@@ -38,6 +38,20 @@ __all__ = [
     "RESPONSE_RESUMED",
     "RESPONSE_TOO_LONG",
     "META_TOO_LONG",
+    "META_ERASED",
+    "META_PRIVACY",
+    "PRIVACY_ERASE_INTENT",
+    "PRIVACY_NOTICE_INTENT",
+    "PRIVACY_EXPORT_INTENT",
+    "PRIVACY_INTENTS",
+    "RESPONSE_EXPORT_FILED",
+    "RESPONSE_EXPORT_FAILED",
+    "RESPONSE_PRIVACY_NOTICE",
+    "PRIVACY_RESPONSES",
+    "RESPONSE_ERASE_CONFIRM",
+    "RESPONSE_ERASED",
+    "RESPONSE_ERASE_DECLINED",
+    "RESPONSE_ERASE_FAILED",
     "topic_response",
 ]
 
@@ -45,6 +59,13 @@ __all__ = [
 HANDOFF_INTENT = "ethics_human_handoff"
 BOT_CHALLENGE_INTENT = "ethics_bot_challenge"
 COMPLAINT_INTENT = "ethics_complaint"
+# The customer asks to have this conversation erased ("delete my data", "forget me").
+PRIVACY_ERASE_INTENT = "ethics_privacy_erase"
+# The customer asks what is kept about them and how it is used.
+PRIVACY_NOTICE_INTENT = "ethics_privacy_notice"
+# The customer asks for a copy of their data.
+PRIVACY_EXPORT_INTENT = "ethics_privacy_export"
+PRIVACY_INTENTS = (PRIVACY_ERASE_INTENT, PRIVACY_NOTICE_INTENT, PRIVACY_EXPORT_INTENT)
 
 # Responses the importer adds; their texts come from the policy.
 RESPONSE_DISCLOSURE = "utter_ethics_disclosure"
@@ -60,6 +81,23 @@ RESPONSE_OUTAGE = "utter_ethics_outage"
 # Responses that offer a person with the confirm buttons.
 OFFER_RESPONSES = (RESPONSE_CONFIRM, RESPONSE_OUTAGE)
 RESPONSE_TOO_LONG = "utter_ethics_too_long"  # a message over messages.max_message_chars
+# Customers' rights in the chat (issue 12): the erasure question, and what follows the answer.
+RESPONSE_ERASE_CONFIRM = "utter_ethics_privacy_erase_confirm"
+RESPONSE_ERASED = "utter_ethics_privacy_erased"  # said only after the erasure was done
+RESPONSE_ERASE_FAILED = "utter_ethics_privacy_erase_failed"  # nothing was deleted
+RESPONSE_ERASE_DECLINED = "utter_ethics_privacy_erase_declined"
+RESPONSE_PRIVACY_NOTICE = "utter_ethics_privacy_notice"
+RESPONSE_EXPORT_FILED = "utter_ethics_privacy_export_filed"  # said after the request was filed
+RESPONSE_EXPORT_FAILED = "utter_ethics_privacy_export_failed"  # nothing was filed
+PRIVACY_RESPONSES = (
+    RESPONSE_PRIVACY_NOTICE,
+    RESPONSE_EXPORT_FILED,
+    RESPONSE_EXPORT_FAILED,
+    RESPONSE_ERASE_CONFIRM,
+    RESPONSE_ERASED,
+    RESPONSE_ERASE_FAILED,
+    RESPONSE_ERASE_DECLINED,
+)
 # Either one announces a handoff: the second when no agent is available.
 HANDOFF_RESPONSES = (RESPONSE_HANDOFF, RESPONSE_HANDOFF_UNAVAILABLE)
 
@@ -79,6 +117,13 @@ META_OUTAGE = "ethics_outage"  # on the bot message said when an action failed: 
 # Parse data: the intent classifier's own prediction, when EthicsIntentGuard replaced an ethics
 # intent that the message gave no evidence for ({"name", "confidence"}).
 META_CLASSIFIER = "ethics_classifier"
+
+# On the bot message that asks whether to erase ({"stage": "asked"}) and on the action that
+# answers it ({"stage": "yes" | "no"}); the same keys as META_CONFIRM.
+META_PRIVACY = "ethics_privacy"
+# On the bot message said after an in-chat erasure: {"reference": "PR-..."}.  A tracker whose
+# session holds it is never saved again (RedactingTrackerStore.save): the erasure stands.
+META_ERASED = "ethics_erased"
 
 # Keys inside metadata[META_CONFIRM].
 CONFIRM_STAGE = "stage"

@@ -54,6 +54,7 @@ RECORD_TYPES = (
     "export",  # one conversation exported
     "purge",  # conversations past the retention period deleted
     "subject_lookup",  # conversations looked up by a subject key
+    "privacy_request",  # a customer filed a rights request in the chat (kind, reference)
 )
 
 _ENCODER = json.JSONEncoder(

@@ -27,7 +27,15 @@ from rasa_ethics.dialogue.lexicon import words
 from rasa_ethics.dialogue.matcher import normalise
 from rasa_ethics.policy.schema_handoff import ConfirmConfig
 
-__all__ = ["Offer", "answer", "offer_metadata", "pending_offer"]
+__all__ = [
+    "Offer",
+    "answer",
+    "answer_buttons",
+    "erase_metadata",
+    "offer_metadata",
+    "pending_erase_question",
+    "pending_offer",
+]
 
 _YES = words("yes yeah yep yup yea ya y sure ok okay please definitely absolutely connect go")
 _NO = words("no nope nah n not never nevermind cancel carry continue")
@@ -46,8 +54,22 @@ def offer_metadata(reason: str, stage: str = c.STAGE_ASKED) -> Dict[str, Any]:
     return {c.META_CONFIRM: {c.CONFIRM_STAGE: stage, c.CONFIRM_REASON: reason}}
 
 
+def erase_metadata(stage: str = c.STAGE_ASKED) -> Dict[str, Any]:
+    """The metadata that marks a bot message as the erasure question, or an action as its answer."""
+    return {c.META_PRIVACY: {c.CONFIRM_STAGE: stage, c.CONFIRM_REASON: "erase"}}
+
+
 def pending_offer(tracker: DialogueStateTracker) -> Optional[Offer]:
     """The offer the latest user message answers: the bot's last message before it, if an offer."""
+    return _pending(tracker, c.META_CONFIRM)
+
+
+def pending_erase_question(tracker: DialogueStateTracker) -> bool:
+    """True when the latest user message answers the erasure question (the bot's last message)."""
+    return _pending(tracker, c.META_PRIVACY) is not None
+
+
+def _pending(tracker: DialogueStateTracker, key: str) -> Optional[Offer]:
     seen_user = False
     for event in reversed(tracker.events):
         if isinstance(event, (SessionStarted, Restarted, ConversationResumed)):
@@ -57,7 +79,7 @@ def pending_offer(tracker: DialogueStateTracker) -> Optional[Offer]:
                 return None
             seen_user = True
         elif isinstance(event, BotUttered) and seen_user:
-            info = (event.metadata or {}).get(c.META_CONFIRM)
+            info = (event.metadata or {}).get(key)
             if isinstance(info, dict) and info.get(c.CONFIRM_STAGE) == c.STAGE_ASKED:
                 return Offer(reason=str(info.get(c.CONFIRM_REASON) or "unspecified"))
             return None
@@ -66,10 +88,15 @@ def pending_offer(tracker: DialogueStateTracker) -> Optional[Offer]:
 
 def answer(text: Optional[str], confirm: ConfirmConfig) -> Optional[bool]:
     """True for yes, False for no, None when the message is no answer to the offer."""
+    return answer_buttons(text, confirm.yes_button, confirm.no_button)
+
+
+def answer_buttons(text: Optional[str], yes_button: str, no_button: str) -> Optional[bool]:
+    """True for yes (its button or a yes word), False for no, None for anything else."""
     said = normalise(text or "")
-    if said == normalise(confirm.yes_button):
+    if said == normalise(yes_button):
         return True
-    if said == normalise(confirm.no_button):
+    if said == normalise(no_button):
         return False
     tokens = said.split()
     if not tokens or len(tokens) > _MAX_WORDS:

@@ -30,6 +30,7 @@ from rasa_ethics import constants as c
 from rasa_ethics.dialogue import grammar
 from rasa_ethics.dialogue.grammar import Strength
 from rasa_ethics.dialogue.matcher import PhraseMatcher
+from rasa_ethics.dialogue.privacy import privacy_request
 from rasa_ethics.dialogue.tokens import NAME_PLACEHOLDER
 from rasa_ethics.policy.loader import LoadedPolicy
 from rasa_ethics.policy.schema import PolicyDocument
@@ -101,6 +102,8 @@ class Signals:
     frustration: Optional[str] = None
     misunderstanding: Optional[str] = None  # "that's not what I asked" (counts when repeated)
     low_confidence: bool = False
+    privacy: Optional[str] = None  # a privacy request: privacy.ERASE or privacy.NOTICE
+    privacy_evidence: Optional[str] = None  # what matched ("grammar:erase_my_data")
 
     @property
     def any_handoff(self) -> bool:
@@ -170,7 +173,17 @@ class Detectors:
             frustration=_by_phrase(self._frustration, text) if enabled else None,
             misunderstanding=_by_phrase(self._misunderstanding, text) if enabled else None,
             low_confidence=self.is_low_confidence(message),
+            **self._privacy(message, intent),
         )
+
+    def _privacy(self, message: Message, intent: Optional[str]) -> Dict[str, Optional[str]]:
+        """The customer's own privacy request, if the policy answers them in the chat."""
+        if not self.document.privacy.chat.enabled or message.text.lstrip().startswith("/"):
+            return {}
+        found = privacy_request(message.text, intent)
+        if found is None:
+            return {}
+        return {"privacy": found[0], "privacy_evidence": found[1]}
 
     def _handoff_evidence(
         self, message: Message, asking: List[grammar.Clause], intent: Optional[str]

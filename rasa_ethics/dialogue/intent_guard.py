@@ -99,12 +99,14 @@ class EthicsIntentGuard(GraphComponent):
 
 
 def ethics_intents(policy: LoadedPolicy) -> frozenset:
-    """Every intent the policy treats as a handoff, bot-challenge or complaint intent."""
+    """Every intent the policy treats as a handoff, bot-challenge, complaint or privacy intent."""
+    privacy = c.PRIVACY_INTENTS if policy.privacy.chat.enabled else ()
     return frozenset(
         [
             *policy.handoff.intents,
             *policy.disclosure.bot_challenge_intents,
             *policy.handoff.signals.complaint_intents,
+            *privacy,
         ]
     )
 

@@ -42,12 +42,19 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from rasa_ethics import constants as c
 from rasa_ethics.dialogue import host_flow
-from rasa_ethics.dialogue.confirm import offer_metadata
+from rasa_ethics.dialogue.confirm import erase_metadata, offer_metadata
 from rasa_ethics.dialogue.detectors import Detectors
 from rasa_ethics.dialogue.outage import install_outage_guard
 from rasa_ethics.dialogue.slots import interrupt_events
 from rasa_ethics.dialogue.steps import Step, next_step, outage_reported
-from rasa_ethics.dialogue.turn import DECLINED, HANDOFF, TurnPlan, analyse_turn
+from rasa_ethics.dialogue.turn import (
+    DECLINED,
+    ERASE,
+    ERASE_DECLINED,
+    HANDOFF,
+    TurnPlan,
+    analyse_turn,
+)
 from rasa_ethics.handoff.availability import is_available
 from rasa_ethics.handoff.decision import HandoffDecision
 from rasa_ethics.policy import LivePolicy, LoadedPolicy
@@ -178,6 +185,9 @@ class EthicsPolicy(Policy):
             if plan.answered:
                 metadata.update(offer_metadata(plan.reason or "", plan.answered))
             logger.info("rasa-ethics handoff: reason=%s available=%s", plan.reason, available)
+        elif plan.kind in (ERASE, ERASE_DECLINED):
+            metadata = erase_metadata(plan.answered or c.STAGE_NO)
+            logger.info("rasa-ethics privacy: erasure %s", plan.answered)
         elif plan.kind == DECLINED:
             metadata = offer_metadata(plan.reason or "", c.STAGE_NO)
             logger.info("rasa-ethics handoff declined: reason=%s", plan.reason)

@@ -13,7 +13,13 @@ The steps of each plan (see :mod:`rasa_ethics.dialogue.turn`):
 * confirm: ``utter_ethics_handoff_confirm`` -> ``action_listen`` (a form stays active);
 * declined: ``utter_ethics_handoff_declined`` -> ``action_listen``, or the form asks again;
 * too long (a message over ``messages.max_message_chars``, kept from NLU by PIIDetector):
-  ``utter_ethics_too_long``, then the same as a bot challenge.
+  ``utter_ethics_too_long``, then the same as a bot challenge;
+* privacy: "delete my data" -> ``utter_ethics_privacy_erase_confirm`` -> ``action_listen``;
+  "yes" -> ``utter_ethics_privacy_erased`` (the NLG says ``_erase_failed`` when the erasure could
+  not be done) -> ``action_listen``; "no" -> ``utter_ethics_privacy_erase_declined``, then as a
+  declined offer; "what do you keep about me?" -> ``utter_ethics_privacy_notice``, then as a
+  bot challenge; "send me a copy of my data" -> ``utter_ethics_privacy_export_filed`` (or
+  ``_export_failed``: nothing was filed), then as a bot challenge.
 """
 
 from __future__ import annotations
@@ -30,7 +36,12 @@ from rasa_ethics.dialogue.turn import (
     BOT_CHALLENGE,
     CONFIRM,
     DECLINED,
+    ERASE,
+    ERASE_ASK,
+    ERASE_DECLINED,
+    EXPORT,
     HANDOFF,
+    NOTICE,
     TOO_LONG,
     TurnPlan,
     actions_since_user,
@@ -67,10 +78,22 @@ def next_step(
         return Step(steps[position], first=position == 0)
     if not done or done[-1] not in steps[-1]:
         return None  # the host bot acted since: the turn is its own again
-    if plan.kind in (BOT_CHALLENGE, DECLINED, TOO_LONG) and tracker.active_loop_name:
+    if plan.kind in _FORM_ASKS_AGAIN and tracker.active_loop_name:
         return None  # RulePolicy re-runs the form, which asks again
     said_handoff = plan.kind == HANDOFF and not _last_message_offers(tracker)
     return Step((ACTION_LISTEN_NAME,), pause=said_handoff)
+
+
+#: Kinds after which an active form asks its question again (the others end the turn).
+_FORM_ASKS_AGAIN = (BOT_CHALLENGE, DECLINED, TOO_LONG, NOTICE, ERASE_DECLINED, EXPORT)
+#: The one response of each privacy plan (the erasure: done, or failed and nothing deleted).
+_PRIVACY_STEPS = {
+    ERASE_ASK: (c.RESPONSE_ERASE_CONFIRM,),
+    ERASE: (c.RESPONSE_ERASED, c.RESPONSE_ERASE_FAILED),
+    ERASE_DECLINED: (c.RESPONSE_ERASE_DECLINED,),
+    NOTICE: (c.RESPONSE_PRIVACY_NOTICE,),
+    EXPORT: (c.RESPONSE_EXPORT_FILED, c.RESPONSE_EXPORT_FAILED),
+}
 
 
 def outage_reported(tracker: DialogueStateTracker) -> bool:
@@ -93,6 +116,8 @@ def _steps(plan: TurnPlan, bot_challenge_answer: str) -> List[Tuple[str, ...]]:
         steps.append((c.RESPONSE_DECLINED,))
     elif plan.kind == TOO_LONG:
         steps.append((c.RESPONSE_TOO_LONG,))
+    elif plan.kind in _PRIVACY_STEPS:
+        steps.append(_PRIVACY_STEPS[plan.kind])
     else:
         steps.append((bot_challenge_answer,))
     return steps

@@ -28,14 +28,25 @@ from rasa.shared.core.events import (
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from rasa_ethics import constants as c
-from rasa_ethics.dialogue.confirm import answer, pending_offer
+from rasa_ethics.dialogue import privacy
+from rasa_ethics.dialogue.confirm import (
+    answer,
+    answer_buttons,
+    pending_erase_question,
+    pending_offer,
+)
 from rasa_ethics.dialogue.detectors import Detectors, Message, Signals
 
 __all__ = [
     "BOT_CHALLENGE",
     "CONFIRM",
     "DECLINED",
+    "ERASE",
+    "ERASE_ASK",
+    "ERASE_DECLINED",
+    "EXPORT",
     "HANDOFF",
+    "NOTICE",
     "analyse_message",
     "TOO_LONG",
     "TurnPlan",
@@ -52,6 +63,12 @@ BOT_CHALLENGE = "bot_challenge"
 CONFIRM = "confirm"  # ask whether to hand off
 DECLINED = "declined"  # the customer said no to the offer
 TOO_LONG = "too_long"  # over messages.max_message_chars: PIIDetector kept it from NLU
+# Customers' own privacy requests (see rasa_ethics.dialogue.privacy)
+ERASE_ASK = "privacy_erase_ask"  # "delete my data": the erasure question first, always
+ERASE = "privacy_erase"  # "yes" to it: erase this conversation (the NLG does it, see nlg/)
+ERASE_DECLINED = "privacy_erase_declined"  # "no" to it: nothing is deleted
+NOTICE = "privacy_notice"  # "what do you keep about me?": the privacy notice
+EXPORT = "privacy_export"  # "send me a copy of my data": file the request (the NLG does it)
 
 # Reasons recorded with a handoff, most important first.
 REASON_REQUEST = "customer_request"
@@ -129,6 +146,9 @@ def analyse_turn(
         # NLU saw nothing of it, and the detectors' phrases must not scan a megabyte either.
         return TurnPlan(kind=TOO_LONG, detail={"chars": str(user.parse_data[c.META_TOO_LONG])})
     message = Message.from_parse_data(user.text, user.parse_data or {})
+    erasure = _answer_to_erase_question(tracker, user, detectors, available_actions)
+    if erasure is not None:
+        return erasure
     answered = _answer_to_offer(tracker, user, detectors)
     if answered is not None:
         return answered
@@ -169,6 +189,9 @@ def _plan(
             preambles=_preambles(signals, detectors, available_actions),
             detail=_detail(signals),
         )
+    request = _privacy_plan(signals, available_actions)
+    if request is not None:
+        return request
     if asking:
         return TurnPlan(
             kind=CONFIRM, reason=asking[0], signals=tuple(asking), detail=_detail(signals)
@@ -176,6 +199,42 @@ def _plan(
     if signals.bot_challenge:
         return TurnPlan(kind=BOT_CHALLENGE, detail=_detail(signals))
     return None
+
+
+def _privacy_plan(
+    signals: Signals, available_actions: Optional[Iterable[str]]
+) -> Optional[TurnPlan]:
+    """The plan of a privacy request, if the model has its responses (older models do not)."""
+    if signals.privacy is None:
+        return None
+    kind, response = {
+        privacy.ERASE: (ERASE_ASK, c.RESPONSE_ERASE_CONFIRM),
+        privacy.NOTICE: (NOTICE, c.RESPONSE_PRIVACY_NOTICE),
+        privacy.EXPORT: (EXPORT, c.RESPONSE_EXPORT_FILED),
+    }[signals.privacy]
+    if available_actions is not None and response not in set(available_actions):
+        return None
+    return TurnPlan(kind=kind, reason=signals.privacy, detail=_detail(signals))
+
+
+def _answer_to_erase_question(
+    tracker: DialogueStateTracker,
+    user: UserUttered,
+    detectors: Detectors,
+    available_actions: Optional[Iterable[str]],
+) -> Optional[TurnPlan]:
+    """Yes erases, no keeps everything; anything else is a new message."""
+    chat = detectors.document.privacy.chat
+    if not chat.enabled or not pending_erase_question(tracker):
+        return None
+    if available_actions is not None and c.RESPONSE_ERASED not in set(available_actions):
+        return None
+    said = answer_buttons(user.text, chat.erase_yes_button, chat.erase_no_button)
+    if said is None:
+        return None
+    if said:
+        return TurnPlan(kind=ERASE, reason=privacy.ERASE, answered=c.STAGE_YES)
+    return TurnPlan(kind=ERASE_DECLINED, reason=privacy.ERASE, answered=c.STAGE_NO)
 
 
 def _answer_to_offer(
@@ -249,6 +308,7 @@ def _detail(signals: Signals) -> Dict[str, str]:
         "frustration": signals.frustration,
         "misunderstanding": signals.misunderstanding,
         "evidence": signals.handoff_kind,
+        "privacy": signals.privacy_evidence,
     }
     return {key: value for key, value in found.items() if value}
 

@@ -55,6 +55,8 @@ def plan(policy: LoadedPolicy, host_intents: Iterable[str]) -> EthicsPlan:
         (c.HANDOFF_INTENT, policy.handoff.intents, policy.handoff.enabled),
         (c.BOT_CHALLENGE_INTENT, policy.disclosure.bot_challenge_intents, True),
         (c.COMPLAINT_INTENT, policy.handoff.signals.complaint_intents, policy.handoff.enabled),
+        (c.PRIVACY_ERASE_INTENT, [c.PRIVACY_ERASE_INTENT], policy.privacy.chat.enabled),
+        (c.PRIVACY_NOTICE_INTENT, [c.PRIVACY_NOTICE_INTENT], policy.privacy.chat.enabled),
     ]
     intents = []
     for concern, names, enabled in concerns:

@@ -38,7 +38,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
 from rasa_ethics import constants as c
-from rasa_ethics.dialogue.confirm import offer_metadata
+from rasa_ethics.dialogue.confirm import erase_metadata, offer_metadata
 from rasa_ethics.dialogue.detectors import Detectors
 from rasa_ethics.dialogue.outage import REASON_OUTAGE
 from rasa_ethics.dialogue.steps import next_step
@@ -51,6 +51,7 @@ from rasa_ethics.nlg.disclosure import (
     suppressed,
 )
 from rasa_ethics.nlg.output import redact_bot_messages, redact_response
+from rasa_ethics.nlg.rights import chat_rights
 from rasa_ethics.policy import LivePolicy
 from rasa_ethics.policy.loader import LoadedPolicy
 from rasa_ethics.policy.texts import response_buttons, response_text
@@ -61,6 +62,10 @@ logger = logging.getLogger(__name__)
 
 # Texts that promise something: said only when EthicsPolicy decided them.
 GUARDED = (c.RESPONSE_HANDOFF, c.RESPONSE_HANDOFF_UNAVAILABLE, c.RESPONSE_BOT_CHALLENGE)
+# The answer to "yes, erase it": the erasure is done here, then one of the two is said.
+ERASURE = (c.RESPONSE_ERASED, c.RESPONSE_ERASE_FAILED)
+# The answer to "send me a copy of my data": the request is filed here, then one is said.
+EXPORT = (c.RESPONSE_EXPORT_FILED, c.RESPONSE_EXPORT_FAILED)
 REASON_UNDECIDED = "undecided_response"  # an offer said in place of a text nobody decided
 HOST_FALLBACK = "utter_default"
 
@@ -96,6 +101,20 @@ class EthicsNLG(TemplatedNaturalLanguageGenerator):
                 utter_action,
             )
             utter_action = self._substitute(utter_action)
+        if utter_action in ERASURE:
+            if _decided(policy, c.RESPONSE_ERASED, tracker, self.responses):
+                return self._erase(policy, tracker)
+            logger.warning("rasa-ethics: %s was predicted without a 'yes'; asking", utter_action)
+            utter_action = c.RESPONSE_ERASE_CONFIRM  # nobody confirmed: ask, never erase
+        if utter_action in EXPORT:
+            if _decided(policy, c.RESPONSE_EXPORT_FILED, tracker, self.responses):
+                return self._file_export(policy, tracker)
+            logger.warning(
+                "rasa-ethics: %s was predicted without a request; not said", utter_action
+            )
+            utter_action = (
+                HOST_FALLBACK if HOST_FALLBACK in self.responses else c.RESPONSE_PRIVACY_NOTICE
+            )
         text = ethics_text(policy, utter_action)
         if text is not None:
             message: Optional[Dict[Text, Any]] = self._ethics_message(
@@ -113,6 +132,57 @@ class EthicsNLG(TemplatedNaturalLanguageGenerator):
             add_disclosure(message, policy.disclosure.text)
         return message
 
+    @staticmethod
+    def _erase(policy: LoadedPolicy, tracker: DialogueStateTracker) -> Dict[Text, Any]:
+        """Erase this conversation now, then say so; if it could not be done, say that.
+
+        The message of a done erasure carries its reference in ``ethics_erased``: the tracker
+        store never saves a session that holds it, so the turn's own save cannot bring the
+        conversation back (:meth:`rasa_ethics.stores.RedactingTrackerStore.save`).
+        """
+        chat = policy.privacy.chat
+        rights = chat_rights()
+        try:
+            if rights is None:
+                msg = "no rasa_ethics.RedactingTrackerStore in this process"
+                raise RuntimeError(msg)
+            reference = rights.erase_in_chat(tracker.sender_id)
+        except Exception as exc:  # noqa: BLE001 - whatever failed, nothing may be announced
+            # only the type: messages of store errors can hold ids and texts
+            failure = type(exc).__name__
+            logger.error("rasa-ethics: in-chat erasure failed (%s); nothing deleted", failure)
+            return {
+                "text": chat.erase_failed_text,
+                "utter_action": c.RESPONSE_ERASE_FAILED,
+                **erase_metadata(c.STAGE_YES),
+            }
+        logger.info("rasa-ethics: conversation erased in the chat (%s)", reference)
+        return {
+            "text": chat.erased_text.replace("{reference}", reference),
+            "utter_action": c.RESPONSE_ERASED,
+            c.META_ERASED: {"reference": reference},
+        }
+
+    @staticmethod
+    def _file_export(policy: LoadedPolicy, tracker: DialogueStateTracker) -> Dict[Text, Any]:
+        """File the customer's request for a copy in the register, then give its reference."""
+        chat = policy.privacy.chat
+        rights = chat_rights()
+        try:
+            if rights is None:
+                msg = "no rasa_ethics.RedactingTrackerStore in this process"
+                raise RuntimeError(msg)
+            reference = rights.request_export_in_chat(tracker.sender_id)
+        except Exception as exc:  # noqa: BLE001 - whatever failed, nothing may be announced
+            failure = type(exc).__name__
+            logger.error("rasa-ethics: export request not filed (%s)", failure)
+            return {"text": chat.export_failed_text, "utter_action": c.RESPONSE_EXPORT_FAILED}
+        logger.info("rasa-ethics: export request filed in the chat (%s)", reference)
+        return {
+            "text": chat.export_text.replace("{reference}", reference),
+            "utter_action": c.RESPONSE_EXPORT_FILED,
+        }
+
     def _substitute(self, utter_action: Text) -> Text:
         """What is said instead of an undecided text: an offer, or the host's fallback."""
         if utter_action == c.RESPONSE_BOT_CHALLENGE and HOST_FALLBACK in self.responses:
@@ -127,6 +197,9 @@ class EthicsNLG(TemplatedNaturalLanguageGenerator):
         buttons = response_buttons(policy, utter_action)
         if buttons:
             message["buttons"] = buttons
+        if utter_action == c.RESPONSE_ERASE_CONFIRM:
+            message.update(erase_metadata())
+        elif buttons:
             message.update(offer_metadata(_offer_reason(policy, utter_action, tracker)))
         return message
 

@@ -16,10 +16,100 @@ from pydantic import Field, validator
 from rasa_ethics.policy._section import Section
 from rasa_ethics.policy.schema_pii import PIIConfig
 
-__all__ = ["JURISDICTIONS", "PrivacyConfig"]
+__all__ = ["JURISDICTIONS", "ChatRightsConfig", "PrivacyConfig"]
 
 #: Jurisdiction → how long an organisation has to answer a request.
 JURISDICTIONS = ("gdpr", "ccpa")
+
+
+class ChatRightsConfig(Section):
+    """Customers' rights in the chat: the texts of the erasure flow (EthicsPolicy decides it)."""
+
+    enabled: bool = Field(
+        True,
+        description="Answer customers' own privacy requests in the chat ('delete my data'). "
+        "Off: such messages are the host bot's.",
+    )
+    erase_confirm_text: str = Field(
+        "Do you want me to erase this conversation and everything it stored about you? This "
+        "cannot be undone. (Orders and your account are not affected.)",
+        min_length=1,
+        description="The question before an erasure (response utter_ethics_privacy_erase_confirm).",
+    )
+    erase_yes_button: str = Field(
+        "Yes, erase it", min_length=1, description="Erases the conversation."
+    )
+    erase_no_button: str = Field("No, keep it", min_length=1, description="Keeps everything.")
+    erased_text: str = Field(
+        "Done: this conversation and what it stored about you are erased. Your reference "
+        "number is {reference}. If you write again, a new conversation starts.",
+        min_length=1,
+        description="Said after the erasure was done (response utter_ethics_privacy_erased); "
+        "{reference} is the request's reference number in the register.",
+    )
+    erase_failed_text: str = Field(
+        "Sorry, I could not erase this conversation just now, so nothing was deleted. Please "
+        "try again in a few minutes, or ask our team.",
+        min_length=1,
+        description="Said when the erasure could not be done (response "
+        "utter_ethics_privacy_erase_failed): nothing was deleted.",
+    )
+    erase_declined_text: str = Field(
+        "OK, nothing was deleted.",
+        min_length=1,
+        description="Said after 'no' to the erasure question (response "
+        "utter_ethics_privacy_erase_declined).",
+    )
+
+    notice_text: str = Field(
+        "Here is what this chat keeps about you: the messages of this conversation, with "
+        "personal details such as e-mail addresses and phone numbers masked (the ones a form "
+        "needs are kept encrypted until the conversation ends); if you ask for a person, a "
+        "masked transcript goes to our support team. Only our support team and the operators of "
+        "this service see it. Conversations are deleted after the retention period. To have this "
+        "conversation deleted now, say 'delete my data'.",
+        min_length=1,
+        description="The privacy notice (response utter_ethics_privacy_notice), said to 'what do "
+        "you keep about me?': what is stored, for how long, who sees it, how to have it deleted.",
+    )
+    notice_link: Optional[str] = Field(
+        None,
+        description="A link to the full privacy notice, said after notice_text ('Full privacy "
+        "notice: <link>'); unset: no link.",
+    )
+
+    export_text: str = Field(
+        "I've filed your request for a copy of your data; its reference number is {reference}. "
+        "A chat cannot prove who you are, so our team will check that it's you before sending "
+        "the copy. Please quote the reference if you contact us.",
+        min_length=1,
+        description="Said after a request for a copy of the customer's data was filed in the "
+        "register (response utter_ethics_privacy_export_filed); {reference} is its number.",
+    )
+    export_failed_text: str = Field(
+        "Sorry, I could not file your request just now. Please try again in a few minutes, or "
+        "ask our team.",
+        min_length=1,
+        description="Said when the export request could not be filed (response "
+        "utter_ethics_privacy_export_failed).",
+    )
+
+    @validator("erase_no_button")
+    def _buttons_differ(cls, value: str, values: dict) -> str:
+        if value.casefold() == str(values.get("erase_yes_button", "")).casefold():
+            msg = "the two buttons need different titles, e.g.\n  erase_yes_button: Yes, erase it"
+            raise ValueError(msg)
+        return value
+
+    @validator("erased_text", "export_text")
+    def _has_reference(cls, value: str) -> str:
+        if "{reference}" not in value:
+            msg = "must say the reference number, e.g. 'Your reference number is {reference}.'"
+            raise ValueError(msg)
+        if value.count("{") != value.count("}") or value.count("{") != 1:
+            msg = "may hold one placeholder only, {reference}"
+            raise ValueError(msg)
+        return value
 
 
 class PrivacyConfig(Section):
@@ -58,6 +148,12 @@ class PrivacyConfig(Section):
         "audit/privacy.jsonl",
         description="Audit trail of operators' privacy actions (erasure, export, purge), relative "
         "to the bot folder; a trail of its own, since a running bot holds the lock of its trail.",
+    )
+
+    chat: ChatRightsConfig = Field(
+        default_factory=lambda: ChatRightsConfig(),
+        description="Customers' own requests in the chat: the privacy notice, erasure of the "
+        "conversation, a request for a copy of their data.",
     )
 
     @validator("subject_types", each_item=True)

@@ -26,6 +26,18 @@ def response_texts(policy: Any) -> Dict[str, str]:
         c.RESPONSE_OUTAGE: handoff.outage_text,
         c.RESPONSE_TOO_LONG: policy.messages.too_long_text,
     }
+    chat = policy.privacy.chat
+    if chat.enabled:
+        notice = chat.notice_text
+        if chat.notice_link:
+            notice = f"{notice} Full privacy notice: {chat.notice_link}"
+        texts[c.RESPONSE_PRIVACY_NOTICE] = notice
+        texts[c.RESPONSE_EXPORT_FILED] = chat.export_text
+        texts[c.RESPONSE_EXPORT_FAILED] = chat.export_failed_text
+        texts[c.RESPONSE_ERASE_CONFIRM] = chat.erase_confirm_text
+        texts[c.RESPONSE_ERASED] = chat.erased_text
+        texts[c.RESPONSE_ERASE_FAILED] = chat.erase_failed_text
+        texts[c.RESPONSE_ERASE_DECLINED] = chat.erase_declined_text
     for topic, config in handoff.signals.sensitive_topics.items():
         if config.text:
             texts[c.topic_response(topic)] = config.text
@@ -38,11 +50,14 @@ def response_text(policy: Any, utter_action: str) -> Optional[str]:
 
 
 def response_buttons(policy: Any, utter_action: str) -> List[Dict[str, str]]:
-    """The buttons of a response that offers a person (the confirm question, the outage text).
+    """The buttons of a question: the offer of a person (confirm, outage), the erasure question.
 
     A button's payload is its title: typed or clicked, EthicsPolicy reads the answer from the
     text, so no intent needs to exist for it.
     """
+    if utter_action == c.RESPONSE_ERASE_CONFIRM:
+        chat = policy.privacy.chat
+        return [{"title": t, "payload": t} for t in (chat.erase_yes_button, chat.erase_no_button)]
     if utter_action not in c.OFFER_RESPONSES:
         return []
     confirm = policy.handoff.confirm

@@ -93,12 +93,17 @@ def _plugin_rows(stores: BotStores, conversation_id: str) -> Erased:
 
 
 def erase(
-    stores: BotStores, conversation_id: str, operator: str, reference: Optional[str] = None
+    stores: BotStores,
+    conversation_id: str,
+    operator: str,
+    reference: Optional[str] = None,
+    via: str = "operator",
 ) -> ErasureResult:
-    """Erase a conversation on an operator's request, register it, audit it, tombstone it.
+    """Erase a conversation on a request, register it, audit it, tombstone it.
 
     ``reference`` closes a request filed before (e.g. in the chat); without it a request is
-    filed and closed now.  Nothing is deleted when the broker cannot be reached.
+    filed (received ``via`` the operator or the chat) and closed now.  Nothing is deleted when
+    the vault key, the privacy trail or the broker cannot be reached.
     """
     conversation = safe_sender_id(conversation_id)
     if count_rows(stores, conversation) == Erased():
@@ -109,7 +114,7 @@ def erase(
     trail.open()  # ... and so does a trail that cannot be written
     try:
         stores.check_broker()  # ... and a broker that cannot take the tombstone
-        request = open_request(stores, trail, "erase", conversation, reference)
+        request = open_request(stores, trail, "erase", conversation, reference, via)
         erased = erase_data(stores, conversation)
         stores.register.close(request["reference"], operator, DONE)
         fields = {"subject": request["subject"], "reference": request["reference"]}
@@ -129,15 +134,16 @@ def open_request(
     kind: str,
     conversation: str,
     reference: Optional[str],
+    via: str = "operator",
 ) -> Dict[str, Any]:
-    """The open request to close: the one named, or a new one the operator files now."""
+    """The open request to close: the one named, or a new one filed now (``via`` whom)."""
     if reference is None:
         return stores.register.file(
             kind,
             conversation,
             trail.subject(conversation),
             stores.policy.privacy.jurisdiction,
-            via="operator",
+            via=via,
         )
     found = stores.register.get(reference)
     if found is None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional
 
 import sqlalchemy as sa
 from rasa.core.brokers.broker import EventBroker
@@ -34,9 +34,6 @@ from rasa_ethics.rights.register import RequestRegister
 from rasa_ethics.rights.tombstone import BrokerError, check_broker, publish_tombstones
 from rasa_ethics.subjects import SubjectIndex, load_subject_key, subjects_table
 from rasa_ethics.vault import Vault, vault_table
-
-if TYPE_CHECKING:  # the CLI does not load the PII engine that the store module brings
-    from rasa_ethics.stores.tracker_store import RedactingTrackerStore
 
 __all__ = [
     "BROKER_CLASS",
@@ -154,8 +151,10 @@ def locate(endpoints: Path, policy: Optional[Path] = None) -> BotStores:
     )
 
 
-def stores_of(store: "RedactingTrackerStore") -> BotStores:
-    """The stores of a running RedactingTrackerStore (the agent channel's privacy routes)."""
+def stores_of(store: Any) -> BotStores:
+    """The stores of a running ``rasa_ethics.RedactingTrackerStore`` (the agent channel's privacy
+    routes, the in-chat erasure); read through its ``live``, ``inner``, ``handoffs`` and
+    ``event_broker`` (the store is built above this layer and uses it)."""
     inner = getattr(store.inner, "_tracker_store", store.inner)  # AwaitableTrackerStore
     if not isinstance(inner, SQLTrackerStore):
         msg = (

@@ -49,10 +49,12 @@ from rasa.core.tracker_store import (
     create_tracker_store,
 )
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import BotUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import RasaException
 from rasa.utils.endpoints import EndpointConfig
 
+from rasa_ethics import constants as c
 from rasa_ethics.context import OWN_NAMES
 from rasa_ethics.dialogue.turn import session_events
 from rasa_ethics.handoff.queue import HandoffQueue
@@ -60,7 +62,11 @@ from rasa_ethics.handoff.request import Redactor, identity, requests_in
 from rasa_ethics.handoff.sqlite_file import private_sqlite_file
 from rasa_ethics.handoff.webhook import WebhookWorker
 from rasa_ethics.inputs import safe_sender_id
+from rasa_ethics.nlg.rights import install_chat_rights
 from rasa_ethics.policy import LivePolicy
+from rasa_ethics.rights.erasure import erase
+from rasa_ethics.rights.locate import stores_of
+from rasa_ethics.rights.trail import PrivacyTrail
 from rasa_ethics.serving import install_in_running_server, stored_view_only
 from rasa_ethics.stores.redaction import TrackerRedaction
 from rasa_ethics.subjects import SubjectIndex
@@ -111,6 +117,7 @@ class RedactingTrackerStore(TrackerStore):
             self.subjects = SubjectIndex.for_policy(self.handoffs.engine, self.live.current)
             self._learn(domain)
             install_in_running_server()
+            install_chat_rights(self)  # EthicsNLG erases through this store (nlg/rights.py)
         except RasaException:
             raise
         except Exception as exc:  # AttributeError/ImportError would make Rasa fall back silently
@@ -149,7 +156,14 @@ class RedactingTrackerStore(TrackerStore):
             OWN_NAMES.learn_domain(domain, self.live.current)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
-        """Store a redacted copy, then queue any handoff announced in this session."""
+        """Store a redacted copy, then queue any handoff announced in this session.
+
+        A session erased in the chat is never stored again: its events, the customer's "yes"
+        and the bot's answer included, go nowhere (no table, no broker).
+        """
+        if erased_in_chat(tracker):
+            logger.info("rasa-ethics: this conversation was erased in the chat; not stored")
+            return
         tracker = _with_safe_id(tracker)
         stored = self.redactor(tracker)
         if len(stored.events) != len(tracker.events):
@@ -161,6 +175,41 @@ class RedactingTrackerStore(TrackerStore):
             return
         self._queue_handoffs(tracker)
         self._link_subjects(tracker, stored)
+
+    def erase_in_chat(self, conversation_id: str) -> str:
+        """Erase a conversation on the customer's own "yes" (EthicsNLG); its reference number.
+
+        The same erasure as an operator's (:func:`rasa_ethics.rights.erasure.erase`): events,
+        vault values, handoff rows and transcripts, subject keys; the request is registered
+        (``via: chat``) and closed, the privacy trail gets the ``erasure`` record, the broker its
+        tombstone.  It runs inside the turn, which holds the conversation's lock.  Any error
+        propagates: then nothing was deleted (or, at worst, part of it; the NLG says it failed).
+        """
+        stores = stores_of(self)
+        result = erase(stores, safe_sender_id(conversation_id), "chat", via="chat")
+        return result.reference
+
+    def request_export_in_chat(self, conversation_id: str) -> str:
+        """File the customer's request for a copy of their data (EthicsNLG); its reference.
+
+        A chat proves no identity, so nothing is exported here: the request waits in the
+        register (``via: chat``, with its legal deadline) for an operator, who verifies the
+        requester and runs ``rasa-ethics privacy export --reference ...``.  The privacy trail
+        gets a ``privacy_request`` record (pseudonym, kind, reference).
+        """
+        stores = stores_of(self)
+        conversation = safe_sender_id(conversation_id)
+        trail = PrivacyTrail(stores.policy)
+        trail.open()  # a trail that cannot be written stops here, before anything is filed
+        try:
+            subject = trail.subject(conversation)
+            jurisdiction = stores.policy.privacy.jurisdiction
+            request = stores.register.file("export", conversation, subject, jurisdiction, "chat")
+            fields = {"kind": "export", "subject": subject, "reference": request["reference"]}
+            trail.write([trail.record("privacy_request", "chat", via="chat", **fields)])
+        finally:
+            trail.close()
+        return str(request["reference"])
 
     def _link_subjects(self, tracker: DialogueStateTracker, stored: DialogueStateTracker) -> None:
         """Rights (issue 12): record the subject keys of values the customer gave, never the
@@ -237,6 +286,14 @@ async def _guarded(operation: str, call: Awaitable[T], failed: T) -> T:
 async def _done(call: Awaitable[None]) -> bool:
     await call
     return True
+
+
+def erased_in_chat(tracker: DialogueStateTracker) -> bool:
+    """True when this session's bot said the conversation was erased (EthicsNLG, after doing it)."""
+    return any(
+        isinstance(e, BotUttered) and (e.metadata or {}).get(c.META_ERASED)
+        for e in session_events(tracker)
+    )
 
 
 def _with_safe_id(tracker: DialogueStateTracker) -> DialogueStateTracker:

@@ -83,3 +83,16 @@ class TestEthicsIntentGuard:
             without_ethics_intents([{"name": "ethics_human_handoff", "confidence": 1.0}], guarded)
             == []
         )
+
+
+class TestPrivacyIntents:
+    def test_without_evidence_they_go_back_to_the_host(self, guard) -> None:
+        """Gibberish the classifier put into a privacy intent is the host's (or a fallback)."""
+        message = parsed("zzzt qqq", [("ethics_privacy_export", 0.7), ("greet", 0.3)])
+        result = processed(guard, message)
+        assert result.get("intent")["name"] == "greet"
+        assert result.get("ethics_classifier")["name"] == "ethics_privacy_export"
+
+    def test_with_evidence_they_stay(self, guard) -> None:
+        message = parsed("delete my data", [("ethics_privacy_erase", 0.9), ("greet", 0.1)])
+        assert processed(guard, message).get("intent")["name"] == "ethics_privacy_erase"

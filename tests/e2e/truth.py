@@ -20,7 +20,9 @@ from typing import Any, Dict, List, Optional, Sequence
 
 import yaml
 
+from rasa_ethics import constants as c
 from rasa_ethics.policy import LoadedPolicy
+from rasa_ethics.policy.texts import response_texts
 from tests.harness import REPO, BotClient
 
 DATA = REPO / "tests" / "data"
@@ -36,6 +38,7 @@ class Texts:
     confirm: str
     declined: str
     outage: str
+    privacy: frozenset = frozenset()  # the texts of the in-chat privacy flows
 
     @classmethod
     def of(cls, policy: LoadedPolicy) -> Texts:
@@ -48,11 +51,16 @@ class Texts:
             confirm=handoff.confirm.text,
             declined=handoff.confirm.declined_text,
             outage=handoff.outage_text,
+            privacy=frozenset(
+                t for r, t in response_texts(policy).items() if r in c.PRIVACY_RESPONSES
+            ),
         )
 
     def ethics(self) -> frozenset:
         """Every text the plugin says itself."""
-        return self.handoff | {self.challenge, self.confirm, self.declined, self.outage}
+        return (
+            self.handoff | self.privacy | {self.challenge, self.confirm, self.declined, self.outage}
+        )
 
     def without_disclosure(self, replies: Sequence[str]) -> List[str]:
         """The replies with the disclosure removed (REST splits it off at the blank line)."""
