@@ -29,7 +29,7 @@ becomes the host's ``utter_default``.
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Callable, Dict, List, Optional, Text
 
 from rasa.core.nlg import TemplatedNaturalLanguageGenerator
 from rasa.shared.core.domain import Domain
@@ -51,7 +51,7 @@ from rasa_ethics.nlg.disclosure import (
     suppressed,
 )
 from rasa_ethics.nlg.output import redact_bot_messages, redact_response
-from rasa_ethics.nlg.rights import chat_rights
+from rasa_ethics.nlg.rights import ChatRights, chat_rights
 from rasa_ethics.policy import LivePolicy
 from rasa_ethics.policy.loader import LoadedPolicy
 from rasa_ethics.policy.texts import response_buttons, response_text
@@ -141,16 +141,9 @@ class EthicsNLG(TemplatedNaturalLanguageGenerator):
         conversation back (:meth:`rasa_ethics.stores.RedactingTrackerStore.save`).
         """
         chat = policy.privacy.chat
-        rights = chat_rights()
-        try:
-            if rights is None:
-                msg = "no rasa_ethics.RedactingTrackerStore in this process"
-                raise RuntimeError(msg)
-            reference = rights.erase_in_chat(tracker.sender_id)
-        except Exception as exc:  # noqa: BLE001 - whatever failed, nothing may be announced
-            # only the type: messages of store errors can hold ids and texts
-            failure = type(exc).__name__
-            logger.error("rasa-ethics: in-chat erasure failed (%s); nothing deleted", failure)
+        sender = tracker.sender_id
+        reference = _in_chat(lambda rights: rights.erase_in_chat(sender), "in-chat erasure")
+        if reference is None:
             return {
                 "text": chat.erase_failed_text,
                 "utter_action": c.RESPONSE_ERASE_FAILED,
@@ -167,15 +160,9 @@ class EthicsNLG(TemplatedNaturalLanguageGenerator):
     def _file_export(policy: LoadedPolicy, tracker: DialogueStateTracker) -> Dict[Text, Any]:
         """File the customer's request for a copy in the register, then give its reference."""
         chat = policy.privacy.chat
-        rights = chat_rights()
-        try:
-            if rights is None:
-                msg = "no rasa_ethics.RedactingTrackerStore in this process"
-                raise RuntimeError(msg)
-            reference = rights.request_export_in_chat(tracker.sender_id)
-        except Exception as exc:  # noqa: BLE001 - whatever failed, nothing may be announced
-            failure = type(exc).__name__
-            logger.error("rasa-ethics: export request not filed (%s)", failure)
+        sender = tracker.sender_id
+        reference = _in_chat(lambda rights: rights.request_export_in_chat(sender), "export request")
+        if reference is None:
             return {"text": chat.export_failed_text, "utter_action": c.RESPONSE_EXPORT_FAILED}
         logger.info("rasa-ethics: export request filed in the chat (%s)", reference)
         return {
@@ -247,3 +234,18 @@ def _offer_reason(policy: LoadedPolicy, utter_action: Text, tracker: DialogueSta
 def ethics_text(policy: LoadedPolicy, utter_action: Text) -> Optional[Text]:
     """The live policy's text for an ``utter_ethics_*`` response, else None."""
     return response_text(policy, utter_action)
+
+
+def _in_chat(operation: Callable[[ChatRights], str], what: str) -> Optional[str]:
+    """Run ``operation`` on the stores' in-chat rights: its reference number, or None (logged)
+    when it was not done, whatever the reason."""
+    rights = chat_rights()
+    try:
+        if rights is None:
+            msg = "no rasa_ethics.RedactingTrackerStore in this process"
+            raise RuntimeError(msg)
+        return operation(rights)
+    except Exception as exc:  # noqa: BLE001 - whatever failed, nothing may be announced
+        # only the type: messages of store errors can hold ids and texts
+        logger.error("rasa-ethics: %s failed (%s); nothing done", what, type(exc).__name__)
+        return None
