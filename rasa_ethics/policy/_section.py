@@ -15,6 +15,7 @@ __all__ = [
     "Section",
     "check_host_actions",
     "check_host_mode",
+    "check_two_buttons",
     "phrases",
 ]
 
@@ -42,6 +43,15 @@ def check_host_mode(value: str) -> str:
         msg = "must be 'keep' or 'replace'"
         raise ValueError(msg)
     return value
+
+
+def check_two_buttons(no_title: str, yes_title: object, yes_key: str, example: str) -> str:
+    """The "no" button's title, which must differ from the "yes" one (``yes_key``) whatever the
+    case: the customer could not tell them apart."""
+    if no_title.casefold() == str(yes_title or "").casefold():
+        msg = f"the two buttons need different titles, e.g.\n  {yes_key}: {example}"
+        raise ValueError(msg)
+    return no_title
 
 
 def check_host_actions(

@@ -13,6 +13,7 @@ from rasa_ethics.policy._section import (
     Section,
     check_host_actions,
     check_host_mode,
+    check_two_buttons,
     phrases,
 )
 
@@ -179,10 +180,7 @@ class ConfirmConfig(Section):
 
     @validator("no_button")
     def _buttons_differ(cls, value: str, values: dict) -> str:
-        if value.casefold() == str(values.get("yes_button", "")).casefold():
-            msg = "the two buttons need different titles, e.g.\n  yes_button: Yes, connect me"
-            raise ValueError(msg)
-        return value
+        return check_two_buttons(value, values.get("yes_button"), "yes_button", "Yes, connect me")
 
 
 class HandoffConfig(Section):

@@ -13,7 +13,7 @@ from typing import List, Optional
 
 from pydantic import Field, validator
 
-from rasa_ethics.policy._section import Section
+from rasa_ethics.policy._section import Section, check_two_buttons
 from rasa_ethics.policy.schema_pii import PIIConfig
 
 __all__ = ["JURISDICTIONS", "ChatRightsConfig", "PrivacyConfig"]
@@ -96,10 +96,8 @@ class ChatRightsConfig(Section):
 
     @validator("erase_no_button")
     def _buttons_differ(cls, value: str, values: dict) -> str:
-        if value.casefold() == str(values.get("erase_yes_button", "")).casefold():
-            msg = "the two buttons need different titles, e.g.\n  erase_yes_button: Yes, erase it"
-            raise ValueError(msg)
-        return value
+        yes = values.get("erase_yes_button")
+        return check_two_buttons(value, yes, "erase_yes_button", "Yes, erase it")
 
     @validator("erased_text", "export_text")
     def _has_reference(cls, value: str) -> str:
