@@ -11,11 +11,9 @@ from pathlib import Path
 from typing import List, Optional
 
 import pytest
-from rasa.core.nlg import NaturalLanguageGenerator
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered
 from rasa.shared.core.trackers import DialogueStateTracker
-from rasa.utils.endpoints import EndpointConfig
 
 from rasa_ethics import constants as c
 from rasa_ethics.dialogue.detectors import Detectors
@@ -29,6 +27,7 @@ from rasa_ethics.nlg.rights import install_chat_rights
 from rasa_ethics.policy import load_policy
 from rasa_ethics.stores.tracker_store import erased_in_chat
 from tests.dialogue.builders import DOMAIN_YAML, session, user
+from tests.nlg.nlg_testlib import northwind_nlg
 
 REPO = Path(__file__).resolve().parents[2]
 NORTHWIND = load_policy(REPO / "policies" / "northwind.yml")
@@ -173,12 +172,7 @@ class _Rights:
 
 @pytest.fixture
 def nlg() -> EthicsNLG:
-    config = EndpointConfig(
-        type="rasa_ethics.EthicsNLG", policy=str(REPO / "policies" / "northwind.yml")
-    )
-    generator = NaturalLanguageGenerator.create(config, DOMAIN)
-    assert isinstance(generator, EthicsNLG)
-    return generator
+    return northwind_nlg(DOMAIN)
 
 
 def generate(nlg: EthicsNLG, name: str, t: DialogueStateTracker) -> dict:

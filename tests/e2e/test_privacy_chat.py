@@ -190,18 +190,23 @@ def assert_new_session(bot: BotClient, who: str) -> None:
     assert again[1].startswith("Our stores are open"), again
 
 
+def form_handoff_then_erasure(bot: ServedBot, who: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The issue's scenario: an e-mail in the order form, a person asked for, then "delete my
+    data" confirmed; afterwards nothing of it is stored, and the next message starts anew."""
+    order_form_then_person(bot, who)
+    before = stored(bot, who, monkeypatch)
+    assert before["events"] and before["vault"] and before["handoffs"] and before["subjects"]
+    reference = erase_in_chat(bot, who)
+    assert_erased_everywhere(bot, who, reference, monkeypatch)
+    assert_new_session(bot, who)
+
+
 class TestErasureOnSQLite:
     def test_form_handoff_then_erasure(
         self, sqlite_bot: ServedBot, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         """Everything of the conversation goes; the trail verifies; the next message is new."""
-        who = sender("erase")
-        order_form_then_person(sqlite_bot, who)
-        before = stored(sqlite_bot, who, monkeypatch)
-        assert before["events"] and before["vault"] and before["handoffs"] and before["subjects"]
-        reference = erase_in_chat(sqlite_bot, who)
-        assert_erased_everywhere(sqlite_bot, who, reference, monkeypatch)
-        assert_new_session(sqlite_bot, who)
+        form_handoff_then_erasure(sqlite_bot, sender("erase"), monkeypatch)
 
     def test_no_keeps_everything(
         self, sqlite_bot: ServedBot, monkeypatch: pytest.MonkeyPatch
@@ -300,13 +305,7 @@ class TestErasureOnPostgres:
     def test_form_handoff_then_erasure(
         self, postgres_bot: ServedBot, monkeypatch: pytest.MonkeyPatch
     ) -> None:
-        who = sender("erase-pg")
-        order_form_then_person(postgres_bot, who)
-        before = stored(postgres_bot, who, monkeypatch)
-        assert before["events"] and before["vault"] and before["handoffs"] and before["subjects"]
-        reference = erase_in_chat(postgres_bot, who)
-        assert_erased_everywhere(postgres_bot, who, reference, monkeypatch)
-        assert_new_session(postgres_bot, who)
+        form_handoff_then_erasure(postgres_bot, sender("erase-pg"), monkeypatch)
 
 
 HELDOUT = load_sets("privacy_heldout.yml")

@@ -10,16 +10,16 @@ import pytest
 import rasa
 from rasa.core.actions.action import RemoteAction
 from rasa.core.channels.channel import CollectingOutputChannel
-from rasa.core.nlg import NaturalLanguageGenerator, TemplatedNaturalLanguageGenerator
+from rasa.core.nlg import TemplatedNaturalLanguageGenerator
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, Restarted, SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import RasaException
-from rasa.utils.endpoints import EndpointConfig
 
 from rasa_ethics.nlg import EthicsNLG, disclosure
 from rasa_ethics.policy import load_policy
 from tests.dialogue.builders import DOMAIN_YAML, session, user
+from tests.nlg.nlg_testlib import northwind_nlg
 
 REPO = Path(__file__).resolve().parents[2]
 DOMAIN = Domain.from_yaml(DOMAIN_YAML)
@@ -30,12 +30,7 @@ DISCLOSURE = NORTHWIND.disclosure.text
 @pytest.fixture
 def nlg() -> EthicsNLG:
     """Built the way Rasa builds a custom NLG from endpoints.yml."""
-    config = EndpointConfig(
-        type="rasa_ethics.EthicsNLG", policy=str(REPO / "policies" / "northwind.yml")
-    )
-    generator = NaturalLanguageGenerator.create(config, DOMAIN)
-    assert isinstance(generator, EthicsNLG)
-    return generator
+    return northwind_nlg(DOMAIN)
 
 
 def tracker(*events) -> DialogueStateTracker:

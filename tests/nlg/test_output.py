@@ -7,17 +7,16 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
-from rasa.core.nlg import NaturalLanguageGenerator
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import BotUttered
 from rasa.shared.core.trackers import DialogueStateTracker
-from rasa.utils.endpoints import EndpointConfig
 
 from rasa_ethics.nlg import EthicsNLG
 from rasa_ethics.nlg.output import redact_bot_messages, redact_response
 from rasa_ethics.pii import Span
 from rasa_ethics.pii.runtime import KNOWN_VALUES
 from rasa_ethics.policy import load_policy
+from tests.nlg.nlg_testlib import northwind_nlg
 
 REPO = Path(__file__).resolve().parents[2]
 NORTHWIND = load_policy(REPO / "policies" / "northwind.yml")
@@ -42,12 +41,7 @@ def fresh_known_values() -> Iterator[None]:
 
 @pytest.fixture
 def nlg() -> EthicsNLG:
-    config = EndpointConfig(
-        type="rasa_ethics.EthicsNLG", policy=str(REPO / "policies" / "northwind.yml")
-    )
-    generator = NaturalLanguageGenerator.create(config, DOMAIN)
-    assert isinstance(generator, EthicsNLG)
-    return generator
+    return northwind_nlg(DOMAIN)
 
 
 def with_bot_message() -> DialogueStateTracker:
