@@ -25,6 +25,11 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
 export RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2 PYTHONPATH=$PWD
+# One thread per TensorFlow and BLAS pool: five lanes share two cores, and a pool that waits for
+# its other threads spends CPU the other lanes need (training the plain bot: 96 CPU-s and 112 s
+# with the default pools, 82 CPU-s and 86 s with one thread each).
+export TF_INTER_OP_PARALLELISM_THREADS=1 TF_INTRA_OP_PARALLELISM_THREADS=1
+export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
 logs=$(mktemp -d)
 phases=${RASA_ETHICS_PHASES:-$logs/phases}
 scratch=""
@@ -34,17 +39,24 @@ if [ -z "${RASA_ETHICS_KEEP_TMPDIR:-}" ] && [ -d /dev/shm ] && [ -w /dev/shm ]; 
   export TMPDIR=$scratch
 fi
 trap 'rm -rf "$logs" ${scratch:+"$scratch"}' EXIT
+export RASA_ETHICS_CPU_LOG=$logs/processes  # each server a test starts: CPU and lifetime
 
-# run NAME COMMAND...: run it with its output in $logs/NAME.log; note its start and end
+# run NAME COMMAND...: run it with its output in $logs/NAME.log; note its start, end and CPU
+# seconds (bash's `times` in a subshell: the command and every process it waited for)
 run() {
-  local name=$1 start rc
+  local name=$1 start rc cpu
   shift
   start=$(date +%s)
   echo ">> [+$((start - began)) s] $name: started"
-  "$@" >"$logs/$name.log" 2>&1
-  rc=$?
-  echo "$name $start $(date +%s)" >>"$phases"
-  echo "$rc" >"$logs/$name.rc"
+  cpu=$(
+    "$@" >"$logs/$name.log" 2>&1
+    echo $? >"$logs/$name.rc"
+    times >"$logs/$name.times"  # not in a pipeline: that would be another subshell's times
+    awk 'NR == 2 { for (i = 1; i <= 2; i++) { split($i, t, /[ms]/); s += t[1] * 60 + t[2] } }
+      END { printf "%.1f", s }' "$logs/$name.times"
+  )
+  rc=$(cat "$logs/$name.rc")
+  echo "$name $start $(date +%s) $cpu" >>"$phases"
   echo ">> [+$(($(date +%s) - began)) s] $name: exit $rc"
   return "$rc"
 }
@@ -106,6 +118,11 @@ for name in training-example training-more training-rasa-init unit unit-alone e2
     failed=1
   fi
 done
+if [ -s "$logs/processes" ]; then
+  echo; echo "servers the tests started: $(wc -l <"$logs/processes"), the costliest:"
+  echo "    cpu  lifetime  command  test (seconds)"
+  sort -rn "$logs/processes" | head -12
+fi
 "$BIN/python" scripts/phases.py "$phases" "${RASA_ETHICS_BEGAN:-$began}" \
   "$logs"/unit.log "$logs"/unit-alone.log "$logs"/e2e-*.log
 exit "$failed"
