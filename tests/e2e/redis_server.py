@@ -15,7 +15,7 @@ import subprocess
 import tempfile
 import time
 from pathlib import Path
-from typing import Any, Dict, Iterator
+from typing import Any, Dict, Iterator, NoReturn
 
 import pytest
 
@@ -26,7 +26,7 @@ __all__ = ["redis_server"]
 _START_SECONDS = 20.0
 
 
-def _unavailable(reason: str) -> None:
+def _unavailable(reason: str) -> NoReturn:
     """Skip the test, or fail it under CI, where `make system-deps` installs redis-server."""
     if os.environ.get("CI"):
         pytest.fail(reason)
@@ -59,7 +59,9 @@ def redis_server() -> Iterator[Dict[str, Any]]:
     """Start a server; yield the ``inner:`` tracker-store config of a database on it."""
     binary = shutil.which("redis-server")
     if binary is None:
-        _unavailable("redis-server is not installed: make system-deps (apt-get install redis-server)")
+        _unavailable(
+            "redis-server is not installed: make system-deps (apt-get install redis-server)"
+        )
     root = Path(tempfile.mkdtemp(prefix="rasa-ethics-redis-"))
     log, port = root / "server.log", free_port()
     options = ["--port", str(port), "--bind", "127.0.0.1", "--dir", str(root)]
