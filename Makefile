@@ -67,8 +67,8 @@ train: venv  ## train example_bot/ if its data or config changed
 demo: train  ## chat with example_bot/ in the terminal (Ctrl-C stops everything)
 	@bash scripts/demo.sh $(BOT)
 
-system-deps:  ## Debian packages the tests need: chromium (HTML report), strace (no phone home), postgresql
-	@missing=""; for tool in chromium strace; do command -v $$tool >/dev/null 2>&1 || missing="$$missing $$tool"; done; \
+system-deps:  ## Debian packages the tests need: chromium (HTML report), strace (no phone home), postgresql, redis-server
+	@missing=""; for tool in chromium strace redis-server; do command -v $$tool >/dev/null 2>&1 || missing="$$missing $$tool"; done; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \

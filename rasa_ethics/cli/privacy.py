@@ -25,7 +25,7 @@ def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "privacy",
         help="export, erase, purge and find customers' conversations; the request register",
-        description="Customers' rights on the bot's SQL stores (run in the bot's folder).",
+        description="Customers' rights on the bot's SQL or Redis stores (run in the bot's folder).",
     )
     parser.add_argument("--endpoints", type=Path, default=Path("endpoints.yml"))
     parser.add_argument("--policy", type=Path, help="policy file (default: the one in endpoints)")
@@ -73,7 +73,7 @@ def _run(args: argparse.Namespace) -> int:
     except (RightsError, BrokerError) as exc:
         raise CLIError(str(exc)) from None
     except Exception as exc:
-        if type(exc).__module__.startswith("sqlalchemy"):  # the database refused or is away
+        if type(exc).__module__.startswith(("sqlalchemy", "redis")):  # refused, or away
             msg = f"the database failed: {type(exc).__name__}: {str(exc).splitlines()[0]}"
             raise CLIError(msg) from None
         raise

@@ -1,6 +1,7 @@
-"""Erase one conversation everywhere rasa-ethics and Rasa's SQL store keep it.
+"""Erase one conversation everywhere rasa-ethics and Rasa's tracker store keep it.
 
-What goes (:func:`erase_data`): its events in Rasa's ``events`` table, its handoff rows (with
+What goes (:func:`erase_data`): its events (Rasa's ``events`` table of a SQL store, its key in a
+Redis store: :mod:`rasa_ethics.rights.conversations`), its handoff rows (with
 their transcripts), its vault values, its subject keys, and its id in the request register.
 What stays: the audit trail, which holds only its pseudonym and names and gets an ``erasure``
 record (so the chain is untouched), and the request's reference number.  The broker's
@@ -63,17 +64,10 @@ def erase_data(stores: BotStores, conversation_id: str, before: Optional[float] 
     the purge was planned is left alone (nothing is deleted, all counts are 0).
     """
     counts = Erased()
-    events = stores.events
-    with stores.events_engine.begin() as conn:
-        if before is not None:
-            last = sa.select(sa.func.max(events.c.timestamp)).where(
-                events.c.sender_id == conversation_id
-            )
-            newest = conn.execute(last).scalar()
-            if newest is not None and newest >= before:
-                return counts
-        deleted = conn.execute(events.delete().where(events.c.sender_id == conversation_id))
-        counts.events = int(deleted.rowcount)
+    deleted = stores.conversations.delete(conversation_id, before)
+    if deleted is None:  # it has an event newer than the cut-off
+        return counts
+    counts.events = deleted
     counts.add(_plugin_rows(stores, conversation_id))
     return counts
 
@@ -160,7 +154,7 @@ def open_request(
 
 def count_rows(stores: BotStores, conversation: str) -> Erased:
     """The rows :func:`erase_data` would delete (register rows: those that would forget it)."""
-    counts = Erased(events=_rows(stores, stores.events, "sender_id", conversation, events=True))
+    counts = Erased(events=stores.conversations.count(conversation))
     counts.handoffs = _rows(stores, stores.handoffs, "conversation_id", conversation)
     counts.subjects = _rows(stores, stores.subjects, "conversation_id", conversation)
     counts.requests = _rows(stores, stores.register.table, "conversation_id", conversation)
@@ -169,10 +163,9 @@ def count_rows(stores: BotStores, conversation: str) -> Erased:
     return counts
 
 
-def _rows(stores: BotStores, table: sa.Table, column: str, value: str, events: bool = False) -> int:
-    engine = stores.events_engine if events else stores.plugin_engine
-    if not events and not stores.has_table(table):
+def _rows(stores: BotStores, table: sa.Table, column: str, value: str) -> int:
+    if not stores.has_table(table):
         return 0
     query = sa.select(sa.func.count()).select_from(table).where(table.c[column] == value)
-    with engine.connect() as conn:
+    with stores.plugin_engine.connect() as conn:
         return int(conn.execute(query).scalar() or 0)

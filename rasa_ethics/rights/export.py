@@ -1,6 +1,6 @@
 """Export one conversation: what is stored of it, as JSON, and nothing of any other.
 
-The export holds the stored events (already redacted: what Rasa's SQL store keeps), the
+The export holds the stored events (already redacted: what Rasa's SQL or Redis store keeps), the
 *names* of the slots whose values sit encrypted in the vault (never the values: a chat alone
 does not prove who asks), and the handoff requests of the conversation without their
 transcripts (which repeat the events).  Every row is selected by exact equality on the
@@ -9,7 +9,6 @@ conversation id (or its keyed hash, in the vault), never by a pattern.
 
 from __future__ import annotations
 
-import json
 import time
 from typing import Any, Dict, List, Optional
 
@@ -30,7 +29,7 @@ _HANDOFF_FIELDS = ("id", "created_at", "reason", "status", "resolved_at")
 
 def conversation_export(stores: BotStores, conversation_id: str) -> Dict[str, Any]:
     """The export document of one conversation; RightsError when nothing is stored of it."""
-    events = _events(stores, conversation_id)
+    events = stores.conversations.events(conversation_id)
     handoffs = _handoffs(stores, conversation_id)
     if not events and not handoffs:
         msg = f"nothing is stored of conversation {conversation_id!r}"
@@ -67,13 +66,6 @@ def export(
     finally:
         trail.close()
     return document
-
-
-def _events(stores: BotStores, conversation_id: str) -> List[Dict[str, Any]]:
-    table = stores.events
-    query = sa.select(table.c.data).where(table.c.sender_id == conversation_id).order_by(table.c.id)
-    with stores.events_engine.connect() as conn:
-        return [json.loads(row.data) for row in conn.execute(query)]
 
 
 def _handoffs(stores: BotStores, conversation_id: str) -> List[Dict[str, Any]]:

@@ -1,9 +1,10 @@
-"""Where one bot keeps conversations: every SQL table rasa-ethics or Rasa writes them to.
+"""Where one bot keeps conversations: every table and key rasa-ethics or Rasa writes them to.
 
 Read from the bot's ``endpoints.yml`` the way the server reads it (``${VAR}`` substituted):
 
-* Rasa's ``events`` table, in the database of the SQL tracker store (the ``inner:`` store of
-  ``rasa_ethics.RedactingTrackerStore``, or a plain ``type: sql`` store);
+* the conversation events of the tracker store (the ``inner:`` store of
+  ``rasa_ethics.RedactingTrackerStore``, or a plain store): Rasa's ``events`` table of a SQL
+  store, or the keys of a Redis store (:mod:`rasa_ethics.rights.conversations`);
 * in the plugin's database (``handoff.store_url`` of the policy, else the same database):
   ``rasa_ethics_handoffs`` (handoff rows and their transcripts), ``rasa_ethics_vault``
   (encrypted slot values), ``rasa_ethics_subjects`` (subject keys) and
@@ -23,13 +24,21 @@ from typing import Any, Dict, List, Optional
 
 import sqlalchemy as sa
 from rasa.core.brokers.broker import EventBroker
-from rasa.core.tracker_store import SQLTrackerStore
+from rasa.core.tracker_store import RedisTrackerStore, SQLTrackerStore
+from rasa.shared.core.domain import Domain
 from rasa.utils.endpoints import EndpointConfig, read_endpoint_config
 from sqlalchemy.engine import Engine
 
 from rasa_ethics.handoff.queue import handoffs as handoffs_table
 from rasa_ethics.handoff.sqlite_file import private_sqlite_file
 from rasa_ethics.policy import LoadedPolicy, load_policy
+from rasa_ethics.rights.conversations import (
+    ConversationEvents,
+    RedisEvents,
+    SQLEvents,
+    UnerasableStore,
+    events_of,
+)
 from rasa_ethics.rights.register import RequestRegister
 from rasa_ethics.rights.tombstone import BrokerError, check_broker, publish_tombstones
 from rasa_ethics.subjects import SubjectIndex, load_subject_key, subjects_table
@@ -60,16 +69,23 @@ class NothingStored(RightsError):
 
 @dataclass
 class BotStores:
-    """The SQL tables of one bot, opened; tables the bot never created are left alone."""
+    """The stores of one bot, opened; tables the bot never created are left alone."""
 
     policy: LoadedPolicy
-    events_engine: Engine
-    events: sa.Table
+    conversations: ConversationEvents  # the tracker store's events (SQL table or Redis keys)
     plugin_engine: Engine
     register: RequestRegister
     broker: Optional[Dict[str, Any]]
     live_broker: Optional[EventBroker] = None  # in the server: the inner store's own broker
     _vault: "list[Optional[Vault]]" = field(default_factory=list, repr=False)
+
+    @property
+    def events_engine(self) -> Engine:
+        """The SQL tracker store's engine; RightsError when the store is not SQL."""
+        if not isinstance(self.conversations, SQLEvents):
+            msg = "the tracker store is not a SQL database"
+            raise RightsError(msg)
+        return self.conversations.engine
 
     def has_table(self, table: sa.Table) -> bool:
         """True when ``table`` exists in the plugin's database."""
@@ -123,8 +139,8 @@ class BotStores:
 
     def dispose(self) -> None:
         """Close the connection pools (of the CLI's own engines only)."""
+        self.conversations.dispose()  # a no-op on a running store's connections
         if self.live_broker is None:
-            self.events_engine.dispose()
             self.plugin_engine.dispose()
 
 
@@ -139,12 +155,15 @@ def locate(endpoints: Path, policy: Optional[Path] = None) -> BotStores:
         raise RightsError(msg)
     inner, named_policy = _inner_store(store)
     loaded = load_policy(policy or named_policy)
-    events_engine = _sql_engine(inner, endpoints)
-    plugin_engine = _plugin_engine(loaded, events_engine)
+    conversations = _conversations(inner, endpoints)
+    try:
+        plugin_engine = _plugin_engine(loaded, conversations)
+    except RightsError:
+        conversations.dispose()
+        raise
     return BotStores(
         policy=loaded,
-        events_engine=events_engine,
-        events=SQLTrackerStore.SQLEvent.__table__,
+        conversations=conversations,
         plugin_engine=plugin_engine,
         register=RequestRegister(plugin_engine),
         broker=_tombstone_broker(endpoints),
@@ -155,17 +174,13 @@ def stores_of(store: Any) -> BotStores:
     """The stores of a running ``rasa_ethics.RedactingTrackerStore`` (the agent channel's privacy
     routes, the in-chat erasure); read through its ``live``, ``inner``, ``handoffs`` and
     ``event_broker`` (the store is built above this layer and uses it)."""
-    inner = getattr(store.inner, "_tracker_store", store.inner)  # AwaitableTrackerStore
-    if not isinstance(inner, SQLTrackerStore):
-        msg = (
-            f"erasure, export and purge work on SQL tracker stores (SQLite, PostgreSQL); this "
-            f"bot uses {type(inner).__name__}"
-        )
-        raise RightsError(msg)
+    try:
+        conversations = events_of(store.inner)  # the running store's own connections
+    except UnerasableStore as exc:
+        raise RightsError(str(exc)) from None
     return BotStores(
         policy=store.live.current,
-        events_engine=inner.engine,
-        events=SQLTrackerStore.SQLEvent.__table__,
+        conversations=conversations,
         plugin_engine=store.handoffs.engine,
         register=RequestRegister(store.handoffs.engine),
         broker=None,
@@ -174,7 +189,7 @@ def stores_of(store: Any) -> BotStores:
 
 
 def _inner_store(store: EndpointConfig) -> "tuple[Dict[str, Any], Optional[str]]":
-    """The SQL store's config and the policy named beside it."""
+    """The inner store's config and the policy named beside it."""
     kind = str(store.type or "")
     if kind == STORE_CLASS:
         inner = store.kwargs.get("inner") or dict(_DEFAULT_INNER)
@@ -182,14 +197,25 @@ def _inner_store(store: EndpointConfig) -> "tuple[Dict[str, Any], Optional[str]]
     return {"type": kind, "url": store.url, **store.kwargs}, None
 
 
-def _sql_engine(config: Dict[str, Any], endpoints: Path) -> Engine:
+def _conversations(config: Dict[str, Any], endpoints: Path) -> ConversationEvents:
+    """The conversation events of the store ``config`` names, with connections of their own."""
+    kind = str(config.get("type", "")).lower()
+    if kind == "sql":
+        return SQLEvents(_sql_engine(config))
+    if kind == "redis":
+        options = {k: v for k, v in config.items() if k not in {"type", "url"}}
+        # built by Rasa, as `rasa run` builds it: the same defaults, key prefix and TLS options
+        redis = RedisTrackerStore(domain=Domain.empty(), host=config.get("url"), **options)
+        return RedisEvents(redis.red, redis.key_prefix)
+    msg = (
+        f"erasure, export and purge work on SQL tracker stores (SQLite, PostgreSQL) and Redis; "
+        f"{endpoints} uses {config.get('type') or 'the in-memory store'}"
+    )
+    raise RightsError(msg)
+
+
+def _sql_engine(config: Dict[str, Any]) -> Engine:
     """The engine of Rasa's SQLTrackerStore for ``config`` (built by Rasa, same defaults)."""
-    if str(config.get("type", "")).lower() != "sql":
-        msg = (
-            f"erasure, export and purge work on SQL tracker stores (SQLite, PostgreSQL); "
-            f"{endpoints} uses {config.get('type') or 'the in-memory store'}"
-        )
-        raise RightsError(msg)
     options = {k: v for k, v in config.items() if k not in {"type", "url"}}
     url = SQLTrackerStore.get_db_url(
         dialect=options.get("dialect", "sqlite"),
@@ -206,10 +232,18 @@ def _sql_engine(config: Dict[str, Any], endpoints: Path) -> Engine:
     return store.engine
 
 
-def _plugin_engine(policy: LoadedPolicy, events_engine: Engine) -> Engine:
+def _plugin_engine(policy: LoadedPolicy, conversations: ConversationEvents) -> Engine:
+    """The plugin's database: ``handoff.store_url``, else the SQL tracker store's."""
     url = policy.handoff.store_url
+    if not url and isinstance(conversations, SQLEvents):
+        return conversations.engine
     if not url:
-        return events_engine
+        msg = (
+            "the plugin's tables (handoffs, vault, subject keys, register) need a SQL database "
+            "beside a Redis store; the server names it in the policy, e.g.\n"
+            "  handoff:\n    store_url: sqlite:///handoffs.db"
+        )
+        raise RightsError(msg)
     private_sqlite_file(url)
     return sa.create_engine(url)
 

@@ -5,7 +5,9 @@
 event newer than the cut-off (a customer who came back in between keeps the conversation), so
 the counts it reports are what was deleted.  Handoff rows and subject keys of conversations that
 no longer have events (e.g. in a separate ``handoff.store_url`` database) go too when they are
-older than the cut-off (expired vault values are deleted by the running store itself).  Every
+older than the cut-off (expired vault values are deleted by the running store itself).  On a
+Redis store the keys also expire by themselves (:func:`rasa_ethics.rights.conversations.
+follow_retention`); a purge finds the keys stored before with a longer expiry or none.  Every
 purge writes one ``purge`` record to the privacy trail and one tombstone per conversation to the
 broker.
 """
@@ -100,14 +102,7 @@ def _delete(stores: BotStores, plan: PurgePlan) -> "tuple[PurgeResult, List[str]
 
 def _stale(stores: BotStores, cutoff: float) -> List[str]:
     """Conversations whose newest event is older than ``cutoff``."""
-    events = stores.events
-    query = (
-        sa.select(events.c.sender_id)
-        .group_by(events.c.sender_id)
-        .having(sa.func.max(events.c.timestamp) < cutoff)
-    )
-    with stores.events_engine.connect() as conn:
-        return [row.sender_id for row in conn.execute(query)]
+    return stores.conversations.stale(cutoff)
 
 
 def _orphans(stores: BotStores, cutoff: float) -> List[str]:
@@ -122,7 +117,4 @@ def _orphans(stores: BotStores, cutoff: float) -> List[str]:
 
 
 def _has_events(stores: BotStores, conversation: str) -> bool:
-    events = stores.events
-    query = sa.select(events.c.id).where(events.c.sender_id == conversation).limit(1)
-    with stores.events_engine.connect() as conn:
-        return conn.execute(query).first() is not None
+    return stores.conversations.has_events(conversation)

@@ -64,6 +64,7 @@ from rasa_ethics.handoff.webhook import WebhookWorker
 from rasa_ethics.inputs import safe_sender_id
 from rasa_ethics.nlg.rights import install_chat_rights
 from rasa_ethics.policy import LivePolicy
+from rasa_ethics.rights.conversations import follow_retention, refuse_unerasable
 from rasa_ethics.rights.erasure import erase
 from rasa_ethics.rights.locate import stores_of
 from rasa_ethics.rights.trail import PrivacyTrail
@@ -105,7 +106,10 @@ class RedactingTrackerStore(TrackerStore):
         """Build the inner store and the handoff queue; any problem is an error (fail closed)."""
         try:
             self.live = LivePolicy(policy)
+            # rights (issue 12): a store that cannot erase is refused before it connects
+            refuse_unerasable(inner or DEFAULT_INNER, self.live.current)
             self.inner = _build_inner(inner or DEFAULT_INNER, domain, event_broker)
+            follow_retention(self.inner, self.live.current)  # Redis: keys expire with retention
             self.handoffs = _handoff_store(self.live, self.inner)
             # PII: redaction at rest, the vault (in the handoff table's database), log redaction
             self.redaction = TrackerRedaction.for_store(

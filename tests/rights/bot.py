@@ -45,13 +45,17 @@ def write_bot(
     inner: Optional[Dict[str, Any]] = None,
     privacy: Optional[Dict[str, Any]] = None,
     broker: Optional[Dict[str, Any]] = None,
+    handoff: Optional[Dict[str, Any]] = None,
 ) -> None:
-    """policy.yml and endpoints.yml of a bot whose SQL store is ``inner`` (default SQLite)."""
-    policy = {
+    """policy.yml and endpoints.yml of a bot whose store is ``inner`` (default SQLite);
+    ``handoff``: the policy's handoff section (a Redis store needs its ``store_url``)."""
+    policy: Dict[str, Any] = {
         "extends_dirs": [str(NORTHWIND.parent)],
         "extends": str(NORTHWIND),
         "privacy": {"subject_types": ["email"], "retention_days": 30, **(privacy or {})},
     }
+    if handoff is not None:
+        policy["handoff"] = handoff
     (folder / "policy.yml").write_text(yaml.safe_dump(policy), encoding="utf-8")
     endpoints = {
         "tracker_store": {

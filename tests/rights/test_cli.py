@@ -100,7 +100,8 @@ class TestErrors:
         "store, args, message",
         [
             (None, ["requests"], "endpoints.yml not found"),
-            ({"type": "redis", "url": "localhost"}, ["purge"], "SQL tracker stores"),
+            ({"type": "mongod", "url": "mongodb://localhost"}, ["purge"], "SQL tracker stores"),
+            ({"type": "redis", "url": "localhost"}, ["purge"], "store_url: sqlite:///"),
             (
                 "sqlite",
                 ["erase", "--conversation", "ana", "--reference", "PR-0000-0000"],

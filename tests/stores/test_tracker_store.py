@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import sqlite3
+import time
 from pathlib import Path
 from typing import Any, Dict, List
 
@@ -94,6 +96,38 @@ class TestConstruction:
         store = build(tmp_path, policy=str(path), inner={"type": "in_memory"})
         asyncio.run(store.save(handoff_tracker()))
         assert len(store.handoffs.list()) == 1 and (tmp_path / "h.db").exists()
+
+    @pytest.mark.parametrize(
+        "inner, privacy, named",
+        [
+            ({"type": "mongod", "url": "mongodb://127.0.0.1:9"}, {}, "privacy.chat.enabled"),
+            (
+                {"type": "mongod", "url": "mongodb://127.0.0.1:9"},
+                {"chat": {"enabled": False}, "retention_days": 30},
+                "privacy.retention_days",
+            ),
+            ({"type": "dynamo", "region": "eu-west-1"}, {}, "privacy.chat.enabled"),
+        ],
+    )
+    def test_a_store_that_cannot_erase_is_refused(
+        self, tmp_path: Path, inner: Dict[str, Any], privacy: Dict[str, Any], named: str
+    ) -> None:
+        """Erasure enabled in the policy and a Mongo (or DynamoDB) inner store: no start, with
+        the reason, before the store connects anywhere."""
+        path = tmp_path / "policy.yml"
+        path.write_text(
+            f"extends_dirs: [{Path(POLICY).parent}]\nextends: {POLICY}\n"
+            f"handoff:\n  store_url: sqlite:///{tmp_path / 'h.db'}\n"
+            + (f"privacy: {json.dumps(privacy)}\n" if privacy else "")
+        )
+        started = time.monotonic()
+        with pytest.raises(RasaException) as raised:
+            build(tmp_path, policy=str(path), inner=inner)
+        assert time.monotonic() - started < 5  # pymongo would wait 30 s for a server
+        message = str(raised.value)
+        assert "the policy enables erasure" in message and named in message
+        assert "cannot erase conversations from" in message and "Redis" in message
+        assert "enabled: false" in message
 
     def test_found_inside_rasas_wrappers(self, tmp_path: Path) -> None:
         """The agent channel finds it inside FailSafeTrackerStore."""
