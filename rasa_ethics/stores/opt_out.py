@@ -17,8 +17,9 @@ the broker either (Rasa's stores publish on save).
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import Callable, Optional
 
+import sqlalchemy as sa
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import BotUttered
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -27,7 +28,7 @@ from sqlalchemy.engine import Engine
 from rasa_ethics import constants as c
 from rasa_ethics.inputs import safe_sender_id
 from rasa_ethics.policy import LivePolicy
-from rasa_ethics.rights.register import DONE, REFUSED, RequestRegister
+from rasa_ethics.rights.register import DONE, REFUSED, RequestRegister, requests_table
 from rasa_ethics.rights.trail import PrivacyTrail
 from rasa_ethics.stores.session_memory import SessionMemory, idle_minutes
 
@@ -43,7 +44,8 @@ class OptOuts:
     def __init__(self, live: LivePolicy, engine: Engine, domain: Callable[[], Domain]) -> None:
         """``engine``: the plugin's database (the register's); ``domain``: the store's domain."""
         self.live = live
-        self.register = RequestRegister(engine)
+        self.engine = engine
+        self._register: Optional[RequestRegister] = None  # made by the first rights request
         self.memory = SessionMemory(
             lambda: live.current.privacy.opt_out.max_conversations,
             lambda: idle_minutes(domain()),
@@ -56,7 +58,22 @@ class OptOuts:
         channel = tracker.get_latest_input_channel()
         if channel and channel in self.live.current.privacy.opt_out.default_channels:
             return True
-        return self.register.latest(tracker.sender_id, OPT_OUT) is not None
+        register = self._existing_register()
+        return register is not None and register.latest(tracker.sender_id, OPT_OUT) is not None
+
+    @property
+    def register(self) -> RequestRegister:
+        """The request register (its table is created if missing)."""
+        if self._register is None:
+            self._register = RequestRegister(self.engine)
+        return self._register
+
+    def _existing_register(self) -> Optional[RequestRegister]:
+        """The register if its table exists: a bot that never had a rights request (in any
+        replica, or through the CLI) has no table, and then no opt-out either."""
+        if self._register is None and sa.inspect(self.engine).has_table(requests_table.name):
+            self._register = RequestRegister(self.engine)
+        return self._register
 
     def opt_out_in_chat(self, conversation_id: str) -> str:
         """Opt the conversation out on the customer's request; the request's reference number.
