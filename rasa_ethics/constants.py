@@ -39,10 +39,12 @@ __all__ = [
     "RESPONSE_TOO_LONG",
     "META_TOO_LONG",
     "META_ERASED",
+    "META_OPTED_OUT",
     "META_PRIVACY",
     "PRIVACY_ERASE_INTENT",
     "PRIVACY_NOTICE_INTENT",
     "PRIVACY_EXPORT_INTENT",
+    "PRIVACY_OPT_OUT_INTENT",
     "PRIVACY_INTENTS",
     "RESPONSE_EXPORT_FILED",
     "RESPONSE_EXPORT_FAILED",
@@ -52,6 +54,8 @@ __all__ = [
     "RESPONSE_ERASED",
     "RESPONSE_ERASE_DECLINED",
     "RESPONSE_ERASE_FAILED",
+    "RESPONSE_OPTED_OUT",
+    "RESPONSE_OPT_OUT_FAILED",
     "topic_response",
 ]
 
@@ -65,7 +69,14 @@ PRIVACY_ERASE_INTENT = "ethics_privacy_erase"
 PRIVACY_NOTICE_INTENT = "ethics_privacy_notice"
 # The customer asks for a copy of their data.
 PRIVACY_EXPORT_INTENT = "ethics_privacy_export"
-PRIVACY_INTENTS = (PRIVACY_ERASE_INTENT, PRIVACY_NOTICE_INTENT, PRIVACY_EXPORT_INTENT)
+# The customer asks that this conversation not be stored ("don't store this conversation").
+PRIVACY_OPT_OUT_INTENT = "ethics_privacy_opt_out"
+PRIVACY_INTENTS = (
+    PRIVACY_ERASE_INTENT,
+    PRIVACY_NOTICE_INTENT,
+    PRIVACY_EXPORT_INTENT,
+    PRIVACY_OPT_OUT_INTENT,
+)
 
 # Responses the importer adds; their texts come from the policy.
 RESPONSE_DISCLOSURE = "utter_ethics_disclosure"
@@ -89,6 +100,8 @@ RESPONSE_ERASE_DECLINED = "utter_ethics_privacy_erase_declined"
 RESPONSE_PRIVACY_NOTICE = "utter_ethics_privacy_notice"
 RESPONSE_EXPORT_FILED = "utter_ethics_privacy_export_filed"  # said after the request was filed
 RESPONSE_EXPORT_FAILED = "utter_ethics_privacy_export_failed"  # nothing was filed
+RESPONSE_OPTED_OUT = "utter_ethics_privacy_opted_out"  # said after the opt-out took effect
+RESPONSE_OPT_OUT_FAILED = "utter_ethics_privacy_opt_out_failed"  # still stored
 PRIVACY_RESPONSES = (
     RESPONSE_PRIVACY_NOTICE,
     RESPONSE_EXPORT_FILED,
@@ -97,6 +110,8 @@ PRIVACY_RESPONSES = (
     RESPONSE_ERASED,
     RESPONSE_ERASE_FAILED,
     RESPONSE_ERASE_DECLINED,
+    RESPONSE_OPTED_OUT,
+    RESPONSE_OPT_OUT_FAILED,
 )
 # Either one announces a handoff: the second when no agent is available.
 HANDOFF_RESPONSES = (RESPONSE_HANDOFF, RESPONSE_HANDOFF_UNAVAILABLE)
@@ -124,6 +139,9 @@ META_PRIVACY = "ethics_privacy"
 # On the bot message said after an in-chat erasure: {"reference": "PR-..."}.  A tracker whose
 # session holds it is never saved again (RedactingTrackerStore.save): the erasure stands.
 META_ERASED = "ethics_erased"
+# On the bot message said after an in-chat opt-out: {"reference": "PR-..."}.  A tracker that
+# holds it is kept in process memory only (RedactingTrackerStore), never in the inner store.
+META_OPTED_OUT = "ethics_opted_out"
 
 # Keys inside metadata[META_CONFIRM].
 CONFIRM_STAGE = "stage"

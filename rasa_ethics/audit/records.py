@@ -55,6 +55,7 @@ RECORD_TYPES = (
     "purge",  # conversations past the retention period deleted
     "subject_lookup",  # conversations looked up by a subject key
     "privacy_request",  # a customer filed a rights request in the chat (kind, reference)
+    "opt_out",  # a customer opted a conversation out of storage in the chat (reference)
 )
 
 _ENCODER = json.JSONEncoder(

@@ -102,7 +102,7 @@ class Signals:
     frustration: Optional[str] = None
     misunderstanding: Optional[str] = None  # "that's not what I asked" (counts when repeated)
     low_confidence: bool = False
-    privacy: Optional[str] = None  # a privacy request: privacy.ERASE or privacy.NOTICE
+    privacy: Optional[str] = None  # a privacy request: privacy.ERASE, NOTICE, EXPORT, OPT_OUT
     privacy_evidence: Optional[str] = None  # what matched ("grammar:erase_my_data")
 
     @property

@@ -12,6 +12,11 @@ What the message says decides, as in :mod:`rasa_ethics.dialogue.grammar`, not th
 * an **export** request asks for a copy of the customer's data: "copy", "export", "download"
   or "send me" with the customer's data ("send me a copy of my data", "export my data",
   "email me everything you have on me"), or a named request ("subject access request");
+* an **opt-out** asks that this conversation no longer be stored, or the customer's data no
+  longer be used: a negated verb of keeping ("don't store", "do not save", "I don't want ...
+  recorded") or "stop" with one ("stop using", "stop storing"), with the customer's data or this
+  chat as its object ("this conversation", "my data", "what I say", "this"), or a named right
+  ("opt out", "withdraw my consent", "I object to the processing", "off the record");
 * a message about the shop's records (orders, the basket, the account, a saved card, the
   mailing list) is never a request about the chat's data: "delete my order", "cancel my
   account", "remove the item from my basket", "I want to remove my account and all my data" are
@@ -20,7 +25,8 @@ What the message says decides, as in :mod:`rasa_ethics.dialogue.grammar`, not th
 * a negated verb ("don't delete my data") asks for nothing.
 
 The classifier's ``ethics_privacy_*`` intent counts only together with the verb of its kind (an
-erasure intent with "delete", a notice intent with "keep" or "use"), never alone.
+erasure intent with "delete", a notice intent with "keep" or "use", an opt-out intent with a
+negated or stopped verb of keeping), never alone.
 """
 
 from __future__ import annotations
@@ -31,9 +37,9 @@ from typing import FrozenSet, List, Optional, Sequence, Tuple
 from rasa_ethics import constants as c
 from rasa_ethics.dialogue.lexicon import words
 
-__all__ = ["ERASE", "EXPORT", "NOTICE", "privacy_request"]
+__all__ = ["ERASE", "EXPORT", "NOTICE", "OPT_OUT", "privacy_request"]
 
-ERASE, NOTICE, EXPORT = "erase", "notice", "export"
+ERASE, NOTICE, EXPORT, OPT_OUT = "erase", "notice", "export", "opt_out"
 
 _ERASE_VERBS = words(
     "delete deletes deleted deleting deletion erase erases erased erasing erasure wipe wipes "
@@ -68,7 +74,8 @@ _BUSINESS = words(
     "order orders ordered purchase purchases item items basket cart trolley account accounts "
     "profile subscription subscriptions card cards wishlist newsletter newsletters mailing "
     "emails login password system payment payments invoice invoices receipt receipts refund "
-    "booking bookings reservation return returns parcel delivery"
+    "booking bookings reservation return returns parcel delivery deliveries marketing "
+    "promotions promotional offers notifications sms"
 )
 _NEGATIONS = words("dont not never no")
 _ABOUT_ME = (("about", "me"), ("on", "me"), ("of", "me"), ("about", "myself"))
@@ -85,7 +92,12 @@ def privacy_request(text: str, intent: Optional[str] = None) -> Optional[Tuple[s
     for clause in _clauses(text):
         if _BUSINESS.intersection(clause):
             continue
-        kind = _erase(clause, intent) or _export(clause, intent) or _notice(clause, intent)
+        kind = (
+            _erase(clause, intent)
+            or _export(clause, intent)
+            or _opt_out(clause, intent)
+            or _notice(clause, intent)
+        )
         if kind is not None:
             found.append(kind)
     erase = [f for f in found if f[0] == ERASE]
@@ -209,3 +221,52 @@ def _what_i_say(clause: Sequence[str]) -> bool:
 
 def _is_question(clause: Sequence[str]) -> bool:
     return clause[0] in _QUESTION_OPENERS or (len(clause) > 1 and clause[1] in _QUESTION_OPENERS)
+
+
+_STORE_VERBS = words(
+    "store stored storing save saved saving keep kept keeping record recorded recording log "
+    "logged logging collect collected collecting use used using process processed processing "
+    "retain retained retaining track tracked tracking"
+)
+_STOP_VERBS = words("stop stopped quit cease no")
+_OPT_OUT_NEGATIONS = words("dont not never cant")
+#: Words that may stand between a negation and its verb: "I don't want this chat recorded".
+_BETWEEN = words(
+    "want wanna you u to please pls this that my our the any conversation chat data info "
+    "information messages details personal need like anymore ever be being get"
+)
+_OPT_OUT_DATA = words(
+    "data info information details personal records record history conversation conversations "
+    "convo chat chats messages message transcript transcripts this me"
+)
+
+
+def _opt_out(clause: Sequence[str], intent: Optional[str]) -> Optional[Tuple[str, str]]:
+    joined = " ".join(clause)
+    if re.search(
+        r"\bopt (me )?out\b|\boptout\b|\b(withdraw|revoke)\w* (my )?consent\b|"
+        r"\bi object to\b|\boff the record\b",
+        joined,
+    ):
+        return OPT_OUT, "grammar:named_right"
+    verbs = [i for i, w in enumerate(clause) if w in _STORE_VERBS]
+    refused = [i for i in verbs if _refused(clause, i)]
+    if not refused:
+        return None
+    if _OPT_OUT_DATA.intersection(clause) or _what_i_say(clause):
+        return OPT_OUT, "grammar:dont_store"
+    if intent == c.PRIVACY_OPT_OUT_INTENT:
+        return OPT_OUT, f"intent:{intent}"
+    return None
+
+
+def _refused(clause: Sequence[str], verb: int) -> bool:
+    """ "don't store", "can you not save", "I don't want it recorded", "stop using", "no saving"."""
+    if verb > 0 and clause[verb - 1] in _STOP_VERBS:
+        return clause[verb - 1] != "no" or clause[verb].endswith("ing")
+    for i in range(verb - 1, max(-1, verb - 6), -1):
+        if clause[i] in _OPT_OUT_NEGATIONS:
+            return True
+        if clause[i] not in _BETWEEN:
+            return False
+    return False

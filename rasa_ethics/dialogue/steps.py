@@ -19,7 +19,9 @@ The steps of each plan (see :mod:`rasa_ethics.dialogue.turn`):
   not be done) -> ``action_listen``; "no" -> ``utter_ethics_privacy_erase_declined``, then as a
   declined offer; "what do you keep about me?" -> ``utter_ethics_privacy_notice``, then as a
   bot challenge; "send me a copy of my data" -> ``utter_ethics_privacy_export_filed`` (or
-  ``_export_failed``: nothing was filed), then as a bot challenge.
+  ``_export_failed``: nothing was filed), then as a bot challenge; "don't store this
+  conversation" -> ``utter_ethics_privacy_opted_out`` (or ``_opt_out_failed``: still stored),
+  then as a bot challenge.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ from rasa_ethics.dialogue.turn import (
     EXPORT,
     HANDOFF,
     NOTICE,
+    OPT_OUT,
     TOO_LONG,
     TurnPlan,
     actions_since_user,
@@ -85,7 +88,7 @@ def next_step(
 
 
 #: Kinds after which an active form asks its question again (the others end the turn).
-_FORM_ASKS_AGAIN = (BOT_CHALLENGE, DECLINED, TOO_LONG, NOTICE, ERASE_DECLINED, EXPORT)
+_FORM_ASKS_AGAIN = (BOT_CHALLENGE, DECLINED, TOO_LONG, NOTICE, ERASE_DECLINED, EXPORT, OPT_OUT)
 #: The one response of each privacy plan (the erasure: done, or failed and nothing deleted).
 _PRIVACY_STEPS = {
     ERASE_ASK: (c.RESPONSE_ERASE_CONFIRM,),
@@ -93,6 +96,7 @@ _PRIVACY_STEPS = {
     ERASE_DECLINED: (c.RESPONSE_ERASE_DECLINED,),
     NOTICE: (c.RESPONSE_PRIVACY_NOTICE,),
     EXPORT: (c.RESPONSE_EXPORT_FILED, c.RESPONSE_EXPORT_FAILED),
+    OPT_OUT: (c.RESPONSE_OPTED_OUT, c.RESPONSE_OPT_OUT_FAILED),
 }
 
 

@@ -47,6 +47,7 @@ __all__ = [
     "EXPORT",
     "HANDOFF",
     "NOTICE",
+    "OPT_OUT",
     "analyse_message",
     "TOO_LONG",
     "TurnPlan",
@@ -69,6 +70,7 @@ ERASE = "privacy_erase"  # "yes" to it: erase this conversation (the NLG does it
 ERASE_DECLINED = "privacy_erase_declined"  # "no" to it: nothing is deleted
 NOTICE = "privacy_notice"  # "what do you keep about me?": the privacy notice
 EXPORT = "privacy_export"  # "send me a copy of my data": file the request (the NLG does it)
+OPT_OUT = "privacy_opt_out"  # "don't store this conversation": memory only from now (the NLG)
 
 # Reasons recorded with a handoff, most important first.
 REASON_REQUEST = "customer_request"
@@ -211,6 +213,7 @@ def _privacy_plan(
         privacy.ERASE: (ERASE_ASK, c.RESPONSE_ERASE_CONFIRM),
         privacy.NOTICE: (NOTICE, c.RESPONSE_PRIVACY_NOTICE),
         privacy.EXPORT: (EXPORT, c.RESPONSE_EXPORT_FILED),
+        privacy.OPT_OUT: (OPT_OUT, c.RESPONSE_OPTED_OUT),
     }[signals.privacy]
     if available_actions is not None and response not in set(available_actions):
         return None

@@ -66,6 +66,8 @@ GUARDED = (c.RESPONSE_HANDOFF, c.RESPONSE_HANDOFF_UNAVAILABLE, c.RESPONSE_BOT_CH
 ERASURE = (c.RESPONSE_ERASED, c.RESPONSE_ERASE_FAILED)
 # The answer to "send me a copy of my data": the request is filed here, then one is said.
 EXPORT = (c.RESPONSE_EXPORT_FILED, c.RESPONSE_EXPORT_FAILED)
+# The answer to "don't store this conversation": the opt-out is made here, then one is said.
+OPT_OUT = (c.RESPONSE_OPTED_OUT, c.RESPONSE_OPT_OUT_FAILED)
 REASON_UNDECIDED = "undecided_response"  # an offer said in place of a text nobody decided
 HOST_FALLBACK = "utter_default"
 
@@ -106,9 +108,11 @@ class EthicsNLG(TemplatedNaturalLanguageGenerator):
                 return self._erase(policy, tracker)
             logger.warning("rasa-ethics: %s was predicted without a 'yes'; asking", utter_action)
             utter_action = c.RESPONSE_ERASE_CONFIRM  # nobody confirmed: ask, never erase
-        if utter_action in EXPORT:
-            if _decided(policy, c.RESPONSE_EXPORT_FILED, tracker, self.responses):
-                return self._file_export(policy, tracker)
+        requested = _REQUESTED.get(utter_action)
+        if requested is not None:  # an export request or an opt-out: done here, if asked for
+            done, run = requested
+            if _decided(policy, done, tracker, self.responses):
+                return run(policy, tracker)  # type: ignore[no-any-return]
             logger.warning(
                 "rasa-ethics: %s was predicted without a request; not said", utter_action
             )
@@ -170,6 +174,26 @@ class EthicsNLG(TemplatedNaturalLanguageGenerator):
             "utter_action": c.RESPONSE_EXPORT_FILED,
         }
 
+    @staticmethod
+    def _opt_out(policy: LoadedPolicy, tracker: DialogueStateTracker) -> Dict[Text, Any]:
+        """Opt this conversation out of the stores now, then say so; if it failed, say that.
+
+        The message carries the reference in ``ethics_opted_out``: the tracker store keeps a
+        tracker holding it in process memory only, so this turn's own save (the request and this
+        answer included) never reaches the inner store or the broker.
+        """
+        chat = policy.privacy.chat
+        sender = tracker.sender_id
+        reference = _in_chat(lambda rights: rights.opt_out_in_chat(sender), "opt-out")
+        if reference is None:
+            return {"text": chat.opt_out_failed_text, "utter_action": c.RESPONSE_OPT_OUT_FAILED}
+        logger.info("rasa-ethics: conversation opted out in the chat (%s)", reference)
+        return {
+            "text": chat.opted_out_text.replace("{reference}", reference),
+            "utter_action": c.RESPONSE_OPTED_OUT,
+            c.META_OPTED_OUT: {"reference": reference},
+        }
+
     def _substitute(self, utter_action: Text) -> Text:
         """What is said instead of an undecided text: an offer, or the host's fallback."""
         if utter_action == c.RESPONSE_BOT_CHALLENGE and HOST_FALLBACK in self.responses:
@@ -208,6 +232,13 @@ class EthicsNLG(TemplatedNaturalLanguageGenerator):
     @staticmethod
     def _disclosure_due(policy: LoadedPolicy, tracker: DialogueStateTracker) -> bool:
         return policy.disclosure.enabled and is_first_bot_message(tracker)
+
+
+#: Each response of a request done in the NLG: the one said when it was done, and the doer.
+_REQUESTED = {
+    **dict.fromkeys(EXPORT, (c.RESPONSE_EXPORT_FILED, EthicsNLG._file_export)),
+    **dict.fromkeys(OPT_OUT, (c.RESPONSE_OPTED_OUT, EthicsNLG._opt_out)),
+}
 
 
 def _decided(

@@ -1,4 +1,5 @@
-"""Where EthicsNLG finds the erasure of the running bot's stores, to do it before it says so.
+"""Where EthicsNLG finds the erasure (export request, opt-out) of the running bot's stores, to do
+it before it says so.
 
 The erasure text ("Done: ... erased. Your reference number is PR-...") is said only after the
 erasure was done, so the NLG, which writes that text, must be able to erase.  The stores live
@@ -24,6 +25,9 @@ class ChatRights(Protocol):
 
     def request_export_in_chat(self, conversation_id: str) -> str:
         """File a request for a copy of the conversation's data; its reference number."""
+
+    def opt_out_in_chat(self, conversation_id: str) -> str:
+        """Keep the conversation out of the stores from now on; its reference number."""
 
 
 _lock = threading.Lock()

@@ -1,5 +1,8 @@
 """Policy schema: the privacy section (what leaves the machine, and the customers' rights).
 
+An opted-out conversation (``opt_out``) is kept in the Rasa process's memory for as long as its
+session needs it and never reaches the tracker store or the broker.
+
 Rights requests (erasure, export, opt-out) get a legal deadline from ``jurisdiction``: GDPR
 Art. 12(3) gives one month from receipt, CCPA §1798.130 gives 45 days.  ``retention_days`` is
 what ``rasa-ethics privacy purge`` deletes past; unset, purge refuses to run rather than guess.
@@ -9,6 +12,7 @@ what ``rasa-ethics privacy purge`` deletes past; unset, purge refuses to run rat
 # mypy: disable-error-code="call-arg"
 from __future__ import annotations
 
+import re
 from typing import List, Optional
 
 from pydantic import Field, validator
@@ -16,10 +20,12 @@ from pydantic import Field, validator
 from rasa_ethics.policy._section import Section, check_two_buttons
 from rasa_ethics.policy.schema_pii import PIIConfig
 
-__all__ = ["JURISDICTIONS", "ChatRightsConfig", "PrivacyConfig"]
+__all__ = ["JURISDICTIONS", "ChatRightsConfig", "OptOutConfig", "PrivacyConfig"]
 
 #: Jurisdiction → how long an organisation has to answer a request.
 JURISDICTIONS = ("gdpr", "ccpa")
+#: An input channel's name as Rasa records it on each message (``rest``, ``socketio``, ...).
+_CHANNEL = re.compile(r"^[a-z][a-z0-9_.-]{0,63}$")
 
 
 class ChatRightsConfig(Section):
@@ -94,6 +100,23 @@ class ChatRightsConfig(Section):
         "utter_ethics_privacy_export_failed).",
     )
 
+    opted_out_text: str = Field(
+        "OK: from now on I keep this conversation only while we chat, and don't store it "
+        "afterwards. Your reference number is {reference}. What you wrote before this stays "
+        "stored; to delete it, say 'delete my data'.",
+        min_length=1,
+        description="Said after an opt-out took effect (response utter_ethics_privacy_opted_out): "
+        "'don't store this conversation', 'stop using my data'; {reference} (optional) is the "
+        "request's reference number.",
+    )
+    opt_out_failed_text: str = Field(
+        "Sorry, I could not switch off storing this conversation just now, so it is still "
+        "being stored. Please try again in a few minutes, or ask our team.",
+        min_length=1,
+        description="Said when the opt-out could not be done (response "
+        "utter_ethics_privacy_opt_out_failed): the conversation is still stored.",
+    )
+
     @validator("erase_no_button")
     def _buttons_differ(cls, value: str, values: dict) -> str:
         yes = values.get("erase_yes_button")
@@ -106,6 +129,52 @@ class ChatRightsConfig(Section):
             raise ValueError(msg)
         if value.count("{") != value.count("}") or value.count("{") != 1:
             msg = "may hold one placeholder only, {reference}"
+            raise ValueError(msg)
+        return value
+
+    @validator("opted_out_text")
+    def _optional_reference(cls, value: str) -> str:
+        if value.count("{") != value.count("}") or value.count("{") > 1:
+            msg = "may hold one placeholder only, {reference}"
+            raise ValueError(msg)
+        if "{" in value and "{reference}" not in value:
+            msg = "the one placeholder is {reference}, e.g. 'Your reference is {reference}.'"
+            raise ValueError(msg)
+        return value
+
+
+class OptOutConfig(Section):
+    """Conversations kept in process memory only, for as long as their session needs them."""
+
+    default_channels: List[str] = Field(
+        default_factory=list,
+        description="Input channels whose conversations are opted out from their first message "
+        "(never written to the tracker store or the broker), e.g. [socketio]; [] (the "
+        "default): only customers who ask are.",
+    )
+    max_conversations: int = Field(
+        10_000,
+        ge=1,
+        le=1_000_000,
+        description="How many opted-out conversations one Rasa process keeps in memory; past "
+        "it the longest idle one is dropped (its customer's context is lost, nothing is "
+        "stored).",
+    )
+
+    @validator("default_channels", each_item=True)
+    def _check_channel(cls, value: str) -> str:
+        if not _CHANNEL.match(value):
+            msg = (
+                f"{value!r} is not an input channel name (lower case, as Rasa names them), "
+                "e.g.\n  privacy:\n    opt_out:\n      default_channels: [socketio]"
+            )
+            raise ValueError(msg)
+        return value
+
+    @validator("default_channels")
+    def _no_duplicates(cls, value: List[str]) -> List[str]:
+        if len(set(value)) != len(value):
+            msg = "lists a channel twice"
             raise ValueError(msg)
         return value
 
@@ -152,6 +221,12 @@ class PrivacyConfig(Section):
         default_factory=lambda: ChatRightsConfig(),
         description="Customers' own requests in the chat: the privacy notice, erasure of the "
         "conversation, a request for a copy of their data.",
+    )
+
+    opt_out: OptOutConfig = Field(
+        default_factory=lambda: OptOutConfig(),
+        description="Opted-out conversations ('don't store this conversation', or every "
+        "conversation of a channel): kept in process memory for their session only.",
     )
 
     @validator("subject_types", each_item=True)

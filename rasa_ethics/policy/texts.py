@@ -38,6 +38,8 @@ def response_texts(policy: Any) -> Dict[str, str]:
         texts[c.RESPONSE_ERASED] = chat.erased_text
         texts[c.RESPONSE_ERASE_FAILED] = chat.erase_failed_text
         texts[c.RESPONSE_ERASE_DECLINED] = chat.erase_declined_text
+        texts[c.RESPONSE_OPTED_OUT] = chat.opted_out_text
+        texts[c.RESPONSE_OPT_OUT_FAILED] = chat.opt_out_failed_text
     for topic, config in handoff.signals.sensitive_topics.items():
         if config.text:
             texts[c.topic_response(topic)] = config.text

@@ -120,6 +120,27 @@ class RequestRegister:
             row = conn.execute(query).first()
         return dict(row._mapping) if row else None
 
+    def latest(self, conversation_id: str, kind: str) -> Optional[Dict[str, Any]]:
+        """The conversation's latest request of ``kind`` that was not refused, or None.
+
+        The tracker store asks this for ``opt_out`` on each save of a conversation it does not
+        already keep in memory: the register is the opt-out's durable, shared mark.
+        """
+        table = requests_table
+        query = (
+            sa.select(table)
+            .where(
+                table.c.conversation_id == conversation_id,
+                table.c.kind == kind,
+                table.c.state != REFUSED,
+            )
+            .order_by(table.c.received_at.desc())
+            .limit(1)
+        )
+        with self.engine.connect() as conn:
+            row = conn.execute(query).first()
+        return dict(row._mapping) if row else None
+
     def close(self, reference: str, by: str, state: str = DONE) -> bool:
         """Mark an open request done (or refused); False if it is not open."""
         update = (

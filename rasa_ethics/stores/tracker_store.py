@@ -26,6 +26,10 @@ Two hooks for the PII integration: :attr:`redactor` (a whole tracker, before it 
 conversation the real values of its vault slots back, but never to Rasa's HTTP API
 (:mod:`rasa_ethics.serving.api_view`, installed by the constructor with the REST guard).
 
+A conversation opted out of storage (the customer asked, or its channel is opted out by default)
+is kept in process memory only, for its session, and never given to the inner store, so never to
+the broker either (:mod:`rasa_ethics.stores.opt_out`).
+
 Nothing a customer sends stops the process from here:
 
 * every sender id is mapped to a safe one (:func:`rasa_ethics.inputs.safe_sender_id`) before
@@ -69,6 +73,7 @@ from rasa_ethics.rights.erasure import erase
 from rasa_ethics.rights.locate import stores_of
 from rasa_ethics.rights.trail import PrivacyTrail
 from rasa_ethics.serving import install_in_running_server, stored_view_only
+from rasa_ethics.stores.opt_out import OptOuts
 from rasa_ethics.stores.redaction import TrackerRedaction
 from rasa_ethics.subjects import SubjectIndex
 
@@ -119,6 +124,8 @@ class RedactingTrackerStore(TrackerStore):
             self.redact = self.redaction.redact_text
             # rights (issue 12): subject keys of what customers give, beside the vault
             self.subjects = SubjectIndex.for_policy(self.handoffs.engine, self.live.current)
+            # opt-out: memory only, the register as the durable mark (beside the handoff table)
+            self.opt_outs = OptOuts(self.live, self.handoffs.engine, lambda: self.inner.domain)
             self._learn(domain)
             install_in_running_server()
             install_chat_rights(self)  # EthicsNLG erases through this store (nlg/rights.py)
@@ -163,22 +170,44 @@ class RedactingTrackerStore(TrackerStore):
         """Store a redacted copy, then queue any handoff announced in this session.
 
         A session erased in the chat is never stored again: its events, the customer's "yes"
-        and the bot's answer included, go nowhere (no table, no broker).
+        and the bot's answer included, go nowhere (no table, no broker).  An opted-out
+        conversation's redacted copy is kept in memory instead of the inner store (its handoffs
+        are still queued: the customer asked for a person, who needs the transcript).
         """
         if erased_in_chat(tracker):
             logger.info("rasa-ethics: this conversation was erased in the chat; not stored")
+            self.opt_outs.memory.forget(safe_sender_id(tracker.sender_id))
             return
         tracker = _with_safe_id(tracker)
+        memory_only = self._opted_out(tracker)
+        if memory_only is None:
+            return
         stored = self.redactor(tracker)
         if len(stored.events) != len(tracker.events):
             msg = "RedactingTrackerStore.redactor must keep the number of events"
             raise RasaException(msg)
+        if memory_only:
+            self.opt_outs.memory.save(stored)
         # Raising would make Rasa's FailSafeTrackerStore keep the raw tracker in memory and
         # publish it, unredacted, to the event broker (rasa/core/tracker_store.py).
-        if not await _guarded("save", _done(self.inner.save(stored)), False):
+        elif not await _guarded("save", _done(self.inner.save(stored)), False):
             return
         self._queue_handoffs(tracker)
-        self._link_subjects(tracker, stored)
+        if not memory_only:
+            self._link_subjects(tracker, stored)
+
+    def _opted_out(self, tracker: DialogueStateTracker) -> Optional[bool]:
+        """Whether the conversation is opted out; None (nothing is saved this turn) when the
+        register cannot be read: storing might break a promise made on another replica."""
+        try:
+            return self.opt_outs.applies(tracker)
+        except Exception as exc:  # the turn goes on; only its save is skipped
+            logger.error(
+                "rasa-ethics: the opt-out register could not be read (%s); this turn is not "
+                "stored",
+                type(exc).__name__,
+            )
+            return None
 
     def erase_in_chat(self, conversation_id: str) -> str:
         """Erase a conversation on the customer's own "yes" (EthicsNLG); its reference number.
@@ -191,7 +220,14 @@ class RedactingTrackerStore(TrackerStore):
         """
         stores = stores_of(self)
         result = erase(stores, safe_sender_id(conversation_id), "chat", via="chat")
+        self.opt_outs.memory.forget(result.conversation_id)
         return result.reference
+
+    def opt_out_in_chat(self, conversation_id: str) -> str:
+        """Opt the conversation out of storage on the customer's request (EthicsNLG); its
+        reference number (:meth:`rasa_ethics.stores.opt_out.OptOuts.opt_out_in_chat`).  Works
+        on any inner store: the register lives in the plugin's SQL database."""
+        return self.opt_outs.opt_out_in_chat(conversation_id)
 
     def request_export_in_chat(self, conversation_id: str) -> str:
         """File the customer's request for a copy of their data (EthicsNLG); its reference.
@@ -229,20 +265,28 @@ class RedactingTrackerStore(TrackerStore):
     async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
         """The latest session, from the inner store, with the real values of vault slots.
 
-        Rasa's HTTP API gets the stored tracker, vault tokens and all.
+        Rasa's HTTP API gets the stored tracker, vault tokens and all.  An opted-out
+        conversation comes from this process's memory.
         """
-        found = await _guarded("read", self.inner.retrieve(safe_sender_id(sender_id)), None)
+        safe = safe_sender_id(sender_id)
+        found = await self.opt_outs.memory.retrieve(safe, self.inner.domain)
+        if found is None:
+            found = await _guarded("read", self.inner.retrieve(safe), None)
         return found if stored_view_only() else self.redaction.rehydrate(found)
 
     async def retrieve_full_tracker(self, conversation_id: Text) -> Optional[DialogueStateTracker]:
-        """All sessions, from the inner store."""
-        inner = self.inner.retrieve_full_tracker(safe_sender_id(conversation_id))
-        return await _guarded("read", inner, None)
+        """All sessions, from memory (opted out) or the inner store."""
+        safe = safe_sender_id(conversation_id)
+        kept = await self.opt_outs.memory.retrieve(safe, self.inner.domain, all_sessions=True)
+        if kept is not None:
+            return kept
+        return await _guarded("read", self.inner.retrieve_full_tracker(safe), None)
 
     async def keys(self) -> Iterable[Text]:
-        """Conversation ids, from the inner store."""
-        keys: Iterable[Text] = await _guarded("list", self.inner.keys(), [])
-        return keys
+        """Conversation ids, from the inner store and the opted-out ones in memory."""
+        stored: List[Text] = list(await _guarded("list", self.inner.keys(), []))
+        known = set(stored)
+        return stored + [k for k in self.opt_outs.memory.keys() if k not in known]
 
     def _queue_handoffs(self, tracker: DialogueStateTracker) -> None:
         """Insert-or-ignore each handoff of the current session into the queue.

@@ -17,11 +17,12 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from rasa_ethics import constants as c
 from rasa_ethics.dialogue.detectors import Detectors
-from rasa_ethics.dialogue.privacy import ERASE, EXPORT, NOTICE, privacy_request
+from rasa_ethics.dialogue.privacy import ERASE, EXPORT, NOTICE, OPT_OUT, privacy_request
 from rasa_ethics.dialogue.steps import next_step
 from rasa_ethics.dialogue.turn import ERASE as ERASE_PLAN
 from rasa_ethics.dialogue.turn import ERASE_ASK, ERASE_DECLINED, analyse_turn
 from rasa_ethics.dialogue.turn import NOTICE as NOTICE_PLAN
+from rasa_ethics.dialogue.turn import OPT_OUT as OPT_OUT_PLAN
 from rasa_ethics.nlg import EthicsNLG
 from rasa_ethics.nlg.rights import install_chat_rights
 from rasa_ethics.policy import load_policy
@@ -103,6 +104,43 @@ class TestGrammar:
     def test_not_an_export(self, text: str) -> None:
         assert privacy_request(text) is None
 
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "don't store my data",
+            "please don't save this conversation",
+            "stop using my personal data",
+            "I want to opt out",
+            "I don't want my data stored",
+            "no recording of this chat please",
+            "I withdraw my consent",
+            "dont store anything i say",
+        ],
+    )
+    def test_opt_out(self, text: str) -> None:
+        assert privacy_request(text) is not None and privacy_request(text)[0] == OPT_OUT
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "do you store my data?",  # a question: the notice
+            "no, keep my data",
+            "I don't know why you keep asking for my email",
+            "don't save my card",
+            "opt out of the newsletter",
+            "stop sending me marketing emails",
+            "don't use my phone for deliveries",
+            "stop it",
+        ],
+    )
+    def test_not_an_opt_out(self, text: str) -> None:
+        found = privacy_request(text)
+        assert found is None or found[0] != OPT_OUT
+
+    def test_erasure_wins_over_opt_out(self) -> None:
+        """ "Don't keep my data, delete it": the stronger request, with its question."""
+        assert privacy_request("don't keep my data, delete it")[0] == ERASE  # type: ignore[index]
+
     def test_the_intent_needs_the_verb(self) -> None:
         """The classifier's intent alone is no evidence."""
         assert privacy_request("hello there", c.PRIVACY_ERASE_INTENT) is None
@@ -149,6 +187,14 @@ class TestTurn:
     def test_notice(self) -> None:
         assert plan_kind(tracker(user("what do you keep about me?"))) == NOTICE_PLAN
 
+    def test_opt_out(self) -> None:
+        """ "Don't store this conversation": the opted-out text, then the host's turn again."""
+        t = tracker(user("don't store my data"))
+        assert plan_kind(t) == OPT_OUT_PLAN
+        step = next_step(analyse_turn(t, Detectors.for_policy(NORTHWIND)), t, "x")
+        assert step is not None
+        assert step.options == (c.RESPONSE_OPTED_OUT, c.RESPONSE_OPT_OUT_FAILED)
+
     def test_old_model_without_the_responses_abstains(self) -> None:
         assert plan_kind(tracker(user("delete my data")), OLD_DOMAIN) is None
 
@@ -157,11 +203,18 @@ class _Rights:
     def __init__(self, fail: bool = False) -> None:
         self.fail = fail
         self.erased: List[str] = []
+        self.opted_out: List[str] = []
 
     def request_export_in_chat(self, conversation_id: str) -> str:
         if self.fail:
             raise RuntimeError("the register is down")
         return "PR-EXPO-RT00"
+
+    def opt_out_in_chat(self, conversation_id: str) -> str:
+        if self.fail:
+            raise RuntimeError("the privacy trail is held")
+        self.opted_out.append(conversation_id)
+        return "PR-0PT0-UT00"
 
     def erase_in_chat(self, conversation_id: str) -> str:
         if self.fail:
@@ -224,6 +277,32 @@ class TestNLGExport:
         said = [user("hello"), ActionExecuted("utter_greet"), BotUttered("Hello!"), user("ok")]
         message = generate(nlg, c.RESPONSE_EXPORT_FILED, tracker(*said))
         assert message["text"] not in (CHAT.export_failed_text, CHAT.export_text)
+
+
+class TestNLGOptOut:
+    def test_opts_out_then_says_so(self, nlg: EthicsNLG) -> None:
+        """The store is told first; the message carries the mark the store keeps it by."""
+        rights = _Rights()
+        install_chat_rights(rights)
+        message = generate(nlg, c.RESPONSE_OPTED_OUT, tracker(user("don't store my data")))
+        assert rights.opted_out == ["c"]
+        assert message["text"] == CHAT.opted_out_text.replace("{reference}", "PR-0PT0-UT00")
+        assert message[c.META_OPTED_OUT] == {"reference": "PR-0PT0-UT00"}
+
+    def test_failure_is_said(self, nlg: EthicsNLG) -> None:
+        rights = _Rights(fail=True)
+        install_chat_rights(rights)
+        message = generate(nlg, c.RESPONSE_OPTED_OUT, tracker(user("don't store my data")))
+        assert message["text"] == CHAT.opt_out_failed_text and c.META_OPTED_OUT not in message
+
+    def test_undecided_opts_nothing_out(self, nlg: EthicsNLG) -> None:
+        """A story or /execute naming the opted-out text neither says it nor opts out."""
+        rights = _Rights()
+        install_chat_rights(rights)
+        said = [user("hello"), ActionExecuted("utter_greet"), BotUttered("Hello!"), user("ok")]
+        message = generate(nlg, c.RESPONSE_OPTED_OUT, tracker(*said))
+        assert rights.opted_out == [] and c.META_OPTED_OUT not in message
+        assert message["text"] not in (CHAT.opted_out_text, CHAT.opt_out_failed_text)
 
 
 class TestStoreSkipsErasedSessions:

@@ -13,6 +13,10 @@ behind the audit broker so the tombstone can be seen, on SQLite and on PostgreSQ
   Rasa process);
 * when the erasure cannot be done, the customer is told so and everything stays;
 * "no" keeps everything; order and account requests never erase anything;
+* opt-out: after "don't store this conversation" no new event of the conversation reaches the
+  tracker database or the broker, the bot still answers (the order form included), and the
+  privacy trail holds the ``opt_out`` record; with ``privacy.opt_out.default_channels: [rest]``
+  (a live policy edit) a new REST conversation is never stored at all;
 * detection, served, first message of a fresh conversation: the held-out set
   (``tests/data/privacy_heldout.yml``, written before the detector) and the tuning examples (the
   importer's NLU examples) reported separately; the ordinary requests of issue 9 never get a
@@ -25,6 +29,7 @@ import json
 import re
 import sqlite3
 import subprocess
+import time
 import uuid
 from pathlib import Path
 from typing import Any, Dict, Iterator, List
@@ -50,6 +55,7 @@ DISCLOSURE = NORTHWIND.disclosure.text
 HANDOFF_TEXTS = {NORTHWIND.handoff.text, NORTHWIND.handoff.unavailable_text}
 REFERENCE = r"(PR-[0-9A-Z]{4}-[0-9A-Z]{4})"
 ERASED = re.compile(re.escape(CHAT.erased_text).replace(r"\{reference\}", REFERENCE))
+OPTED_OUT = re.compile(re.escape(CHAT.opted_out_text).replace(r"\{reference\}", REFERENCE))
 EMAIL = "jane.doe@example.com"
 PRIVACY_POLICY = {"privacy": {"subject_types": ["email"]}}
 CLI = str(Path(RASA).with_name("rasa-ethics"))
@@ -308,6 +314,85 @@ class TestErasureOnPostgres:
         form_handoff_then_erasure(postgres_bot, sender("erase-pg"), monkeypatch)
 
 
+def privacy_records(bot: ServedBot, kind: str) -> List[Dict[str, Any]]:
+    """The verified privacy trail's records of ``kind``."""
+    assert bot.space is not None
+    trail = bot.space.bot / "audit" / "privacy.jsonl"
+    verified = subprocess.run(
+        [CLI, "audit", "verify", str(trail)], capture_output=True, text=True, timeout=120
+    )
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    records = [json.loads(line) for line in trail.read_text(encoding="utf-8").splitlines()]
+    return [r for r in records if r.get("type") == kind]
+
+
+def opt_out(bot: BotClient, who: str, request: str = "please don't store this conversation") -> str:
+    """Opt out; the reference number the bot gave."""
+    replies = bot.say(who, request)
+    assert len(replies) == 1 and OPTED_OUT.fullmatch(replies[0]), replies
+    return OPTED_OUT.fullmatch(replies[0]).group(1)  # type: ignore[union-attr]
+
+
+class TestOptOut:
+    def test_nothing_new_reaches_the_database_or_the_broker(
+        self, sqlite_bot: ServedBot, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """The issue's done-means: after the opt-out, the tracker database and the broker get
+        no new event of the conversation, and the bot still answers, its order form included."""
+        who = sender("optout")
+        assert sqlite_bot.say(who, "hello")[0] == DISCLOSURE
+        before, sent = stored(sqlite_bot, who, monkeypatch)["events"], published(sqlite_bot, who)
+        assert before > 0 and sent
+        reference = opt_out(sqlite_bot, who)
+        assert sqlite_bot.say(who, "what are your opening hours?")[0].startswith("Our stores")
+        assert "email" in " ".join(sqlite_bot.say(who, "where is my order?")).lower()
+        assert "order number" in " ".join(sqlite_bot.say(who, EMAIL))  # the form goes on
+        assert stored(sqlite_bot, who, monkeypatch)["events"] == before
+        assert published(sqlite_bot, who) == sent
+        row = register_row(sqlite_bot, reference, monkeypatch)
+        assert (row["kind"], row["state"], row["via"], row["conversation_id"]) == (
+            "opt_out",
+            "done",
+            "chat",
+            who,
+        )
+        records = privacy_records(sqlite_bot, "opt_out")
+        [record] = [r for r in records if r["reference"] == reference]
+        assert record["subject"] and who not in json.dumps(record)
+        assert EMAIL not in json.dumps(published(sqlite_bot, who))
+
+    def test_a_default_channel_is_never_stored(
+        self, sqlite_bot: ServedBot, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """``privacy.opt_out.default_channels: [rest]`` (a live edit, no retraining): a new
+        REST conversation is answered and never stored nor brokered."""
+        assert sqlite_bot.space is not None
+        policy = sqlite_bot.space.policy
+        original = policy.read_text(encoding="utf-8")
+        edited = yaml.safe_load(original)
+        edited["privacy"]["opt_out"] = {"default_channels": ["rest"]}
+        policy.write_text(yaml.safe_dump(edited, sort_keys=False), encoding="utf-8")
+        try:
+            # The live policy looks for edits every 2 s when a turn reads it and parses them in
+            # the background: one turn notices the edit, the turns after it get it.
+            time.sleep(3)
+            sqlite_bot.say(sender("notice"), "hello")
+            time.sleep(2)
+            who = sender("channel")
+            assert sqlite_bot.say(who, "hello")[0] == DISCLOSURE
+            assert sqlite_bot.say(who, "what are your opening hours?")[0].startswith("Our stores")
+            assert stored(sqlite_bot, who, monkeypatch)["events"] == 0
+            assert published(sqlite_bot, who) == []
+        finally:
+            policy.write_text(original, encoding="utf-8")
+            time.sleep(3)
+            sqlite_bot.say(sender("notice"), "hello")
+            time.sleep(2)
+        stored_again = sender("stored")
+        sqlite_bot.say(stored_again, "hello")
+        assert stored(sqlite_bot, stored_again, monkeypatch)["events"] > 0
+
+
 HELDOUT = load_sets("privacy_heldout.yml")
 ORDINARY = load_sets("ordinary_requests.yml", "requests")
 PRIVACY_TEXTS = Texts.of(NORTHWIND).privacy
@@ -371,6 +456,11 @@ class TestDetection:
         print(f"\nheld-out export, filed or handed off: {len(reached)}/{len(HELDOUT['export'])}")
         assert share >= 0.95
 
+    def test_heldout_opt_out(self, sqlite_bot: ServedBot) -> None:
+        """Held-out opt-out requests get the opted-out text (recall >= 0.95)."""
+        said = CHAT.opted_out_text.split("{reference}")[0]
+        assert recall_prefix(sqlite_bot, HELDOUT["opt_out"], said, "held-out opt-out") >= 0.95
+
     def test_tuning_examples(self, sqlite_bot: ServedBot) -> None:
         """The importer's examples, reported apart from the held-out figures."""
         erase = tuning_examples(c.PRIVACY_ERASE_INTENT)
@@ -380,23 +470,29 @@ class TestDetection:
         assert recall(sqlite_bot, notice, CHAT.notice_text, "tuning notice") >= 0.9
         filed = CHAT.export_text.split("{reference}")[0]
         assert recall_prefix(sqlite_bot, export, filed, "tuning export") >= 0.9
+        opted = load_sets("privacy_tuning.yml")["opt_out"]
+        said = CHAT.opted_out_text.split("{reference}")[0]
+        assert recall_prefix(sqlite_bot, opted, said, "tuning opt-out") >= 0.95
 
     def test_orders_and_accounts_never_erase(self, sqlite_bot: ServedBot) -> None:
-        """Held-out order and account requests: never an erasure, at most the question."""
+        """Held-out order and account requests: never an erasure nor an opt-out, at most the
+        erasure question."""
         asked = 0
         for text in HELDOUT["about_orders_and_accounts"]:
             replies = first_replies(sqlite_bot, text)
             assert not any(ERASED.fullmatch(r) for r in replies), (text, replies)
+            assert not any(OPTED_OUT.fullmatch(r) for r in replies), (text, replies)
             asked += CHAT.erase_confirm_text in replies
         print(f"\norders/accounts: {asked}/{len(HELDOUT['about_orders_and_accounts'])} asked")
 
     def test_ordinary_requests_never_fire(self, sqlite_bot: ServedBot) -> None:
-        """No ordinary request (issue 9's set) gets any privacy text."""
+        """No ordinary request (issue 9's set) gets any privacy text (nor an opt-out)."""
         fired = [
             (text, replies)
             for texts in ORDINARY.values()
             for text in texts
             if set(replies := first_replies(sqlite_bot, text)) & PRIVACY_TEXTS
+            or any(OPTED_OUT.fullmatch(r) for r in replies)  # its reference is filled in
         ]
         total = sum(len(v) for v in ORDINARY.values())
         print(f"\nordinary requests with a privacy text: {len(fired)}/{total}")
