@@ -7,8 +7,10 @@ What the message says decides, as in :mod:`rasa_ethics.dialogue.grammar`, not th
   "this chat", "everything you have on me", "forget **me**"), or a named right ("right to be
   forgotten", "right to erasure");
 * a **notice** request asks what is kept or how it is used: a verb of keeping or using ("keep",
-  "store", "save", "use", "share", "see") with the customer's data or "about me", or the words
-  "privacy policy" / "privacy notice";
+  "store", "save", "use", "share", "see"), of looking after ("handle", "protect", "pass on",
+  "how safe"), of holding with "my" or "about me" ("what have you got about me"), or of reading
+  with a reader ("who reads this chat"), with the customer's data or "about me"; or the words
+  "privacy policy" / "privacy notice" / "data policy";
 * an **export** request asks for a copy of the customer's data: "copy", "export", "download"
   or "send me" with the customer's data ("send me a copy of my data", "export my data",
   "email me everything you have on me"), or a named request ("subject access request");
@@ -69,6 +71,20 @@ _NOTICE_DATA = words(
     "data info information messages message chat chats conversation conversations transcript "
     "personal"
 )
+#: How the data is looked after: "how do you handle my data", "how safe is my data with you".
+_CARE_WORDS = words(
+    "handle handled handling treat treated protect protected protecting secure secured safe "
+    "safeguard safeguarded train trained training seen view viewed"
+)
+#: Passing on, which asks about third parties only ("do you pass my details to anyone else"):
+#: "can you pass this chat to a person?" asks for a handoff.
+_PASS_VERBS = words("pass passed passing forward forwarded transfer transferred disclose disclosed")
+_THIRD_PARTIES = words("else third parties others companies partners advertisers")
+#: Holding, which asks about the customer's own data only: "which of my details do you hold".
+_HOLD_VERBS = words("have has got hold holds held")
+#: Reading, which asks about people only: "who reads this chat", "does a human read it".
+_READ_VERBS = words("read reads reading")
+_READERS = words("who whom human humans anyone anybody someone somebody person people staff")
 #: The shop's records: about these a request is the host's, never the chat's data.
 _BUSINESS = words(
     "order orders ordered purchase purchases item items basket cart trolley account accounts "
@@ -159,7 +175,15 @@ def _mine(clause: Sequence[str]) -> bool:
 
 
 _COPY_WORDS = words("copy copies cpy export exported download downloaded")
-_SEND_VERBS = words("send sned email mail give provide forward")
+_SEND_VERBS = words("send sned email mail give provide forward grant show")
+#: Asking to have it, with the customer as the one who gets it: "may I see the data you have on
+#: me", "could I receive ...", "I'd like to request my data", "I wish to access my information".
+_HAVE_IT_VERBS = words("see view receive get access request obtain")
+_CHANGE = words(
+    "update updated updating change changed changing correct corrected fix fixed edit edited "
+    "amend amended"
+)
+_I = words("i id im ive ill")  # "I'd like to", "I'm asking to" without their apostrophes
 _EXPORT_DATA = words(
     "data info information details personal records conversation chat transcript everything "
     "anything all"
@@ -180,23 +204,46 @@ def _export(clause: Sequence[str], intent: Optional[str]) -> Optional[Tuple[str,
         sending and clause[-2:] == ("to", "me")
     ):
         return EXPORT, "grammar:send_me_my_data"
+    if "hand over" in joined or "get hold of" in joined or _i_have_it(clause):
+        return EXPORT, "grammar:let_me_have_my_data"
     if intent == c.PRIVACY_EXPORT_INTENT:
         return EXPORT, f"intent:{intent}"
     return None
 
 
+def _i_have_it(clause: Sequence[str]) -> bool:
+    """A verb of having it with "I" just before it ("may I see", "I'd like to request", "I wish
+    to access"), of the customer's own data ("my", "on me", what "you have"): the customer is
+    to get the data, not asking who sees it ("can I see the details of the jacket" is not)."""
+    pairs = set(zip(clause, clause[1:], strict=False))
+    kept = bool(pairs & {("you", "have"), ("you", "hold"), ("you", "keep"), ("you", "store")})
+    if not ("my" in clause or pairs.intersection(_ABOUT_ME) or kept):
+        return False
+    if _CHANGE.intersection(clause):  # "can I get my details changed": the host's business
+        return False
+    for i, word in enumerate(clause):
+        if word in _HAVE_IT_VERBS and not _negated(clause, i) and _I.intersection(clause[:i][-4:]):
+            return word != "get" or "copy" in clause
+    return False
+
+
+_POLICY = re.compile(
+    r"\b(privacy|data|data protection) (policy|policies|notice|statement|info|information)\b"
+)
+
+
 def _notice(clause: Sequence[str], intent: Optional[str]) -> Optional[Tuple[str, str]]:
     joined = " ".join(clause)
-    if re.search(r"\bprivacy (policy|notice|statement|info|information)\b", joined):
+    if _POLICY.search(joined) and not re.search(r"\bdata (info|information)\b", joined):
         return NOTICE, "grammar:privacy_notice"
     if joined in ("privacy", "gdpr", "data protection"):
         return NOTICE, "grammar:privacy_notice"
-    keeping = [i for i, w in enumerate(clause) if w in _KEEP_VERBS and not _negated(clause, i)]
-    if not keeping:
+    if not any(_notice_verb(clause, i) for i in range(len(clause))):
         return None
     pairs = set(zip(clause, clause[1:], strict=False))
     about_me = bool(pairs.intersection(_ABOUT_ME))
-    data = bool(_NOTICE_DATA.intersection(clause)) or _what_i_say(clause)
+    mine = ("my", "details") in pairs or ("your", "details") in pairs
+    data = bool(_NOTICE_DATA.intersection(clause)) or mine or _what_i_say(clause)
     question = _is_question(clause)
     if (data or about_me) and question:
         return NOTICE, "grammar:what_is_kept"
@@ -209,6 +256,23 @@ _SAY_VERBS: FrozenSet[str] = words("write type say tell told typed wrote said gi
 _QUESTION_OPENERS: FrozenSet[str] = words(
     "what how who where whom do does did is are am can could will would tell when which"
 )
+
+
+def _notice_verb(clause: Sequence[str], i: int) -> bool:
+    """Clause word ``i`` asks what is done with data: keeping, using, looking after; holding
+    only with "my" or "about me", reading only with a reader ("who", "a human")."""
+    word = clause[i]
+    if _negated(clause, i):
+        return False
+    if word in _KEEP_VERBS or word in _CARE_WORDS:
+        return True
+    if word in ("do", "does", "doing", "done", "did") and "with" in clause[i + 1 :]:
+        return True  # "what do you do with my data", "what is done with my details"
+    if word in _PASS_VERBS:
+        return bool(_THIRD_PARTIES.intersection(clause))
+    if word in _HOLD_VERBS:
+        return "my" in clause or bool(set(zip(clause, clause[1:], strict=False)) & set(_ABOUT_ME))
+    return word in _READ_VERBS and bool(_READERS.intersection(clause))
 
 
 def _what_i_say(clause: Sequence[str]) -> bool:

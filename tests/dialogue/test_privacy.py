@@ -62,6 +62,12 @@ class TestGrammar:
             "how is my data used?",
             "privacy policy",
             "who sees my chat",
+            "what do you do with my info",
+            "how do you handle my personal data",
+            "do you pass my details to anyone else",
+            "which of my details do you hold",
+            "does a human read this chat",
+            "what's your data policy",
         ],
     )
     def test_notice(self, text: str) -> None:
@@ -80,6 +86,13 @@ class TestGrammar:
             "how do I delete my saved card",
             "hello",
             "forget about it",
+            "can you pass this chat to a human?",
+            "can I see the details of the jacket?",
+            "did you read my message?",
+            "is it safe to pay by card?",
+            "how do you handle returns?",
+            "can I get my info updated",
+            "may I see the menu",
         ],
     )
     def test_not_a_request_about_the_chat(self, text: str) -> None:
@@ -93,6 +106,10 @@ class TestGrammar:
             "data access request",
             "can you send me my data",
             "sned me a copy of my data",
+            "I'd like to request my personal data",
+            "may I see the data you have on me",
+            "grant me access to my personal data",
+            "hand over my data please",
         ],
     )
     def test_export(self, text: str) -> None:

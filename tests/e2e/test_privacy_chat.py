@@ -394,6 +394,7 @@ class TestOptOut:
 
 
 HELDOUT = load_sets("privacy_heldout.yml")
+LATER_HELDOUT = ("privacy_heldout_2.yml", "privacy_heldout_3.yml")  # see their headers
 ORDINARY = load_sets("ordinary_requests.yml", "requests")
 PRIVACY_TEXTS = Texts.of(NORTHWIND).privacy
 
@@ -433,9 +434,47 @@ class TestDetection:
         )
 
     def test_heldout_notice(self, sqlite_bot: ServedBot) -> None:
-        """Held-out notice requests get the notice.  Measured 0.90 (18/20) when written: below
-        the 0.95 target of the issue; the floor here keeps it from getting worse."""
-        assert recall(sqlite_bot, HELDOUT["notice"], CHAT.notice_text, "held-out notice") >= 0.9
+        """Held-out notice requests get the notice.  Measured 0.90 (18/20) when written, before
+        the notice grammar was widened on the tuning set's notice section."""
+        assert recall(sqlite_bot, HELDOUT["notice"], CHAT.notice_text, "held-out notice") >= 0.95
+
+    @pytest.mark.parametrize(
+        "name, floor",
+        [
+            # Floors: what each set measured the first time it was run, so nothing gets worse.
+            # Below the issue's 0.95 for notice and export: the grammar does not generalise
+            # that far yet (see docs/privacy.md, "How well requests are recognised").
+            (
+                "privacy_heldout_2.yml",
+                {"erase": 0.95, "notice": 0.88, "opt_out": 0.93, "export": 0.66},
+            ),
+            (
+                "privacy_heldout_3.yml",
+                {"erase": 0.95, "notice": 0.80, "opt_out": 0.95, "export": 0.85},
+            ),
+        ],
+    )
+    def test_later_heldout_sets(self, sqlite_bot: ServedBot, name: str, floor: dict) -> None:
+        """The later held-out sets (see their headers): each kind's recall is printed and held
+        to its floor.  Export requests count when filed or handed to a person, as in the first
+        set (a named legal request goes to a person first); the strict figure is printed."""
+        sets, label = load_sets(name), name.removesuffix(".yml")
+        filed = CHAT.export_text.split("{reference}")[0]
+        opted = CHAT.opted_out_text.split("{reference}")[0]
+        shares = {
+            "erase": recall(sqlite_bot, sets["erase"], CHAT.erase_confirm_text, f"{label} erase"),
+            "notice": recall(sqlite_bot, sets["notice"], CHAT.notice_text, f"{label} notice"),
+            "opt_out": recall_prefix(sqlite_bot, sets["opt_out"], opted, f"{label} opt-out"),
+        }
+        recall_prefix(sqlite_bot, sets["export"], filed, f"{label} export, filed")
+        reached = [
+            t
+            for t in sets["export"]
+            if any(r.startswith(filed) or r in HANDOFF_TEXTS for r in first_replies(sqlite_bot, t))
+        ]
+        shares["export"] = len(reached) / len(sets["export"])
+        print(f"\n{label} export, filed or handed off: {len(reached)}/{len(sets['export'])}")
+        assert all(shares[kind] >= floor[kind] for kind in floor), shares
 
     def test_heldout_export(self, sqlite_bot: ServedBot) -> None:
         """Held-out export requests are filed, or go to a person.
@@ -464,7 +503,9 @@ class TestDetection:
     def test_tuning_examples(self, sqlite_bot: ServedBot) -> None:
         """The importer's examples, reported apart from the held-out figures."""
         erase = tuning_examples(c.PRIVACY_ERASE_INTENT)
-        notice = tuning_examples(c.PRIVACY_NOTICE_INTENT)
+        notice = (
+            tuning_examples(c.PRIVACY_NOTICE_INTENT) + load_sets("privacy_tuning.yml")["notice"]
+        )
         export = load_sets("privacy_tuning.yml")["export"]
         assert recall(sqlite_bot, erase, CHAT.erase_confirm_text, "tuning erase") >= 0.95
         assert recall(sqlite_bot, notice, CHAT.notice_text, "tuning notice") >= 0.9
@@ -478,12 +519,15 @@ class TestDetection:
         """Held-out order and account requests: never an erasure nor an opt-out, at most the
         erasure question."""
         asked = 0
-        for text in HELDOUT["about_orders_and_accounts"]:
+        orders = HELDOUT["about_orders_and_accounts"] + [
+            text for name in LATER_HELDOUT for text in load_sets(name)["about_orders_and_accounts"]
+        ]
+        for text in orders:
             replies = first_replies(sqlite_bot, text)
             assert not any(ERASED.fullmatch(r) for r in replies), (text, replies)
             assert not any(OPTED_OUT.fullmatch(r) for r in replies), (text, replies)
             asked += CHAT.erase_confirm_text in replies
-        print(f"\norders/accounts: {asked}/{len(HELDOUT['about_orders_and_accounts'])} asked")
+        print(f"\norders/accounts: {asked}/{len(orders)} asked")
 
     def test_ordinary_requests_never_fire(self, sqlite_bot: ServedBot) -> None:
         """No ordinary request (issue 9's set) gets any privacy text (nor an opt-out)."""
