@@ -34,6 +34,7 @@ LAYERS: List[Tuple[str, ...]] = [
     ("stores",),
     ("channels",),
     ("adoption",),
+    ("conformance", "bias"),
     ("cli", "testing"),
 ]
 LEVEL: Dict[str, int] = {unit: i for i, layer in enumerate(LAYERS) for unit in layer}
