@@ -46,13 +46,19 @@ def outcomes(root: ET.Element) -> Dict[str, str]:
     for case in root.iter("testcase"):
         failure = case.find("failure")
         found[case.get("name", "")] = (
-            "fail" if failure is not None else "skip" if case.find("skipped") is not None else "pass"
+            "fail"
+            if failure is not None
+            else "skip"
+            if case.find("skipped") is not None
+            else "pass"
         )
     return found
 
 
 def live(root: ET.Element) -> List[str]:
-    return [c.get("name", "") for c in root.iter("testcase") if c.get("classname", "").endswith("live")]
+    return [
+        c.get("name", "") for c in root.iter("testcase") if c.get("classname", "").endswith("live")
+    ]
 
 
 class TestExampleBot:
