@@ -170,16 +170,7 @@ def assert_erased_everywhere(
         "chat",
         None,
     )
-    assert bot.space is not None
-    trail = bot.space.bot / "audit" / "privacy.jsonl"
-    verified = subprocess.run(
-        [CLI, "audit", "verify", str(trail)], capture_output=True, text=True, timeout=120
-    )
-    assert verified.returncode == 0, verified.stdout + verified.stderr
-    records = [json.loads(line) for line in trail.read_text(encoding="utf-8").splitlines()]
-    [erasure] = [
-        r for r in records if r.get("type") == "erasure" and r.get("reference") == reference
-    ]
+    [erasure] = [r for r in privacy_records(bot, "erasure") if r.get("reference") == reference]
     assert erasure["events"] > 0 and erasure["vault"] >= 1 and erasure["handoffs"] == 1
     assert erasure["subjects"] == 1 and erasure["subject"] and erasure["operator"] == "chat"
     text = json.dumps(erasure)
