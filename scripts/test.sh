@@ -39,7 +39,8 @@ if [ -z "${RASA_ETHICS_KEEP_TMPDIR:-}" ] && [ -d /dev/shm ] && [ -w /dev/shm ]; 
   export TMPDIR=$scratch
 fi
 trap 'rm -rf "$logs" ${scratch:+"$scratch"}' EXIT
-export RASA_ETHICS_CPU_LOG=$logs/processes  # each server a test starts: CPU and lifetime
+# Each server a test starts: CPU and lifetime (RASA_ETHICS_CPU_LOG=FILE keeps the list after the run)
+export RASA_ETHICS_CPU_LOG=${RASA_ETHICS_CPU_LOG:-$logs/processes}
 
 # run NAME COMMAND...: run it with its output in $logs/NAME.log; note its start, end and CPU
 # seconds (bash's `times` in a subshell: the command and every process it waited for)
@@ -118,10 +119,10 @@ for name in training-example training-more training-rasa-init unit unit-alone e2
     failed=1
   fi
 done
-if [ -s "$logs/processes" ]; then
-  echo; echo "servers the tests started: $(wc -l <"$logs/processes"), the costliest:"
+if [ -s "$RASA_ETHICS_CPU_LOG" ]; then
+  echo; echo "servers the tests started: $(wc -l <"$RASA_ETHICS_CPU_LOG"), the costliest:"
   echo "    cpu  lifetime  command  test (seconds)"
-  sort -rn "$logs/processes" | head -12
+  sort -rn "$RASA_ETHICS_CPU_LOG" | head -12
 fi
 "$BIN/python" scripts/phases.py "$phases" "${RASA_ETHICS_BEGAN:-$began}" \
   "$logs"/unit.log "$logs"/unit-alone.log "$logs"/e2e-*.log
