@@ -36,8 +36,7 @@ Position = Tuple[int, int]  # 1-based line and column
 _TOO_DEEP = f"nested deeper than {HARD_MAX_DEPTH} levels, the hard cap of limits.max_depth"
 _TOO_MANY_ALIASES = f"more than {HARD_MAX_ALIASES} aliases, the hard cap of limits.max_aliases"
 _TOO_MANY_VALUES = (
-    f"more than {HARD_MAX_NODES} values once aliases are expanded, the hard cap of "
-    "limits.max_nodes"
+    f"more than {HARD_MAX_NODES} values once aliases are expanded, the hard cap of limits.max_nodes"
 )
 
 if getattr(yaml, "__with_libyaml__", False):

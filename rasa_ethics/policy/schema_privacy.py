@@ -199,6 +199,14 @@ class PrivacyConfig(Section):
         description="Conversations whose last event is older than this many days are deleted "
         "by `rasa-ethics privacy purge`. Unset: purge refuses to run.",
     )
+    purge_every_hours: Optional[float] = Field(
+        None,
+        gt=0,
+        le=8_760,
+        description="Purge inside the server as well: every this many hours (the first run a "
+        "few minutes after start), each replica deletes what `rasa-ethics privacy purge` would. "
+        "Unset (the default): only the command purges, e.g. from cron. Needs retention_days.",
+    )
     subject_key_env: str = Field(
         "RASA_ETHICS_SUBJECT_KEY",
         description="Environment variable with the HMAC key of subject keys (e.g. a customer's "
@@ -235,6 +243,16 @@ class PrivacyConfig(Section):
             msg = (
                 f"unknown PII type {value!r}; use one of {', '.join(PIIConfig.ENTITY_TYPES)}, "
                 "e.g.\n  privacy:\n    subject_types: [email]"
+            )
+            raise ValueError(msg)
+        return value
+
+    @validator("purge_every_hours")
+    def _check_purge_schedule(cls, value: Optional[float], values: dict) -> Optional[float]:
+        if value is not None and values.get("retention_days") is None:
+            msg = (
+                "needs privacy.retention_days (what the purge deletes past), e.g.\n  privacy:\n"
+                "    retention_days: 180\n    purge_every_hours: 24"
             )
             raise ValueError(msg)
         return value

@@ -25,7 +25,7 @@ from rasa_ethics.rights.locate import BotStores, RightsError
 from rasa_ethics.rights.tombstone import RETENTION, tombstone
 from rasa_ethics.rights.trail import PrivacyTrail
 
-__all__ = ["PurgePlan", "PurgeResult", "plan_purge", "purge"]
+__all__ = ["PurgePlan", "PurgeResult", "delete_and_audit", "plan_purge", "purge"]
 
 _DAY = 86400.0
 
@@ -66,6 +66,16 @@ def plan_purge(stores: BotStores, now: Optional[float] = None) -> PurgePlan:
 
 def purge(stores: BotStores, plan: PurgePlan, operator: str) -> PurgeResult:
     """Delete what ``plan`` found (unless it has new events), audit it, tombstone it."""
+    result, stones = delete_and_audit(stores, plan, operator)
+    result.tombstones = stores.publish(stones)
+    return result
+
+
+def delete_and_audit(
+    stores: BotStores, plan: PurgePlan, operator: str
+) -> "tuple[PurgeResult, List[dict]]":
+    """:func:`purge` but the publishing: the result and the tombstones still to publish (the
+    server's schedule deletes in a worker thread and publishes on its event loop)."""
     stores.vault()  # a missing vault key stops here, before anything is deleted
     trail = PrivacyTrail(stores.policy)
     trail.open()  # ... and so does a trail that cannot be written
@@ -83,9 +93,7 @@ def purge(stores: BotStores, plan: PurgePlan, operator: str) -> PurgeResult:
         trail.write([record])
     finally:
         trail.close()
-    stones = [tombstone(c, RETENTION, None) for c in purged]
-    result.tombstones = stores.publish(stones)
-    return result
+    return result, [tombstone(c, RETENTION, None) for c in purged]
 
 
 def _delete(stores: BotStores, plan: PurgePlan) -> "tuple[PurgeResult, List[str]]":

@@ -11,6 +11,7 @@ Records hold pseudonyms, reference numbers, counts and names, never content.
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
@@ -22,6 +23,18 @@ from rasa_ethics.policy import LoadedPolicy
 __all__ = ["PrivacyTrail"]
 
 Record = Tuple[str, Dict[str, Any]]
+
+#: One writer per trail in this process at a time: the server's purge schedule (a worker thread)
+#: and an erasure in the chat (the event loop) wait for each other instead of one of them failing
+#: on the trail's file lock.
+_OPEN: Dict[Path, threading.Lock] = {}
+_OPEN_GUARD = threading.Lock()
+WAIT_SECONDS = 30.0
+
+
+def _lock_of(path: Path) -> threading.Lock:
+    with _OPEN_GUARD:
+        return _OPEN.setdefault(path.resolve(), threading.Lock())
 
 
 class PrivacyTrail:
@@ -51,8 +64,18 @@ class PrivacyTrail:
         before anything is deleted."""
         if self._writer is not None:
             return
+        lock = _lock_of(self.path)
+        if not lock.acquire(timeout=WAIT_SECONDS):
+            raise OSError(f"{self.path} is busy: another privacy action in this process holds it")
+        try:
+            self._writer = self._open_writer()
+        except BaseException:
+            lock.release()
+            raise
+
+    def _open_writer(self) -> AuditWriter:
         audit = self.policy.audit
-        self._writer = AuditWriter(
+        return AuditWriter(
             self.path,
             fsync="every",
             on_overload="block",
@@ -81,5 +104,8 @@ class PrivacyTrail:
     def close(self) -> None:
         """Write what is queued and release the trail (idempotent)."""
         if self._writer is not None:
-            self._writer.close()
-            self._writer = None
+            try:
+                self._writer.close()
+            finally:
+                self._writer = None
+                _lock_of(self.path).release()

@@ -111,4 +111,3 @@ class SessionMemory:
             if self._kept[oldest][0] >= cut_off:
                 return
             del self._kept[oldest]
-

@@ -71,6 +71,7 @@ from rasa_ethics.policy import LivePolicy
 from rasa_ethics.rights.conversations import follow_retention, refuse_unerasable
 from rasa_ethics.rights.erasure import erase
 from rasa_ethics.rights.locate import stores_of
+from rasa_ethics.rights.schedule import PurgeSchedule
 from rasa_ethics.rights.trail import PrivacyTrail
 from rasa_ethics.serving import install_in_running_server, stored_view_only
 from rasa_ethics.stores.opt_out import OptOuts
@@ -135,9 +136,11 @@ class RedactingTrackerStore(TrackerStore):
             msg = f"rasa_ethics.RedactingTrackerStore could not start: {type(exc).__name__}: {exc}"
             raise RasaException(msg) from exc
         self.webhook = WebhookWorker(self.handoffs, self.live)
+        self.purges = PurgeSchedule(lambda: stores_of(self), self.live)  # retention, in-server
         self._recorded: "Dict[str, None]" = {}
         super().__init__(domain, event_broker=None, **kwargs)
         self.webhook.start()  # under `rasa run` the loop is running; else on the first save
+        self.purges.start()
 
     @property
     def event_broker(self) -> Optional[EventBroker]:
@@ -174,6 +177,7 @@ class RedactingTrackerStore(TrackerStore):
         conversation's redacted copy is kept in memory instead of the inner store (its handoffs
         are still queued: the customer asked for a person, who needs the transcript).
         """
+        self.purges.start()  # outside `rasa run` the loop runs from the first save on
         if erased_in_chat(tracker):
             logger.info("rasa-ethics: this conversation was erased in the chat; not stored")
             self.opt_outs.memory.forget(safe_sender_id(tracker.sender_id))
@@ -203,8 +207,7 @@ class RedactingTrackerStore(TrackerStore):
             return self.opt_outs.applies(tracker)
         except Exception as exc:  # the turn goes on; only its save is skipped
             logger.error(
-                "rasa-ethics: the opt-out register could not be read (%s); this turn is not "
-                "stored",
+                "rasa-ethics: the opt-out register could not be read (%s); this turn is not stored",
                 type(exc).__name__,
             )
             return None
