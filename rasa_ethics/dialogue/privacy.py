@@ -44,7 +44,7 @@ share) and :mod:`rasa_ethics.dialogue.privacy_keeping` (notice, opt-out).
 from __future__ import annotations
 
 import re
-from typing import List, Optional, Tuple
+from typing import Iterator, List, Optional, Tuple
 
 from rasa_ethics.dialogue import privacy_grammar as grammar
 from rasa_ethics.dialogue import privacy_keeping as keeping
@@ -54,8 +54,9 @@ from rasa_ethics.dialogue.privacy_grammar import BUSINESS, ERASE, EXPORT, NOTICE
 __all__ = ["ERASE", "EXPORT", "NOTICE", "OPT_OUT", "clauses", "privacy_request"]
 
 #: The model's least probability for its label to count (see :func:`_by_model`).  Chosen with
-#: the regularisation by leaving each tuning set out in turn (the model alone, C=10): at 0.5 it
-#: found 201 of 252 requests and fired on 4 of 221 ordinary messages outside the shop's records.
+#: the regularisation by leaving each tuning set out in turn (the model alone, C=10, within
+#: its guards): at 0.5 it found 185 of 252 requests (0.6: 175) and fired on 4 of 231 ordinary
+#: messages, two of them about the shop's records, which the grammar's guard keeps out.
 MODEL_THRESHOLD = 0.5
 _NEGATIONS = frozenset("dont not never no didnt wont wouldnt".split())
 #: Words that refuse, one of which the model's opt-out needs: "I'd rather you didn't".
@@ -65,6 +66,7 @@ _REFUSALS = _NEGATIONS | frozenset(
 )
 _SPLIT = re.compile(r"[.!?;]+")
 _WORD = re.compile(r"[a-z0-9]+")
+_PARTS = re.compile(r",|\b(?:but|also|btw|anyway|however)\b")
 
 
 def privacy_request(text: str, intent: Optional[str] = None) -> Optional[Tuple[str, str]]:
@@ -73,9 +75,7 @@ def privacy_request(text: str, intent: Optional[str] = None) -> Optional[Tuple[s
     ``intent`` is the classifier's confident intent; the evidence never contains user text.
     """
     found: List[Tuple[str, str]] = []
-    for clause in clauses(text):
-        if BUSINESS.intersection(clause):
-            continue
+    for clause in _free_of_business(text):
         kind = (
             grammar.erase(clause, intent)
             or grammar.export(clause, intent)
@@ -91,13 +91,33 @@ def privacy_request(text: str, intent: Optional[str] = None) -> Optional[Tuple[s
 
 def clauses(text: str) -> List[Tuple[str, ...]]:
     """The sentences of ``text`` as tuples of lower-case words, apostrophes dropped, typos fixed."""
-    text = text.casefold().replace("\u2019", "'").replace("'", "")
-    parts = []
-    for part in _SPLIT.split(text):
-        tokens = tuple(TYPOS.get(w, w) for w in _WORD.findall(part))
-        if tokens:
-            parts.append(tokens)
-    return parts
+    return [_words(part) for part in _SPLIT.split(_plain(text)) if _words(part)]
+
+
+def _free_of_business(text: str) -> Iterator[Tuple[str, ...]]:
+    """The sentences that say nothing of the shop's records; of one that does, its parts
+    (between commas, "but", "also") that do not and name the customer's data: "I ordered boots
+    last week, but what do you keep about me?".  "I want to remove my account and all my data"
+    stays whole: the host's."""
+    for sentence in _SPLIT.split(_plain(text)):
+        words = _words(sentence)
+        if not BUSINESS.intersection(words):
+            if words:
+                yield words
+            continue
+        parts = [_words(part) for part in _PARTS.split(sentence)]
+        if len(parts) > 1:  # a part must name the data: "too many emails, how do I opt out"
+            yield from (
+                p for p in parts if not BUSINESS.intersection(p) and grammar.about_my_data(p)
+            )
+
+
+def _plain(text: str) -> str:
+    return text.casefold().replace("\u2019", "'").replace("'", "")
+
+
+def _words(part: str) -> Tuple[str, ...]:
+    return tuple(TYPOS.get(w, w) for w in _WORD.findall(part))
 
 
 def _by_model(clause: Tuple[str, ...]) -> Optional[Tuple[str, str]]:
@@ -105,8 +125,8 @@ def _by_model(clause: Tuple[str, ...]) -> Optional[Tuple[str, str]]:
     label, probability = privacy_model.classify(clause)
     if label == privacy_model.NONE or probability < MODEL_THRESHOLD:
         return None
-    if not grammar.about_my_data(clause):
-        return None  # "remove me from your system": no data of the customer's named
+    if not (grammar.about_my_data(clause) and grammar.owned(clause)):
+        return None  # "remove me from your system", "what info do you have on the new phone"
     refused = _REFUSALS.intersection(clause)
     if label == OPT_OUT and not refused:
         return None  # an opt-out acts at once: only with a word that refuses

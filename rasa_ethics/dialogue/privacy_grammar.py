@@ -17,6 +17,7 @@ from rasa_ethics.dialogue.lexicon import words
 __all__ = [
     "ABOUT_ME",
     "BUSINESS",
+    "ERASE_VERBS",
     "ERASE",
     "EXPORT",
     "NEGATIONS",
@@ -28,12 +29,13 @@ __all__ = [
     "export",
     "kept_on_me",
     "negated",
+    "owned",
     "what_i_say",
 ]
 
 ERASE, NOTICE, EXPORT, OPT_OUT = "erase", "notice", "export", "opt_out"
 
-_ERASE_VERBS = words(
+ERASE_VERBS = words(
     "delete deletes deleted deleting deletion erase erases erased erasing erasure wipe wipes "
     "wiped wiping remove removes removed removing removal purge purged clear cleared scrub "
     "scrubbed destroy destroyed forget forgotten forgetting"
@@ -75,7 +77,8 @@ _KEEPING = words(
     "recorded gathered"
 )
 _NAMED_ERASURE = re.compile(
-    r"\bright to (be forgotten|erasure|deletion)\b|\b(want|like|wish) to be forgotten\b|"
+    r"\bright to (be forgotten|erasure|deletion|delete)\b|\barticle 17\b|"
+    r"\b(want|like|wish) to be forgotten\b|"
     r"\b(deletion|erasure) request\b|\brequest (for )?(deletion|erasure)\b"
 )
 #: Erasing without a verb of erasing: "I want my info gone", "take my details off your records".
@@ -91,7 +94,9 @@ def erase(clause: Sequence[str], intent: Optional[str]) -> Optional[Tuple[str, s
     joined = " ".join(clause)
     if _NAMED_ERASURE.search(joined):
         return ERASE, "grammar:named_right"
-    verbs = [i for i, w in enumerate(clause) if w in _ERASE_VERBS or _get_rid(clause, i)]
+    if clause[:2] == ("how", "long") or clause[0] == "when":
+        return None  # "how long until my data is deleted": a question about keeping
+    verbs = [i for i, w in enumerate(clause) if w in ERASE_VERBS or _get_rid(clause, i)]
     verbs = [i for i in verbs if not negated(clause, i)]
     if _GONE.search(joined) and about_my_data(clause) and not NEGATIONS.intersection(clause):
         return ERASE, "grammar:erase_my_data"
@@ -144,6 +149,15 @@ def kept_on_me(clause: Sequence[str]) -> bool:
     )
 
 
+def owned(clause: Sequence[str]) -> bool:
+    """The data is the customer's or this chat's: "my", "I", "about me", "this conversation";
+    not "me" alone ("email me the details of the product" asks about a product)."""
+    pairs = set(zip(clause, clause[1:], strict=False))
+    if pairs.intersection(ABOUT_ME) or words("i my myself id").intersection(clause):
+        return True
+    return any(a in ("this", "our", "these") and b in _DATA for a, b in pairs)
+
+
 def _mine(clause: Sequence[str]) -> bool:
     """The clause is about what the customer gave or what is kept on them."""
     pairs = set(zip(clause, clause[1:], strict=False))
@@ -167,13 +181,17 @@ _CHANGE = words(
     "update updated updating change changed changing correct corrected fix fixed edit edited "
     "amend amended"
 )
+_YES_NO = words("are do does is did have has")
+_INBOX = (("email",), ("inbox",), ("address",), ("phone",))
+_MAY_I = (("can", "i"), ("could", "i"), ("may", "i"), ("might", "i"))
 _I = words("i id im ive ill")  # "I'd like to", "I'm asking to" without their apostrophes
 _NAMED_ACCESS = re.compile(
     r"\b(subject )?access request\b|\brequesting access to my\b|\bright (of|to) access\b|"
-    r"\bdata portability\b|\bdsar\b"
+    r"\bdata portability\b|\bdsar\b|\barticle 15\b"
 )
 _EXPORT_DATA = words(
-    "data info information details personal records conversation chat transcript everything "
+    "data info information details personal records history messages transcripts conversation "
+    "chat transcript everything "
     "anything all"
 )
 
@@ -184,9 +202,10 @@ def export(clause: Sequence[str], intent: Optional[str]) -> Optional[Tuple[str, 
     if _NAMED_ACCESS.search(joined):
         return EXPORT, "grammar:access_request"
     data = bool(_EXPORT_DATA.intersection(clause)) or kept_on_me(clause)
-    if not (data and _mine(clause)):
+    if not (data and owned(clause)):
         return None
-    if _COPY_WORDS.intersection(clause):
+    asks_if_kept = clause[0] in _YES_NO and not _SEND_VERBS.intersection(clause)
+    if _COPY_WORDS.intersection(clause) and not asks_if_kept:  # "are you keeping a copy": notice
         return EXPORT, "grammar:copy_of_my_data"
     if any(_sent_to_me(clause, i) for i, w in enumerate(clause) if w in _SEND_VERBS):
         return EXPORT, "grammar:send_me_my_data"
@@ -202,6 +221,8 @@ def _sent_to_me(clause: Sequence[str], i: int) -> bool:
     an imperative ("please provide the data you hold about me")."""
     if clause[i + 1 : i + 2] in (("me",), ("it",), ("over",)) or clause[-2:] == ("to", "me"):
         return True
+    if clause[i + 1 : i + 3] == ("to", "my") and clause[i + 3 : i + 4] in _INBOX:
+        return True  # "sent to my email"
     to_others = any(w == "to" and clause[j + 1 : j + 2] != ("me",) for j, w in enumerate(clause))
     if to_others or NEGATIONS.intersection(clause):  # "send my details to the courier"
         return False
@@ -220,9 +241,9 @@ def _i_have_it(clause: Sequence[str]) -> bool:
         return False
     for i, word in enumerate(clause):
         if word in _HAVE_IT_VERBS and not negated(clause, i) and _I.intersection(clause[:i][-4:]):
-            if word == "have":  # "can I have my data", not "do I have to give my details"
-                return clause[i + 1 : i + 2] != ("to",) and clause[:1] != ("do",)
-            return word != "get" or "copy" in clause
+            if word == "have":  # "can I have my data", not "what rights do I have"
+                return clause[i - 2 : i] in _MAY_I or clause[i - 1 : i] == ("to",)
+            return word != "get" or "copy" in clause or clause[i + 1 : i + 2] == ("my",)
     return False
 
 

@@ -52,7 +52,7 @@ class TestScoring:
     @pytest.mark.parametrize(
         "text, kind",
         [
-            ("how private is this chat", NOTICE),
+            ("what becomes of my messages", NOTICE),
             ("who else gets my information", NOTICE),
         ],
     )
