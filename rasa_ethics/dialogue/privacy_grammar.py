@@ -97,7 +97,7 @@ def erase(clause: Sequence[str], intent: Optional[str]) -> Optional[Tuple[str, s
     if clause[:2] == ("how", "long") or clause[0] == "when":
         return None  # "how long until my data is deleted": a question about keeping
     verbs = [i for i, w in enumerate(clause) if w in ERASE_VERBS or _get_rid(clause, i)]
-    verbs = [i for i in verbs if not negated(clause, i)]
+    verbs = [i for i in verbs if not negated(clause, i) and not _unsubscribes(clause, i)]
     if _GONE.search(joined) and about_my_data(clause) and not NEGATIONS.intersection(clause):
         return ERASE, "grammar:erase_my_data"
     if not verbs:
@@ -107,6 +107,12 @@ def erase(clause: Sequence[str], intent: Optional[str]) -> Optional[Tuple[str, s
     if intent == c.PRIVACY_ERASE_INTENT:
         return ERASE, f"intent:{intent}"
     return None
+
+
+def _unsubscribes(clause: Sequence[str], i: int) -> bool:
+    """ "remove me from your system", "clear me off the list": taking the customer off a list,
+    which the host answers, whatever the classifier's intent (served, DIET gave it erasure)."""
+    return clause[i].startswith(("remov", "clear")) and clause[i + 1 : i + 2] == ("me",)
 
 
 def _get_rid(clause: Sequence[str], i: int) -> bool:
@@ -126,8 +132,8 @@ def _data_object(clause: Sequence[str], verb: int) -> bool:
     rest = clause[verb + 1 :]
     if rest[:2] in (("about", "me"), ("about", "myself")):
         return True
-    if rest[:1] == ("me",):  # "delete me", "erase me"; "remove me from ..." unsubscribes
-        return not clause[verb].startswith(("remov", "clear"))
+    if rest[:1] == ("me",):  # "delete me", "erase me" ("remove me from ..." is no verb here)
+        return True
     if clause[verb].startswith("forget") and rest[:1] in (("about",), ("what",)):
         return rest[1:2] in (("what",), ("everything",), ("all",), ("my",), ("i",), ("you",))
     if _ALL.intersection(clause) and _mine(clause):

@@ -109,7 +109,9 @@ def report_sets(name: str, sets: Dict[str, List[str]]) -> Dict[str, float]:
         print(f"{name} {kind}: {hits}/{len(sets[kind])} = {shares[kind]:.3f}")
         for text in missed:
             print(f"    missed: {text!r} -> {plan_of(text)}")
-    negatives = (sets.get("about_orders_and_accounts") or []) + (sets.get("none") or [])
+    negatives = [
+        t for k in ("about_orders_and_accounts", "ordinary", "none") for t in sets.get(k) or []
+    ]
     if negatives:
         print(f"{name} negatives: {len(fires(negatives))}/{len(negatives)} fire")
         for text, plan in fires(negatives):

@@ -208,6 +208,8 @@ class TestGrammar:
     def test_the_intent_needs_the_verb(self) -> None:
         """The classifier's intent alone is no evidence."""
         assert privacy_request("hello there", c.PRIVACY_ERASE_INTENT) is None
+        # served, DIET gives "remove me from your system" the erasure intent: a list, not data
+        assert privacy_request("remove me from your system", c.PRIVACY_ERASE_INTENT) is None
         assert privacy_request("can you delete it", c.PRIVACY_ERASE_INTENT) == (
             ERASE,
             f"intent:{c.PRIVACY_ERASE_INTENT}",

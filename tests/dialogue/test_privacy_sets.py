@@ -50,6 +50,30 @@ def _shaping_texts() -> Set[str]:
     return texts
 
 
+HELDOUT = "privacy_heldout_4.yml"
+#: Its first in-process run (2026-12-02 14:56 UTC, before any change after it was written).
+HELDOUT_FIRST_RUN = {"erase": 27 / 27, "notice": 25 / 27, "export": 25 / 26, "opt_out": 25 / 26}
+
+
+class TestHeldOutSet:
+    def test_shares_nothing_with_the_tuning_data(self) -> None:
+        """No held-out text is in a tuning file, the importer's examples or issue 9's set."""
+        ordinary = {_norm(text) for text in scoring.ordinary()}
+        assert _set_texts(HELDOUT) & (_shaping_texts() | ordinary) == set()
+
+    def test_recall_keeps_its_first_run(self) -> None:
+        """Each kind in-process, held to what the first run measured (served: see
+        tests/e2e/test_privacy_chat.py)."""
+        shares = scoring.report(DATA / HELDOUT)
+        assert all(shares[kind] >= floor - 1e-9 for kind, floor in HELDOUT_FIRST_RUN.items())
+
+    def test_negatives_never_fire(self) -> None:
+        """Its order, account and ordinary requests get no privacy plan at all."""
+        sets = scoring.load(DATA / HELDOUT)
+        negatives = sets["about_orders_and_accounts"] + sets["ordinary"]
+        assert len(negatives) == 40 and scoring.fires(negatives) == []
+
+
 class TestTuningScores:
     @pytest.mark.parametrize("name", TUNING[:-1])
     def test_tuning_sets(self, name: str) -> None:

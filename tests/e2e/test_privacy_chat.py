@@ -392,6 +392,11 @@ TUNING = (
     "privacy_tuning_set2.yml",
     "privacy_tuning_set3.yml",
 )
+HELDOUT = load_sets("privacy_heldout_4.yml")
+#: The first served run of privacy_heldout_4.yml (2026-12-02 15:01 UTC): the floors it keeps.
+#: Export counts filed or handed to a person (24/26 filed: "I'm submitting a data subject
+#: access request" goes to a person first, the policy's ``legal`` topic).
+HELDOUT_FLOORS = {"erase": 27 / 27, "notice": 25 / 27, "export": 25 / 26, "opt_out": 25 / 26}
 ORDINARY = load_sets("ordinary_requests.yml", "requests")
 PRIVACY_TEXTS = Texts.of(NORTHWIND).privacy
 
@@ -445,6 +450,12 @@ def kind_shares(bot: BotClient, sets: Dict[str, List[str]], label: str) -> Dict[
 
 
 class TestDetection:
+    def test_heldout_4(self, sqlite_bot: ServedBot) -> None:
+        """The held-out set (written and committed before the detector was run on it): each
+        kind's recall printed and held to what its first served run measured."""
+        shares = kind_shares(sqlite_bot, HELDOUT, "held-out 4")
+        assert all(shares[kind] >= floor - 1e-9 for kind, floor in HELDOUT_FLOORS.items()), shares
+
     def test_tuning_sets(self, sqlite_bot: ServedBot) -> None:
         """The tuning data, served: the importer's examples, privacy_tuning.yml and the former
         held-out sets 1-3 (tuning since 2026-12-02), each kind at least 0.95 (in-process they
@@ -466,7 +477,7 @@ class TestDetection:
         """Held-out order and account requests: never an erasure nor an opt-out, at most the
         erasure question."""
         asked = 0
-        orders = [
+        orders = HELDOUT["about_orders_and_accounts"] + [
             text for name in TUNING for text in load_sets(name).get("about_orders_and_accounts", [])
         ]
         for text in orders:
@@ -477,14 +488,15 @@ class TestDetection:
         print(f"\norders/accounts: {asked}/{len(orders)} asked")
 
     def test_ordinary_requests_never_fire(self, sqlite_bot: ServedBot) -> None:
-        """No ordinary request (issue 9's set) gets any privacy text (nor an opt-out)."""
+        """No ordinary request (issue 9's set, and the held-out set's) gets any privacy text (nor
+        an opt-out)."""
         fired = [
             (text, replies)
-            for texts in ORDINARY.values()
+            for texts in [*ORDINARY.values(), HELDOUT["ordinary"]]
             for text in texts
             if set(replies := first_replies(sqlite_bot, text)) & PRIVACY_TEXTS
             or any(OPTED_OUT.fullmatch(r) for r in replies)  # its reference is filled in
         ]
-        total = sum(len(v) for v in ORDINARY.values())
+        total = sum(len(v) for v in ORDINARY.values()) + len(HELDOUT["ordinary"])
         print(f"\nordinary requests with a privacy text: {len(fired)}/{total}")
         assert fired == []
