@@ -174,6 +174,8 @@ _OPT_OUT_DATA = words(
 
 
 def opt_out(clause: Sequence[str], intent: Optional[str]) -> Optional[Tuple[str, str]]:
+    """An opt-out: a refused verb of keeping with the customer's data or this chat, or a
+    named right ("opt out", "withdraw my consent", "I object to", "off the record")."""
     joined = " ".join(clause)
     if re.search(
         r"\boptout\b|\b(withdraw|revoke)\w* (my |your )?consent\b|"
