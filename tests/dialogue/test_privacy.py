@@ -1,6 +1,6 @@
 """The in-chat privacy requests: the grammar (tuning tables), the turn plans, the NLG's erasure.
 
-These tables are TUNING data: the held-out set is tests/data/privacy_heldout.yml (measured on
+These tables are TUNING data: the held-out set is tests/data/privacy_heldout_4.yml (measured on
 the served bot by tests/e2e/test_privacy_chat.py), and none of its phrasings belong here.
 """
 
@@ -50,6 +50,15 @@ class TestGrammar:
             "get rid of everything you stored about me",
             "right to be forgotten",
             "dont keep my data, delete it",
+            # families added with the classifier (2026-12-02, tuning probes)
+            "I want to exercise my right to delete",
+            "article 17 request please",
+            "wipe me from your database",
+            "i want my info gone",
+            "get my data off your servers",
+            "make sure you delete what I said",
+            "please erase what you stored about me",
+            "I ordered boots last week, but please delete my personal data",
         ],
     )
     def test_erasure(self, text: str) -> None:
@@ -68,6 +77,16 @@ class TestGrammar:
             "which of my details do you hold",
             "does a human read this chat",
             "what's your data policy",
+            "r u recording this",
+            "what do you know about me",
+            "I'd like to know what you keep on me",
+            "just curious, do you save these chats",
+            "how long until my data is deleted automatically",
+            "is this conversation private",
+            "who is the data controller",
+            "could you explain your privacy practices",
+            "are you keeping a copy of this chat",
+            "what becomes of my messages",  # the classifier's
         ],
     )
     def test_notice(self, text: str) -> None:
@@ -93,6 +112,12 @@ class TestGrammar:
             "how do you handle returns?",
             "can I get my info updated",
             "may I see the menu",
+            "what rights do I have over my parcel",
+            "how long until my parcel arrives",
+            "I want to opt out of the loyalty scheme",
+            "too many emails, how do I opt out",
+            "what information do you have about the new phone",
+            "share this chat with my wife",
         ],
     )
     def test_not_a_request_about_the_chat(self, text: str) -> None:
@@ -110,13 +135,29 @@ class TestGrammar:
             "may I see the data you have on me",
             "grant me access to my personal data",
             "hand over my data please",
+            "can i have my data",
+            "can I get my records",
+            "I'd like my data in a file",
+            "please provide the personal data you hold about me",
+            "send me a copy of what you keep about me",
+            "i need all my personal info you got sent to my email",
+            "I am invoking my rights under GDPR article 15",
         ],
     )
     def test_export(self, text: str) -> None:
         assert privacy_request(text) is not None and privacy_request(text)[0] == EXPORT
 
     @pytest.mark.parametrize(
-        "text", ["I need a copy of my invoice", "can you email me the receipt", "send it to me"]
+        "text",
+        [
+            "I need a copy of my invoice",
+            "can you email me the receipt",
+            "send it to me",
+            "can you email me the details of the product",
+            "send me the info about the sale",
+            "do I have to give my details",
+            "send my details to the courier",
+        ],
     )
     def test_not_an_export(self, text: str) -> None:
         assert privacy_request(text) is None
@@ -132,6 +173,12 @@ class TestGrammar:
             "no recording of this chat please",
             "I withdraw my consent",
             "dont store anything i say",
+            "do not sell or share my personal information",
+            "I don't consent to you keeping my data",
+            "I dont want to be tracked",
+            "stop monitoring me",
+            "please unsubscribe me from data collection",
+            "id rather u didnt hang on to my details",
         ],
     )
     def test_opt_out(self, text: str) -> None:
@@ -161,6 +208,8 @@ class TestGrammar:
     def test_the_intent_needs_the_verb(self) -> None:
         """The classifier's intent alone is no evidence."""
         assert privacy_request("hello there", c.PRIVACY_ERASE_INTENT) is None
+        # served, DIET gives "remove me from your system" the erasure intent: a list, not data
+        assert privacy_request("remove me from your system", c.PRIVACY_ERASE_INTENT) is None
         assert privacy_request("can you delete it", c.PRIVACY_ERASE_INTENT) == (
             ERASE,
             f"intent:{c.PRIVACY_ERASE_INTENT}",
