@@ -92,15 +92,19 @@ def erase(
     operator: str,
     reference: Optional[str] = None,
     via: str = "operator",
+    in_memory: bool = False,
 ) -> ErasureResult:
     """Erase a conversation on a request, register it, audit it, tombstone it.
 
     ``reference`` closes a request filed before (e.g. in the chat); without it a request is
     filed (received ``via`` the operator or the chat) and closed now.  Nothing is deleted when
-    the vault key, the privacy trail or the broker cannot be reached.
+    the vault key, the privacy trail or the broker cannot be reached.  ``in_memory``: the
+    conversation is also kept in the process's memory (opted out), so having nothing stored is
+    no mistake of the id.  The tombstone goes out only when events were stored: an opted-out
+    conversation that never reached the store never reached the broker either.
     """
     conversation = safe_sender_id(conversation_id)
-    if count_rows(stores, conversation) == Erased():
+    if not in_memory and count_rows(stores, conversation) == Erased():
         msg = f"nothing is stored of conversation {conversation!r} (check the id); nothing done"
         raise NothingStored(msg)
     trail = PrivacyTrail(stores.policy)
@@ -117,8 +121,8 @@ def erase(
         )
     finally:
         trail.close()
-    stone = tombstone(conversation, REQUEST, request["reference"])
-    sent = stores.publish([stone])
+    stones = [tombstone(conversation, REQUEST, request["reference"])] if erased.events else []
+    sent = stores.publish(stones)
     return ErasureResult(conversation, request["reference"], request["subject"], erased, sent)
 
 

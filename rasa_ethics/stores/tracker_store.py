@@ -221,8 +221,9 @@ class RedactingTrackerStore(TrackerStore):
         tombstone.  It runs inside the turn, which holds the conversation's lock.  Any error
         propagates: then nothing was deleted (or, at worst, part of it; the NLG says it failed).
         """
-        stores = stores_of(self)
-        result = erase(stores, safe_sender_id(conversation_id), "chat", via="chat")
+        stores, conversation = stores_of(self), safe_sender_id(conversation_id)
+        in_memory = conversation in self.opt_outs.memory  # opted out: maybe nothing stored
+        result = erase(stores, conversation, "chat", via="chat", in_memory=in_memory)
         self.opt_outs.memory.forget(result.conversation_id)
         return result.reference
 

@@ -163,6 +163,35 @@ class TestChannelDefault:
         asyncio.run(store.save(tracker("api", *session(*turn("hello", "Hi!", channel="rest")))))
         assert stored_events(tmp_path, "api") > 0 and broker.published
 
+    def test_erasure_of_a_conversation_kept_only_in_memory(self, tmp_path: Path) -> None:
+        """ "Delete my data" on a default opted-out channel: nothing is stored, so nothing fails;
+        the memory copy goes, the request is registered and audited, and no tombstone names the
+        conversation to the broker, which never saw it."""
+        policy = tmp_path / "policy.yml"
+        policy.write_text(
+            f"extends_dirs: [{Path(POLICY).parent}]\nextends: {POLICY}\n"
+            "privacy:\n  opt_out:\n    default_channels: [socketio]\n",
+            encoding="utf-8",
+        )
+        broker = ListBroker()
+        store = build(tmp_path, broker, policy=str(policy))
+        web = tracker("web", *session(*turn("delete my data", "Sure?", channel="socketio")))
+        asyncio.run(store.save(web))
+        reference = store.erase_in_chat("web")
+        assert "web" not in store.opt_outs.memory and broker.published == []
+        row = store.opt_outs.register.get(reference)
+        assert row is not None
+        assert row["kind"] == "erase" and row["state"] == "done"
+        trail = (tmp_path / "audit" / "privacy.jsonl").read_text(encoding="utf-8")
+        [record] = [json.loads(line) for line in trail.splitlines() if '"erasure"' in line]
+        assert record["reference"] == reference and record["events"] == 0
+
+    def test_an_unknown_conversation_is_still_refused(self, tmp_path: Path) -> None:
+        """Outside memory, "nothing stored" still means nothing to erase (a wrong id)."""
+        store = build(tmp_path, ListBroker())
+        with pytest.raises(Exception, match="nothing is stored"):
+            store.erase_in_chat("nobody")
+
 
 class TestSessionMemory:
     def test_idle_conversations_expire(self) -> None:
