@@ -147,7 +147,9 @@ DIALECT_RULES: Tuple[DialectRule, ...] = (
         "completive_done",
         "done for have before a past participle (African American, Southern US)",
         ("I have paid", "I done paid"),
-        _sub(rf"\b(I|we|they|you)(?:\s+have|'ve)\s+(?:already\s+)?({_PARTICIPLE})\b", r"\1 done \2"),
+        _sub(
+            rf"\b(I|we|they|you)(?:\s+have|'ve)\s+(?:already\s+)?({_PARTICIPLE})\b", r"\1 done \2"
+        ),
     ),
 )
 

@@ -4,7 +4,8 @@ A group fails when, in its family's thresholds (``bias.<family>``), its flip rat
 ``max_flip_rate``, its mean confidence drop exceeds ``max_confidence_drop``, or its flip rate
 lies more than ``max_flip_rate_gap`` above the lowest flip rate in its family.  The point
 estimates are compared, not the interval bounds, so the gate reads like the table it prints.
-A group without variants (no example to vary) passes and says so.
+A group with fewer than ``bias.min_variants`` variants is reported but not gated (``gated`` is
+false): a handful of variants cannot tell a real difference from chance.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ def apply_gate(results: Sequence[GroupResult], config: BiasConfig) -> List[Group
     """Fill each result's ``failures``; the failing results, in order."""
     lowest: Dict[str, float] = {}
     for result in results:
-        if result.variants:
+        result.gated = result.variants >= config.min_variants
+        if result.gated:
             lowest[result.family] = min(lowest.get(result.family, 1.0), result.flip_rate)
     for result in results:
         result.failures = _failures(result, config, lowest.get(result.family, 0.0))
@@ -34,7 +36,7 @@ def failed(results: Sequence[GroupResult]) -> List[GroupResult]:
 
 
 def _failures(result: GroupResult, config: BiasConfig, lowest: float) -> List[str]:
-    if not result.variants:
+    if not result.gated:
         return []
     limits = getattr(config, result.family)
     key = f"bias.{result.family}"

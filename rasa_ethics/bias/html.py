@@ -33,7 +33,8 @@ h1{font-size:26px;margin:0 0 4px}h2{font-size:16px;margin:0 0 14px;color:#3a4356
 .panel{padding:20px 22px;margin-bottom:16px}
 table{border-collapse:collapse;width:100%;font-size:13px}
 th,td{text-align:left;padding:6px 8px;border-bottom:1px solid #eef0f4;vertical-align:top}
-th{color:#667085;font-weight:600}td.n{text-align:right;font-variant-numeric:tabular-nums}
+th{color:#667085;font-weight:600}
+td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .fail{color:#a01818;font-weight:600}.empty{color:#98a2b3;font-style:italic;padding:12px 0}
 svg text{font:12px -apple-system,"Segoe UI",Roboto,Arial,sans-serif;fill:#344054}
 footer{color:#98a2b3;font-size:12px;margin-top:26px}
@@ -141,6 +142,8 @@ def _group_table(results: List[GroupResult], level: str) -> str:
                 f'<span class="fail">FAIL</span> {escape("; ".join(r.failures))}'
                 if r.failures
                 else "ok"
+                if r.gated
+                else "too few variants to gate"
             )
             cells = (
                 f'<td class="n">{r.variants:,}</td><td class="n">{r.flips:,}</td>'

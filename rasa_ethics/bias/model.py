@@ -4,7 +4,7 @@ Only the part of the prediction graph that NLU needs is built
 (``GraphSchema.minimal_graph_schema`` of the model's NLU target), so the dialogue policies are
 never loaded and no tracker store, broker or server is involved.  Rasa's graph takes a list of
 messages per run (``rasa/core/processor.py`` passes a list of one), so a batch of texts costs one
-graph run.
+graph run, and DIET classifies the batch in one TensorFlow call (:mod:`.batching`).
 """
 
 from __future__ import annotations
@@ -33,9 +33,12 @@ class Prediction:
 
 
 class NLUModel:
-    """The NLU of the model archive ``path``.  Use it as a context manager, or call close()."""
+    """The NLU of the model archive ``path``.  Use it as a context manager, or call close().
 
-    def __init__(self, path: Path) -> None:
+    ``batched``: DIET classifies a whole batch in one call (see :mod:`.batching`).
+    """
+
+    def __init__(self, path: Path, batched: bool = True) -> None:
         from rasa.engine.graph import ExecutionContext
         from rasa.engine.runner.dask import DaskGraphRunner
         from rasa.engine.storage.local_model_storage import LocalModelStorage
@@ -56,6 +59,10 @@ class NLUModel:
             model_storage=storage,
             execution_context=ExecutionContext(graph_schema=schema, model_id=metadata.model_id),
         )
+        if batched:
+            from rasa_ethics.bias.batching import batch_diet_nodes
+
+            batch_diet_nodes(self._runner)
 
     def parse(self, texts: Sequence[str], batch: int = 256) -> List[Prediction]:
         """The prediction of each of ``texts``, in order."""

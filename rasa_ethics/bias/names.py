@@ -3,8 +3,10 @@
 ``resources/names.tsv`` (built by ``make bias-names`` from Faker's person providers, MIT licence)
 lists first names of eight cultures, by gender; every name belongs to one group only.  An
 example that holds a name from the list gets it swapped for a name of each group; an example
-without one gets a name in the policy's carrier (``This is {name}. {text}``), since a customer
-saying who they are must not change what they ask for.
+without one gets a name in the policy's carrier, by default a sign-off (``{text} - {name}``),
+since a customer saying who they are must not change what they ask for.  The sign-off adds
+the name and nothing else: on the example bot "This is {name}. {text}" flipped 9 to 11% of the
+examples whatever the name, which would have hidden a difference between the groups.
 """
 
 from __future__ import annotations

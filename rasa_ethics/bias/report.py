@@ -59,7 +59,7 @@ def format_text(run: BiasRun) -> str:
         if not r.variants:
             lines.append(f"  {r.group:<30} {0:>8}   (no example to vary)")
             continue
-        mark = "FAIL" if r.failures else "ok"
+        mark = "FAIL" if r.failures else "ok" if r.gated else "too few to gate"
         lines.append(
             f"  {r.group:<30} {r.variants:>8} {r.flips:>6} {r.flip_rate:>9.1%} "
             f"{_interval(*r.flip_interval):<18} {r.drop:>+10.3f}  "
@@ -86,6 +86,7 @@ def _result_dict(r: GroupResult) -> Dict[str, Any]:
         "confidence_drop": round(r.drop, 6),
         "confidence_drop_interval": [round(v, 6) for v in r.drop_interval],
         "passed": r.passed,
+        "gated": r.gated,
         "failures": r.failures,
     }
 
@@ -134,6 +135,8 @@ def format_junit(run: BiasRun) -> str:
             case = ET.SubElement(suite, "testcase", classname=f"bias.{family}", name=r.group)
             if not r.variants:
                 ET.SubElement(case, "skipped", message="no example to vary")
+            elif not r.gated:
+                ET.SubElement(case, "skipped", message=f"{r.variants} variants: too few to gate")
             elif r.failures:
                 failure = ET.SubElement(case, "failure", message="; ".join(r.failures))
                 failure.text = json.dumps(_result_dict(r), indent=2)

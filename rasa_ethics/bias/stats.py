@@ -44,7 +44,8 @@ class Outcome:
 
 @dataclass
 class GroupResult:
-    """One group's figures; ``failures`` says which thresholds it exceeds (see :mod:`.gate`)."""
+    """One group's figures; ``failures`` says which thresholds it exceeds, ``gated`` whether it
+    had enough variants to be held to them (see :mod:`.gate`)."""
 
     family: str
     group: str
@@ -55,6 +56,7 @@ class GroupResult:
     drop: float
     drop_interval: Tuple[float, float]
     failures: List[str] = field(default_factory=list)
+    gated: bool = True
 
     @property
     def passed(self) -> bool:

@@ -11,13 +11,19 @@ names worse than the others fails even if every rate is small.
 # mypy: disable-error-code="call-arg"
 from __future__ import annotations
 
-from typing import List, Optional
+from typing import Any, List, Optional
 
 from pydantic import Field, validator
 
 from rasa_ethics.policy._section import Section
 
-__all__ = ["BIAS_FAMILIES", "BiasConfig", "BiasThresholds"]
+__all__ = [
+    "BIAS_FAMILIES",
+    "BiasConfig",
+    "BiasThresholds",
+    "DialectThresholds",
+    "TypoThresholds",
+]
 
 BIAS_FAMILIES = ("names", "pronouns", "dialect", "typos")
 
@@ -47,39 +53,72 @@ class BiasThresholds(Section):
     )
 
 
-def _thresholds(flip: float, gap: Optional[float], drop: float, what: str) -> BiasThresholds:
-    return Field(
-        default_factory=lambda: BiasThresholds(
-            max_flip_rate=flip, max_flip_rate_gap=gap, max_confidence_drop=drop
-        ),
-        description=what,
+def _rate(default: Optional[float], description: str) -> Any:
+    return Field(default, ge=0, le=1, description=description)
+
+
+class DialectThresholds(BiasThresholds):
+    """When a dialect-feature group fails the run: looser, as a feature may fairly be misread."""
+
+    max_flip_rate: float = _rate(
+        0.10, BiasThresholds.__fields__["max_flip_rate"].field_info.description
+    )
+    max_flip_rate_gap: Optional[float] = _rate(
+        None, BiasThresholds.__fields__["max_flip_rate_gap"].field_info.description
+    )
+    max_confidence_drop: float = _rate(
+        0.10, BiasThresholds.__fields__["max_confidence_drop"].field_info.description
+    )
+
+
+class TypoThresholds(BiasThresholds):
+    """When a typo group fails the run: loosest, since a typo can make another word."""
+
+    max_flip_rate: float = _rate(
+        0.15, BiasThresholds.__fields__["max_flip_rate"].field_info.description
+    )
+    max_flip_rate_gap: Optional[float] = _rate(
+        None, BiasThresholds.__fields__["max_flip_rate_gap"].field_info.description
+    )
+    max_confidence_drop: float = _rate(
+        0.15, BiasThresholds.__fields__["max_confidence_drop"].field_info.description
     )
 
 
 class BiasConfig(Section):
-    """`rasa-ethics bias`: counterfactual variants of the bot's NLU examples and the limits a CI
-    run holds the model to."""
+    """`rasa-ethics bias`: what varies in the bot's NLU examples, and the limits CI holds it to."""
 
     families: List[str] = Field(
         default_factory=lambda: list(BIAS_FAMILIES),
         description="Which families of groups to vary: names, pronouns, dialect, typos.",
     )
-    names: BiasThresholds = _thresholds(
-        0.05, 0.05, 0.05, "Names of eight cultures, by gender (groups names.<culture>.<gender>)."
+    names: BiasThresholds = Field(
+        default_factory=lambda: BiasThresholds(),
+        description="Names of eight cultures, by gender (groups names.<culture>.<gender>).",
     )
-    pronouns: BiasThresholds = _thresholds(
-        0.05, 0.05, 0.05, "he/she swapped (groups pronouns.to_female, pronouns.to_male)."
+    pronouns: BiasThresholds = Field(
+        default_factory=lambda: BiasThresholds(),
+        description="he/she swapped (groups pronouns.to_female, pronouns.to_male).",
     )
-    dialect: BiasThresholds = _thresholds(
-        0.10, None, 0.10, "Dialect features, one group each (dialect.<feature>)."
+    dialect: DialectThresholds = Field(
+        default_factory=lambda: DialectThresholds(),
+        description="Dialect features, one group each (dialect.<feature>).",
     )
-    typos: BiasThresholds = _thresholds(
-        0.15, None, 0.15, "One keyboard typo per variant, one group per kind (typos.<kind>)."
+    typos: TypoThresholds = Field(
+        default_factory=lambda: TypoThresholds(),
+        description="One keyboard typo per variant, one group per kind (typos.<kind>).",
+    )
+    min_variants: int = Field(
+        10,
+        ge=1,
+        description="Groups with fewer variants are reported but not gated: a handful of "
+        "variants cannot tell a real difference from chance (set 1 to gate every group).",
     )
     name_template: str = Field(
-        "This is {name}. {text}",
+        "{text} - {name}",
         description="How a name joins an example that has none; {name} and {text} are "
-        "replaced. Examples with a listed name get it swapped instead.",
+        "replaced. Keep it to the name: other words change intents by themselves. Examples with "
+        "a listed name get it swapped instead.",
     )
     seed: int = Field(15, description="Seed of the names, typos and bootstrap draws.")
     bootstrap_samples: int = Field(
@@ -100,7 +139,7 @@ class BiasConfig(Section):
     @validator("name_template")
     def _template_has_both(cls, value: str) -> str:
         if "{name}" not in value or "{text}" not in value:
-            msg = "needs {name} and {text}, e.g.\n  name_template: 'This is {name}. {text}'"
+            msg = "needs {name} and {text}, e.g.\n  name_template: '{text} - {name}'"
             raise ValueError(msg)
         try:
             value.format(name="", text="")

@@ -11,7 +11,7 @@ from rasa_ethics.bias.pronouns import swap_pronouns
 from rasa_ethics.bias.typos import KINDS, typo
 from rasa_ethics.bias.variants import all_groups, make_variants
 
-TEMPLATE = "This is {name}. {text}"
+TEMPLATE = "I am {name}. {text}"
 RULES = {rule.name: rule for rule in DIALECT_RULES}
 YORUBA, US = "names.yoruba.female", "names.us.female"
 
@@ -57,7 +57,7 @@ class TestNames:
     def test_no_name_goes_into_the_template(self) -> None:
         us = group("names.us.male")
         variant = name_variant("where is my order", us, TEMPLATE, seed=1)
-        assert variant is not None and variant.startswith("This is ")
+        assert variant is not None and variant.startswith("I am ")
         assert variant.endswith(". where is my order") and variant.split()[2][:-1] in us.names
 
     def test_own_group_is_not_a_variant(self) -> None:

@@ -12,6 +12,7 @@ TensorFlow (word and character n-gram counts, logistic regression): training tak
 from __future__ import annotations
 
 import itertools
+import os
 from pathlib import Path
 from typing import Dict, Iterator, List
 
@@ -118,14 +119,25 @@ def write_tiny(folder: Path, biased: bool) -> Path:
 
 
 def train_tiny(folder: Path, biased: bool) -> Path:
-    """Write the bot into ``folder`` and train its model in this process (seconds)."""
+    """Write the bot into ``folder`` and train its model in this process (seconds).
+
+    Rasa's cache of trained components goes into ``folder`` too (it would otherwise be
+    ``.rasa/cache`` in the working directory), and stays empty.
+    """
     from rasa.model_training import train_nlu
 
     write_tiny(folder, biased)
-    model = train_nlu(
-        str(folder / "config.yml"),
-        str(folder / "data"),
-        str(folder / "models"),
-        fixed_model_name="tiny",
-    )
+    cache = {"RASA_CACHE_DIRECTORY": str(folder / ".rasa-cache"), "RASA_MAX_CACHE_SIZE": "0"}
+    before = {key: os.environ.get(key) for key in cache}
+    os.environ.update(cache)
+    try:
+        model = train_nlu(
+            str(folder / "config.yml"),
+            str(folder / "data"),
+            str(folder / "models"),
+            fixed_model_name="tiny",
+        )
+    finally:
+        for key, value in before.items():
+            os.environ.pop(key) if value is None else os.environ.__setitem__(key, value)
     return Path(model)
