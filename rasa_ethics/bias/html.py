@@ -81,7 +81,10 @@ def _cards(run: BiasRun) -> str:
         (f"{len(run.examples):,}", "training examples varied"),
         (f"{len(run.outcomes):,}", "variants parsed"),
         (f"{sum(o.flipped for o in run.outcomes):,}", "variants whose intent flipped"),
-        (f"{len(run.failed)} of {len(measured)}", "groups over the thresholds"),
+        (
+            f"{len(run.failed)} of {sum(r.gated for r in measured)}",
+            "gated groups over the thresholds",
+        ),
     ]
     if top is not None:
         cards[2] = (cards[2][0], f"flips; worst group {top.group} ({top.flip_rate:.1%})")
