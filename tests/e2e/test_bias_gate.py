@@ -81,3 +81,11 @@ def test_balanced_set_passes(tiny: Dict[str, Path], policy: Path, capsys) -> Non
     rates = [g["flip_rate"] for g in document["groups"]]
     assert code == 0 and document["passed"] and err == ""
     assert len(rates) == 16 and max(rates) < 0.05
+    code, sampled, _ = bias(tiny["balanced"], policy, capsys, "--limit", "30")
+    assert code == 0 and sampled["examples"] == 30 < document["examples"]
+    assert (
+        0
+        < min(g["variants"] for g in sampled["groups"])
+        <= max(g["variants"] for g in sampled["groups"])
+        <= 30
+    )
