@@ -15,7 +15,7 @@ from rasa_ethics.bias.stats import GroupResult, Outcome, group_results
 from rasa_ethics.bias.variants import all_groups, make_variants
 from rasa_ethics.policy.schema_bias import BiasConfig
 
-__all__ = ["BiasRun", "run_bias"]
+__all__ = ["BiasRun", "newest_model", "run_bias"]
 
 
 @dataclass
@@ -41,11 +41,23 @@ class BiasRun:
         return sorted((o for o in self.outcomes if o.flipped), key=lambda o: -o.drop)
 
 
+def newest_model(path: Path) -> Path:
+    """``path`` if it is a model archive; the newest ``*.tar.gz`` in it if it is a folder (as
+    ``rasa shell models/`` picks one)."""
+    if path.is_dir():
+        archives = sorted(path.glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
+        if not archives:
+            raise BiasError(f"no model archive (*.tar.gz) in '{path}'")
+        return archives[-1]
+    if not path.is_file():
+        raise BiasError(f"no model archive at '{path}'")
+    return path
+
+
 def run_bias(model: Path, data: Path, config: BiasConfig, limit: Optional[int] = None) -> BiasRun:
     """Vary the examples in ``data``, parse them with ``model`` and gate on ``config``."""
     started = time.monotonic()
-    if not model.is_file():
-        raise BiasError(f"no model archive at '{model}'")
+    model = newest_model(model)
     if not data.exists():
         raise BiasError(f"no training data at '{data}'")
     examples = sample(read_examples(data), limit, config.seed)

@@ -23,7 +23,9 @@ def register(subparsers: Any) -> None:
         "confidence it loses, with bootstrap intervals. Exit 1 when a group exceeds the "
         "policy's bias: thresholds. Run it from the bot folder, like rasa.",
     )
-    parser.add_argument("model", type=Path, help="a trained model archive (models/*.tar.gz)")
+    parser.add_argument(
+        "model", type=Path, help="a trained model archive, or a folder: its newest *.tar.gz"
+    )
     parser.add_argument(
         "--data", type=Path, default=Path("data"), help="NLU file or folder (default: data)"
     )
