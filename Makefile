@@ -15,7 +15,7 @@ PYTHON310 ?= $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; assert sys.version_info[:2]==(3,10)' 2>/dev/null && { echo $$p; break; }; done)
 
 .PHONY: help venv test test-fast test-e2e models lint demo train validate system-deps bench-pii bench-dialogue \
-	bench-audit lock clean pii-names pii-tuning pii-score
+	bench-audit lock clean pii-names bias-names pii-tuning pii-score
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -97,6 +97,9 @@ $(FAKER_VENV)/.installed: scripts/pii/requirements.txt
 pii-names: $(FAKER_VENV)/.installed  ## rebuild the shipped name gazetteer (needs Debian's wamerican)
 	@test -f /usr/share/dict/american-english || { echo "error: apt-get install wamerican" >&2; exit 1; }
 	$(FAKER_VENV)/bin/python scripts/pii/build_names.py --out $(NAMES)
+
+bias-names: $(FAKER_VENV)/.installed  ## rebuild the names by culture and gender that `rasa-ethics bias` ships
+	$(FAKER_VENV)/bin/python scripts/bias/build_names.py --out rasa_ethics/bias/resources/names.tsv
 
 pii-tuning: $(FAKER_VENV)/.installed  ## write the detector's own tuning set (fixed seed)
 	cd scripts/pii && ../../$(FAKER_VENV)/bin/python make_tuning.py --out ../../$(TUNING)

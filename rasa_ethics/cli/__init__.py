@@ -18,6 +18,7 @@ from typing import List, Optional  # noqa: E402
 
 from rasa_ethics.cli import (  # noqa: E402
     audit,
+    bias,
     check,
     handoff,
     init_cmd,
@@ -32,7 +33,7 @@ __all__ = ["CLIError", "main"]
 
 # Sub-command modules, in the order `--help` lists them.  Each keeps its heavy imports inside its
 # handler, so `rasa-ethics --help` stays fast.
-COMMANDS = [init_cmd, logging_config, validate, check, handoff, redact, audit, privacy]
+COMMANDS = [init_cmd, logging_config, validate, check, bias, handoff, redact, audit, privacy]
 
 
 def build_parser() -> argparse.ArgumentParser:

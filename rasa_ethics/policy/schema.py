@@ -22,6 +22,7 @@ from rasa_ethics.policy._section import (
     phrases,
 )
 from rasa_ethics.policy.schema_audit import AuditConfig
+from rasa_ethics.policy.schema_bias import BiasConfig, BiasThresholds
 from rasa_ethics.policy.schema_handoff import (
     AvailabilityConfig,
     HandoffConfig,
@@ -36,6 +37,8 @@ from rasa_ethics.policy.schema_privacy import PrivacyConfig
 __all__ = [
     "AuditConfig",
     "AvailabilityConfig",
+    "BiasConfig",
+    "BiasThresholds",
     "DisclosureConfig",
     "HandoffConfig",
     "KEEP",
@@ -144,6 +147,7 @@ class PolicyDocument(Section):
     privacy: PrivacyConfig = Field(default_factory=lambda: PrivacyConfig())
     limits: LimitsConfig = Field(default_factory=lambda: LimitsConfig())
     messages: MessagesConfig = Field(default_factory=lambda: MessagesConfig())
+    bias: BiasConfig = Field(default_factory=lambda: BiasConfig())
 
     @validator("version")
     def _check_version(cls, value: int) -> int:
