@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Optional
 
 __all__ = ["register", "run"]
 
@@ -32,8 +33,8 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--policy",
         type=Path,
-        help="the policy with the bias: thresholds (default: $RASA_ETHICS_POLICY, else the "
-        "bundled default)",
+        help="the policy with the bias: thresholds (default: $RASA_ETHICS_POLICY, else the one "
+        "config.yml names for the plugin's components, else the bundled default)",
     )
     parser.add_argument(
         "--limit",
@@ -54,7 +55,10 @@ def run(args: argparse.Namespace) -> int:
 
     if args.limit is not None and args.limit < 1:
         raise CLIError("--limit must be at least 1")
-    policy = load_policy(args.policy)
+    chosen = policy_file(args.policy, Path.cwd())
+    if chosen is not None and args.policy is None:
+        print(f"rasa-ethics bias: thresholds from {chosen} (config.yml)", file=sys.stderr)
+    policy = load_policy(chosen)
     try:
         result = bias.run_bias(args.model, args.data, policy.bias, args.limit)
     except bias.BiasError as exc:
@@ -78,6 +82,21 @@ def run(args: argparse.Namespace) -> int:
             f"rasa-ethics bias: FAIL: {group.group}: {'; '.join(group.failures)}", file=sys.stderr
         )
     return 1 if result.failed else 0
+
+
+def policy_file(given: Optional[Path], bot: Path) -> Optional[Path]:
+    """The policy to read: ``--policy``; else None when $RASA_ETHICS_POLICY is set (the loader
+    reads it); else the file config.yml names for the plugin's components (the EthicsPolicy's
+    first), relative to ``bot``; else None (the bundled default)."""
+    if given is not None or os.environ.get("RASA_ETHICS_POLICY"):
+        return given
+    from rasa_ethics.conformance.bot import read_bot
+
+    refs = read_bot(bot).plugin_policy_refs()
+    ref = refs.get("config.yml policies: rasa_ethics.EthicsPolicy") or next(
+        (r for where, r in refs.items() if where.startswith("config.yml")), None
+    )
+    return None if ref is None else bot / ref
 
 
 def _write(path: Path, text: str) -> None:
