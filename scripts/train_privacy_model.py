@@ -5,11 +5,11 @@ Usage: .venv/bin/python scripts/train_privacy_model.py [--check]
 The training data is in the repository, and only TUNING data (never a held-out set):
 
 * requests (labels ``erase``, ``notice``, ``export``, ``opt_out``): tests/data/privacy_tuning.yml,
-  tests/data/privacy_tuning_set{1,2,3}.yml (the former held-out sets 1-3) and the importer's
+  tests/data/privacy_tuning_set{1,2,3,4}.yml (the former held-out sets 1-4) and the importer's
   ``ethics_privacy_*`` examples;
-* ordinary messages (label ``none``): the ``about_orders_and_accounts`` sections of those files,
-  tests/data/privacy_negatives.yml, the example bot's NLU examples and the importer's other
-  ethics examples (handoff, bot challenge, complaint).
+* ordinary messages (label ``none``): the ``about_orders_and_accounts`` and ``ordinary`` sections
+  of those files, tests/data/privacy_negatives.yml, the example bot's NLU examples and the
+  importer's other ethics examples (handoff, bot challenge, complaint).
 
 The fit is deterministic (lbfgs from zero, the texts in file order), so the same files give the
 same weights: ``--check`` retrains and fails when the pinned file differs.
@@ -39,6 +39,7 @@ REQUEST_FILES = (
     "privacy_tuning_set1.yml",
     "privacy_tuning_set2.yml",
     "privacy_tuning_set3.yml",
+    "privacy_tuning_set4.yml",
 )
 IMPORTER_NLU = REPO / "rasa_ethics" / "importer" / "nlu" / "ethics_nlu.yml"
 EXAMPLE_NLU = REPO / "example_bot" / "data" / "nlu.yml"
@@ -68,7 +69,8 @@ def training_texts(files: Sequence[str] = REQUEST_FILES) -> List[Tuple[str, str]
     for name in files:
         sets = yaml.safe_load((DATA / name).read_text(encoding="utf-8"))
         pairs += [(t, kind) for kind in KINDS for t in sets.get(kind, [])]
-        pairs += [(t, NONE) for t in sets.get("about_orders_and_accounts", [])]
+        for section in ("about_orders_and_accounts", "ordinary"):
+            pairs += [(t, NONE) for t in sets.get(section, [])]
     for intent, texts in _nlu_examples(IMPORTER_NLU).items():
         kind = intent.removeprefix("ethics_privacy_")
         pairs += [(t, kind if kind in KINDS else NONE) for t in texts]

@@ -18,6 +18,7 @@ The classifier's intent alone is no evidence: without any of these, the message 
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -30,13 +31,15 @@ from rasa_ethics import constants as c
 from rasa_ethics.dialogue import grammar
 from rasa_ethics.dialogue.grammar import Strength
 from rasa_ethics.dialogue.matcher import PhraseMatcher
-from rasa_ethics.dialogue.privacy import privacy_request
+from rasa_ethics.dialogue.privacy import asks_who_reads, privacy_request
 from rasa_ethics.dialogue.tokens import NAME_PLACEHOLDER
 from rasa_ethics.policy.loader import LoadedPolicy
 from rasa_ethics.policy.schema import PolicyDocument
 
 __all__ = ["ASSISTANT", "INTENT_ONLY", "MENTION", "REQUEST", "Detectors", "Message", "Signals"]
 
+#: A named access request, filed as an export (the privacy grammar's ``access_request``).
+_ACCESS_REQUEST = re.compile(r"\b(data )?(subject )?access requests?\b|\bd?sars?\b")
 # Kinds of handoff evidence: the keys of the policy's `handoff.when`.
 REQUEST, MENTION, ASSISTANT, INTENT_ONLY = "request", "mention", "assistant", "intent_only"
 
@@ -148,7 +151,10 @@ class Detectors:
         confidence 1.0 to "my estate agent needs a copy" (see :mod:`rasa_ethics.dialogue.grammar`).
         A button payload ("/ethics_human_handoff") is evidence by itself.
         """
-        parts = grammar.clauses(message.text)
+        # "are these chats reviewed by real people": a notice, neither a person asked for nor
+        # a question about the bot (a privacy request only where the policy answers them)
+        reading = self.document.privacy.chat.enabled and not message.text.lstrip().startswith("/")
+        parts = [p for p in grammar.clauses(message.text) if not (reading and asks_who_reads(p[0]))]
         asking = [p for p in parts if not grammar.is_identity_question(p[1])]
         identity = len(asking) < len(parts)
         intent = self._confident_intent(message)
@@ -159,6 +165,7 @@ class Detectors:
         if enabled and (payload or any(grammar.complaint_cue(t) for _, t in parts)):
             complaint = _by_intent(intent, self.complaint_intents)
         text = " ".join(n for n, _ in parts)
+        privacy = self._privacy(message, intent)
         # The intent counts with the shape of the question ("are you a humen"), never alone:
         # DIET puts "is this product vegan" and "do you sell robot toys" into it.
         shaped = payload or any(grammar.is_identity_form(t) for _, t in parts)
@@ -168,13 +175,21 @@ class Detectors:
             bot_challenge=_by_phrase(self._challenge, text)
             or ("grammar:identity_question" if identity else None)
             or (_by_intent(intent, self.challenge_intents) if shaped else None),
-            topics=tuple(n for n, m in self._topics if m.first_match(text)) if enabled else (),
+            topics=self._topics_of(text, privacy) if enabled else (),
             complaint=complaint,
             frustration=_by_phrase(self._frustration, text) if enabled else None,
             misunderstanding=_by_phrase(self._misunderstanding, text) if enabled else None,
             low_confidence=self.is_low_confidence(message),
-            **self._privacy(message, intent),
+            **privacy,
         )
+
+    def _topics_of(self, text: str, privacy: Dict[str, Optional[str]]) -> Tuple[str, ...]:
+        """The sensitive topics of ``text``; a named access request ("I'm making a subject
+        access request") is filed as an export, not a legal topic for a person, unless the
+        rest of the message is one ("I'll sue you, and this is a subject access request")."""
+        if privacy.get("privacy_evidence") == "grammar:access_request":
+            text = _ACCESS_REQUEST.sub(" ", text)
+        return tuple(n for n, m in self._topics if m.first_match(text))
 
     def _privacy(self, message: Message, intent: Optional[str]) -> Dict[str, Optional[str]]:
         """The customer's own privacy request, if the policy answers them in the chat."""

@@ -51,7 +51,7 @@ from rasa_ethics.dialogue import privacy_keeping as keeping
 from rasa_ethics.dialogue import privacy_model
 from rasa_ethics.dialogue.privacy_grammar import BUSINESS, ERASE, EXPORT, NOTICE, OPT_OUT, TYPOS
 
-__all__ = ["ERASE", "EXPORT", "NOTICE", "OPT_OUT", "clauses", "privacy_request"]
+__all__ = ["ERASE", "EXPORT", "NOTICE", "OPT_OUT", "asks_who_reads", "clauses", "privacy_request"]
 
 #: The model's least probability for its label to count (see :func:`_by_model`).  Chosen with
 #: the regularisation by leaving each tuning set out in turn (the model alone, C=10, within
@@ -89,6 +89,13 @@ def privacy_request(text: str, intent: Optional[str] = None) -> Optional[Tuple[s
     return (erase or found)[0] if found else None
 
 
+def asks_who_reads(text: str) -> bool:
+    """``text`` asks whether people read or review the customer's chats ("are these chats
+    reviewed by real people?"): a notice, which the handoff and bot-challenge grammars must not
+    take for a request for a person or a question about the bot."""
+    return any(keeping.reads_chats(clause) for clause in _free_of_business(text))
+
+
 def clauses(text: str) -> List[Tuple[str, ...]]:
     """The sentences of ``text`` as tuples of lower-case words, apostrophes dropped, typos fixed."""
     return [_words(part) for part in _SPLIT.split(_plain(text)) if _words(part)]
@@ -107,9 +114,13 @@ def _free_of_business(text: str) -> Iterator[Tuple[str, ...]]:
             continue
         parts = [_words(part) for part in _PARTS.split(sentence)]
         if len(parts) > 1:  # a part must name the data: "too many emails, how do I opt out"
-            yield from (
-                p for p in parts if not BUSINESS.intersection(p) and grammar.about_my_data(p)
-            )
+            yield from (p for p in parts if not BUSINESS.intersection(p) and _names_the_chat(p))
+
+
+def _names_the_chat(part: Tuple[str, ...]) -> bool:
+    """The customer's data, or this chat as "any of this" / "this stuff"."""
+    pairs = set(zip(part, part[1:], strict=False))
+    return grammar.about_my_data(part) or bool(pairs & {("of", "this"), ("this", "stuff")})
 
 
 def _plain(text: str) -> str:

@@ -52,6 +52,9 @@ TYPOS = {
     **dict.fromkeys(("detials", "deatils", "detail"), "details"),
     **dict.fromkeys(("informaton", "infromation", "informations"), "information"),
     "messeges": "messages",
+    **dict.fromkeys(("reviewd", "reveiwed", "reviwed", "rewiewed"), "reviewed"),
+    **dict.fromkeys(("acess", "acces", "accesss", "axcess"), "access"),
+    **dict.fromkeys(("convos", "convs"), "conversations"),
     # chat shorthand: "r u recording this", "wat do u keep", "ur privacy policy"
     "r": "are",
     "u": "you",
@@ -159,7 +162,7 @@ def owned(clause: Sequence[str]) -> bool:
     """The data is the customer's or this chat's: "my", "I", "about me", "this conversation";
     not "me" alone ("email me the details of the product" asks about a product)."""
     pairs = set(zip(clause, clause[1:], strict=False))
-    if pairs.intersection(ABOUT_ME) or words("i my myself id").intersection(clause):
+    if pairs.intersection(ABOUT_ME) or words("i my myself id ive im ill").intersection(clause):
         return True
     return any(a in ("this", "our", "these") and b in _DATA for a, b in pairs)
 
@@ -193,13 +196,18 @@ _MAY_I = (("can", "i"), ("could", "i"), ("may", "i"), ("might", "i"))
 _I = words("i id im ive ill")  # "I'd like to", "I'm asking to" without their apostrophes
 _NAMED_ACCESS = re.compile(
     r"\b(subject )?access request\b|\brequesting access to my\b|\bright (of|to) access\b|"
-    r"\bdata portability\b|\bdsar\b|\barticle 15\b"
+    r"\bdata portability\b|\bdsars?\b|\bsars?\b|\barticle 15\b"
 )
 _EXPORT_DATA = words(
     "data info information details personal records history messages transcripts conversation "
-    "chat transcript everything "
-    "anything all"
+    "conversations chat chats convos transcript logs everything anything all"
 )
+#: What the customer said here, kept as records: "my chat history", "the conversations I've had".
+_CHAT_RECORDS = words(
+    "history transcript transcripts conversations chats convos messages logs records copy"
+)
+#: May stand between a wanting verb and the records: "all the messages", "our past chats".
+_RECORD_MODIFIERS = words("my our the a all full whole complete past previous old earlier of")
 
 
 def export(clause: Sequence[str], intent: Optional[str]) -> Optional[Tuple[str, str]]:
@@ -215,16 +223,33 @@ def export(clause: Sequence[str], intent: Optional[str]) -> Optional[Tuple[str, 
         return EXPORT, "grammar:copy_of_my_data"
     if any(_sent_to_me(clause, i) for i, w in enumerate(clause) if w in _SEND_VERBS):
         return EXPORT, "grammar:send_me_my_data"
-    if "hand over" in joined or "get hold of" in joined or _i_have_it(clause):
+    if "hand over" in joined or "get hold of" in joined or _i_have_it(clause) or _wants(clause):
         return EXPORT, "grammar:let_me_have_my_data"
     if intent == c.PRIVACY_EXPORT_INTENT:
         return EXPORT, f"intent:{intent}"
     return None
 
 
+def _wants(clause: Sequence[str]) -> bool:
+    """A wanting verb whose object is the customer's chat records: "I'd like my chat history",
+    "i want the transcripts of my chats" (not "I want the chat to stop": records only)."""
+    for i, word in enumerate(clause):
+        if word not in ("want", "wanna", "like", "need") or negated(clause, i):
+            continue
+        rest = list(clause[i + 1 : i + 6])
+        while rest and rest[0] in _RECORD_MODIFIERS | {"chat"}:
+            rest.pop(0)
+        if rest and rest[0] in _CHAT_RECORDS and rest[0] != "copy":
+            return True
+    return False
+
+
 def _sent_to_me(clause: Sequence[str], i: int) -> bool:
     """The sending verb ``i`` sends to the customer: "send me", "sent to me", "sent over", or
-    an imperative ("please provide the data you hold about me")."""
+    an imperative ("please provide the data you hold about me"); not a report ("you sent me the
+    wrong size")."""
+    if clause[i] in ("sent", "emailed", "mailed") and clause[i - 1 : i] in (("you",), ("u",)):
+        return False
     if clause[i + 1 : i + 2] in (("me",), ("it",), ("over",)) or clause[-2:] == ("to", "me"):
         return True
     if clause[i + 1 : i + 3] == ("to", "my") and clause[i + 3 : i + 4] in _INBOX:
@@ -241,7 +266,7 @@ def _i_have_it(clause: Sequence[str]) -> bool:
     to get the data, not asking who sees it ("can I see the details of the jacket" is not)."""
     pairs = set(zip(clause, clause[1:], strict=False))
     kept = bool(pairs & {("you", "have"), ("you", "hold"), ("you", "keep"), ("you", "store")})
-    if not ("my" in clause or pairs.intersection(ABOUT_ME) or kept):
+    if not ("my" in clause or pairs.intersection(ABOUT_ME) or kept or what_i_say(clause)):
         return False
     if _CHANGE.intersection(clause):  # "can I get my details changed": the host's business
         return False
@@ -257,8 +282,12 @@ _SAY_VERBS: FrozenSet[str] = words("write type say tell told typed wrote said gi
 
 
 def what_i_say(clause: Sequence[str]) -> bool:
-    """ "what I write here", "the details I give you": the customer's own messages."""
+    """ "what I write here", "the details I give you", "the messages I've sent": the customer's
+    own messages ("you sent me the wrong size" is not)."""
     return any(
-        clause[i] in ("i", "u", "you") and clause[i + 1] in _SAY_VERBS
+        clause[i] in ("i", "u", "you")
+        and clause[i + 1] in _SAY_VERBS
+        or clause[i] in ("i", "ive")
+        and clause[i + 1] in ("sent", "typed", "written", "said")
         for i in range(len(clause) - 1)
     )

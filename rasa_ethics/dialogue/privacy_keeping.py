@@ -20,18 +20,18 @@ from rasa_ethics.dialogue.privacy_grammar import (
     what_i_say,
 )
 
-__all__ = ["notice", "opt_out"]
+__all__ = ["notice", "opt_out", "reads_chats"]
 
 _KEEP_VERBS = words(
     "keep kept keeping store stored storing save saved saving record recorded recording log "
     "logged collect collecting collected use used using share shared sharing sell selling "
     "access process processed processing hold retain happens happen go goes sold sells "
     "retained retaining monitor monitored monitoring track tracked tracking analyse analysed "
-    "analyze analyzed"
+    "analyze analyzed retains held"
 )
 _NOTICE_DATA = words(
     "data info information messages message chat chats conversation conversations transcript "
-    "personal cookie cookies history records"
+    "personal cookie cookies history records logs transcripts convo convos"
 )
 #: Who answers for the data, and the notice's own right: the privacy notice says.
 _NAMED_NOTICE = re.compile(
@@ -51,8 +51,25 @@ _THIRD_PARTIES = words("else third parties others companies partners advertisers
 #: Holding, which asks about the customer's own data only: "which of my details do you hold".
 _HOLD_VERBS = words("have has got hold holds held know knows")
 #: Reading, which asks about people only: "who reads this chat", "does a human read it".
-_READ_VERBS = words("read reads reading see sees")
-_READERS = words("who whom human humans anyone anybody someone somebody person people staff")
+_READ_VERBS = words(
+    "read reads reading see sees seen saw review reviews reviewed reviewing check checks checked "
+    "checking listen listens listened look looks looked looking monitor monitors monitored "
+    "moderate moderated screen screened go goes gone"
+)
+_READERS = words(
+    "who whom human humans anyone anybody someone somebody person people staff employee "
+    "employees agents agent team moderators moderator reviewers analysts workers parties "
+    "colleagues company"
+)
+#: Colloquial verbs of keeping, with their particle: "hang on to", "sit on", "keep hold of".
+_PHRASAL_KEEPING = {
+    "hang": ("on", "onto"),
+    "hanging": ("on", "onto"),
+    "sit": ("on",),
+    "sitting": ("on",),
+    "hold": ("onto", "on"),
+    "holding": ("onto", "on"),
+}
 
 _POLICY = re.compile(
     r"\b(privacy|data|data protection|cookie|cookies) "
@@ -69,6 +86,8 @@ def notice(clause: Sequence[str], intent: Optional[str]) -> Optional[Tuple[str, 
         return NOTICE, "grammar:privacy_notice"
     if joined in ("privacy", "gdpr", "data protection"):
         return NOTICE, "grammar:privacy_notice"
+    if reads_chats(clause):
+        return NOTICE, "grammar:who_reads"
     if not any(_notice_verb(clause, i) for i in range(len(clause))):
         return None
     pairs = set(zip(clause, clause[1:], strict=False))
@@ -109,6 +128,8 @@ def _notice_verb(clause: Sequence[str], i: int) -> bool:
         return True
     if word in ("do", "does", "doing", "done", "did") and "with" in clause[i + 1 :]:
         return True  # "what do you do with my data", "what is done with my details"
+    if clause[i + 1 : i + 2] and clause[i + 1] in _PHRASAL_KEEPING.get(word, ()):
+        return True  # "how long do you hang on to chat logs", "do you sit on my data"
     if word in ("end", "ends", "ended") and clause[i + 1 : i + 2] == ("up",):
         return True  # "where do my messages end up"
     if word in ERASE_VERBS and (clause[:2] == ("how", "long") or clause[0] == "when"):
@@ -117,7 +138,27 @@ def _notice_verb(clause: Sequence[str], i: int) -> bool:
         return bool(_THIRD_PARTIES.intersection(clause))
     if word in _HOLD_VERBS and clause[i + 1 : i + 2] != ("to",):  # not "do I have to"
         return "my" in clause or bool(set(zip(clause, clause[1:], strict=False)) & set(ABOUT_ME))
-    return word in _READ_VERBS and bool(_READERS.intersection(clause))
+    return word in _READ_VERBS and reads_chats(clause)
+
+
+def reads_chats(clause: Sequence[str]) -> bool:
+    """A question whether people read, review or see the customer's chats ("are these chats
+    reviewed by real people", "does anyone at the company see my messages"): a notice, not the
+    bot challenge ("am I talking to a real person") nor a request for a person."""
+    if not (_READERS.intersection(clause) and _READ_VERBS.intersection(clause)):
+        return False
+    if _CONTACTING.intersection(clause):
+        return False  # "can someone look at this chat and call me back": a person is wanted
+    pairs = set(zip(clause, clause[1:], strict=False))
+    data = bool(_NOTICE_DATA.intersection(clause)) or what_i_say(clause)
+    return (data or ("this", "stuff") in pairs) and _is_question(clause)
+
+
+#: Asking a person to act: the clause asks for a person, whatever it asks of the chats.
+_CONTACTING = words(
+    "talk speak call ring phone contact connect transfer email reply respond answer help fix "
+    "sort callback touch"
+)
 
 
 def _is_question(clause: Sequence[str]) -> bool:
@@ -126,7 +167,7 @@ def _is_question(clause: Sequence[str]) -> bool:
     if _QUESTION_OPENERS.intersection(clause[:3]):
         return True
     return any(
-        word in _WONDER and _WH.intersection(clause[i + 1 : i + 3]) for i, word in enumerate(clause)
+        word in _WONDER and _WH.intersection(clause[i + 1 : i + 7]) for i, word in enumerate(clause)
     )
 
 
@@ -161,15 +202,18 @@ _DATA_STEMS = (
 #: Verbs whose object is the customer even unsaid: "I don't want to be tracked".
 _WATCHING = words("track tracked tracking monitor monitored monitoring profiled profiling")
 _STOP_VERBS = words("stop stopped quit cease no")
-_OPT_OUT_NEGATIONS = words("dont not never cant didnt wont wouldnt shouldnt")
+_OPT_OUT_NEGATIONS = words(
+    "dont not never cant didnt wont wouldnt shouldnt none nothing wasnt isnt arent werent"
+)
 #: Words that may stand between a negation and its verb: "I don't want this chat recorded".
 _BETWEEN = words(
     "want wanna you u to please pls this that my our the any conversation chat data info "
-    "information messages details personal need like anymore ever be being get"
+    "information messages details personal need like anymore ever be being get any all of "
+    "stuff should is are was gets here i say said write wrote type typed"
 )
 _OPT_OUT_DATA = words(
     "data info information details personal records record history conversation conversations "
-    "convo chat chats messages message transcript transcripts this me"
+    "convo chat chats messages message transcript transcripts this me stuff logs"
 )
 
 
@@ -218,7 +262,7 @@ def _refused(clause: Sequence[str], verb: int) -> bool:
     """ "don't store", "can you not save", "I don't want it recorded", "stop using", "no saving"."""
     if verb > 0 and clause[verb - 1] in _STOP_VERBS:
         return clause[verb - 1] != "no" or clause[verb].endswith("ing")
-    for i in range(verb - 1, max(-1, verb - 6), -1):
+    for i in range(verb - 1, max(-1, verb - 8), -1):
         if clause[i] in _OPT_OUT_NEGATIONS:
             return True
         if clause[i] not in _BETWEEN:

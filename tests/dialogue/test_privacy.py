@@ -1,6 +1,6 @@
 """The in-chat privacy requests: the grammar (tuning tables), the turn plans, the NLG's erasure.
 
-These tables are TUNING data: the held-out set is tests/data/privacy_heldout_4.yml (measured on
+These tables are TUNING data: the held-out set is tests/data/privacy_heldout_5.yml (measured on
 the served bot by tests/e2e/test_privacy_chat.py), and none of its phrasings belong here.
 """
 

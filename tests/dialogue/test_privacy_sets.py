@@ -27,6 +27,7 @@ TUNING = (
     "privacy_tuning_set1.yml",
     "privacy_tuning_set2.yml",
     "privacy_tuning_set3.yml",
+    "privacy_tuning_set4.yml",
     "privacy_negatives.yml",
 )
 

@@ -391,6 +391,7 @@ TUNING = (
     "privacy_tuning_set1.yml",
     "privacy_tuning_set2.yml",
     "privacy_tuning_set3.yml",
+    "privacy_tuning_set4.yml",
 )
 HELDOUT = load_sets("privacy_heldout_4.yml")
 #: The first served run of privacy_heldout_4.yml (2026-12-02 15:01 UTC): the floors it keeps.
