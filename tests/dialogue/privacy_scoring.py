@@ -110,7 +110,9 @@ def report_sets(name: str, sets: Dict[str, List[str]]) -> Dict[str, float]:
         for text in missed:
             print(f"    missed: {text!r} -> {plan_of(text)}")
     negatives = [
-        t for k in ("about_orders_and_accounts", "ordinary", "none") for t in sets.get(k) or []
+        t
+        for k in ("about_orders_and_accounts", "ordinary", "none", "bot_challenge")
+        for t in sets.get(k) or []
     ]
     if negatives:
         print(f"{name} negatives: {len(fires(negatives))}/{len(negatives)} fire")

@@ -1,11 +1,11 @@
 """The privacy data sets: tuning and held-out kept apart, and the detector scored on them.
 
 Tuning data (the grammar and the classifier were shaped on it): tests/data/privacy_tuning.yml,
-tests/data/privacy_tuning_set{1,2,3}.yml (held-out sets 1-3 until 2026-12-02, when their misses
-had been seen; their first-run figures are in docs/privacy.md), tests/data/privacy_negatives.yml
-and the importer's examples.  The scores here are in-process (tests/dialogue/privacy_scoring.py:
-the decision EthicsPolicy takes, without the classifier's intent); the served figures come from
-tests/e2e/test_privacy_chat.py.
+tests/data/privacy_tuning_set{1,2,3,4}.yml (held-out sets 1-4 until 2026-12-02, when their misses
+had been seen; their first-run figures are in docs/privacy.md), tests/data/privacy_negatives.yml,
+the importer's examples and the unit tables of tests/dialogue/test_privacy*.py.  The scores here
+are in-process (tests/dialogue/privacy_scoring.py: the decision EthicsPolicy takes, without the
+classifier's intent); the served figures come from tests/e2e/test_privacy_chat.py.
 """
 
 from __future__ import annotations
@@ -52,8 +52,8 @@ def _shaping_texts() -> Set[str]:
 
 
 HELDOUT = "privacy_heldout_5.yml"
-#: Its first in-process run (2026-12-02 14:56 UTC, before any change after it was written).
-HELDOUT_FIRST_RUN = {"erase": 27 / 27, "notice": 25 / 27, "export": 25 / 26, "opt_out": 25 / 26}
+#: Its first in-process run (2026-12-02 15:39 UTC, before any change after it was written).
+HELDOUT_FIRST_RUN = {"erase": 30 / 30, "notice": 27 / 30, "export": 29 / 30, "opt_out": 28 / 30}
 
 
 class TestHeldOutSet:
@@ -69,17 +69,21 @@ class TestHeldOutSet:
         assert all(shares[kind] >= floor - 1e-9 for kind, floor in HELDOUT_FIRST_RUN.items())
 
     def test_negatives_never_fire(self) -> None:
-        """Its order, account and ordinary requests get no privacy plan at all."""
+        """Its order, account, ordinary and bot-challenge messages get no privacy plan at all."""
         sets = scoring.load(DATA / HELDOUT)
-        negatives = sets["about_orders_and_accounts"] + sets["ordinary"]
-        assert len(negatives) == 40 and scoring.fires(negatives) == []
+        negatives = sets["about_orders_and_accounts"] + sets["ordinary"] + sets["bot_challenge"]
+        assert len(negatives) == 42 and scoring.fires(negatives) == []
+
+    def test_questions_about_the_bot_stay_the_bot_challenge(self) -> None:
+        """ "is this a real human replying?": the bot challenge's, not a privacy notice."""
+        texts = scoring.load(DATA / HELDOUT)["bot_challenge"]
+        assert [scoring.plan_of(t) for t in texts] == [turn.BOT_CHALLENGE] * len(texts)
 
 
 class TestTuningScores:
     @pytest.mark.parametrize("name", TUNING[:-1])
     def test_tuning_sets(self, name: str) -> None:
-        """Each tuning set's kinds, in-process: what they measured once tuned (two notice
-        questions of "does anyone see ..." go to a person first: the handoff grammar's)."""
+        """Each tuning set's kinds, in-process: at least 0.95 (all 1.0 since set 4 was tuned on)."""
         shares = scoring.report(DATA / name)
         assert all(share >= 0.95 for share in shares.values()), shares
 

@@ -18,7 +18,7 @@ behind the audit broker so the tombstone can be seen, on SQLite and on PostgreSQ
   privacy trail holds the ``opt_out`` record; with ``privacy.opt_out.default_channels: [rest]``
   (a live policy edit) a new REST conversation is never stored at all;
 * detection, served, first message of a fresh conversation: the held-out set
-  (``tests/data/privacy_heldout_4.yml``, written before the detector was run on it) and the
+  (``tests/data/privacy_heldout_5.yml``, written before the detector was run on it) and the
   tuning data (the importer's examples, ``privacy_tuning*.yml``) reported separately; the
   ordinary requests of issue 9 never get a privacy text.  Run with ``-s`` to see the figures;
   ``python -m tests.dialogue.privacy_scoring`` gives the same in-process, in a second.
@@ -385,7 +385,7 @@ class TestOptOut:
         assert stored(sqlite_bot, stored_again, monkeypatch)["events"] > 0
 
 
-#: Tuning data; held-out sets 1-3 until their misses had been seen (see their headers).
+#: Tuning data; held-out sets 1-4 until their misses had been seen (see their headers).
 TUNING = (
     "privacy_tuning.yml",
     "privacy_tuning_set1.yml",
@@ -393,11 +393,10 @@ TUNING = (
     "privacy_tuning_set3.yml",
     "privacy_tuning_set4.yml",
 )
-HELDOUT = load_sets("privacy_heldout_4.yml")
-#: The first served run of privacy_heldout_4.yml (2026-12-02 15:01 UTC): the floors it keeps.
-#: Export counts filed or handed to a person (24/26 filed: "I'm submitting a data subject
-#: access request" goes to a person first, the policy's ``legal`` topic).
-HELDOUT_FLOORS = {"erase": 27 / 27, "notice": 25 / 27, "export": 25 / 26, "opt_out": 25 / 26}
+HELDOUT = load_sets("privacy_heldout_5.yml")
+#: The first served run of privacy_heldout_5.yml (2026-12-02 15:41 UTC): the floors it keeps.
+#: Export counts filed or handed to a person (29/30 filed).
+HELDOUT_FLOORS = {"erase": 30 / 30, "notice": 27 / 30, "export": 29 / 30, "opt_out": 28 / 30}
 ORDINARY = load_sets("ordinary_requests.yml", "requests")
 PRIVACY_TEXTS = Texts.of(NORTHWIND).privacy
 
@@ -451,15 +450,15 @@ def kind_shares(bot: BotClient, sets: Dict[str, List[str]], label: str) -> Dict[
 
 
 class TestDetection:
-    def test_heldout_4(self, sqlite_bot: ServedBot) -> None:
+    def test_heldout_5(self, sqlite_bot: ServedBot) -> None:
         """The held-out set (written and committed before the detector was run on it): each
         kind's recall printed and held to what its first served run measured."""
-        shares = kind_shares(sqlite_bot, HELDOUT, "held-out 4")
+        shares = kind_shares(sqlite_bot, HELDOUT, "held-out 5")
         assert all(shares[kind] >= floor - 1e-9 for kind, floor in HELDOUT_FLOORS.items()), shares
 
     def test_tuning_sets(self, sqlite_bot: ServedBot) -> None:
         """The tuning data, served: the importer's examples, privacy_tuning.yml and the former
-        held-out sets 1-3 (tuning since 2026-12-02), each kind at least 0.95 (in-process they
+        held-out sets 1-4 (tuning since 2026-12-02), each kind at least 0.95 (in-process they
         all reach it; the served bot adds DIET's intents).  Export counts when filed or handed
         to a person (a named legal request goes to a person first); the strict figure is
         printed."""
@@ -489,15 +488,16 @@ class TestDetection:
         print(f"\norders/accounts: {asked}/{len(orders)} asked")
 
     def test_ordinary_requests_never_fire(self, sqlite_bot: ServedBot) -> None:
-        """No ordinary request (issue 9's set, and the held-out set's) gets any privacy text (nor
-        an opt-out)."""
+        """No ordinary request (issue 9's set, and the held-out set's ordinary and bot-challenge
+        questions) gets any privacy text (nor an opt-out)."""
         fired = [
             (text, replies)
-            for texts in [*ORDINARY.values(), HELDOUT["ordinary"]]
+            for texts in [*ORDINARY.values(), HELDOUT["ordinary"], HELDOUT["bot_challenge"]]
             for text in texts
             if set(replies := first_replies(sqlite_bot, text)) & PRIVACY_TEXTS
             or any(OPTED_OUT.fullmatch(r) for r in replies)  # its reference is filled in
         ]
         total = sum(len(v) for v in ORDINARY.values()) + len(HELDOUT["ordinary"])
+        total += len(HELDOUT["bot_challenge"])
         print(f"\nordinary requests with a privacy text: {len(fired)}/{total}")
         assert fired == []
