@@ -138,7 +138,8 @@ def _by_model(clause: Tuple[str, ...]) -> Optional[Tuple[str, str]]:
         return None
     if not (grammar.about_my_data(clause) and grammar.owned(clause)):
         return None  # "remove me from your system", "what info do you have on the new phone"
-    refused = _REFUSALS.intersection(clause)
+    # a leading "no" answers, it refuses nothing: "no, keep my data"
+    refused = _REFUSALS.intersection(clause[1:] if clause[0] in ("no", "nope") else clause)
     if label == OPT_OUT and not refused:
         return None  # an opt-out acts at once: only with a word that refuses
     if label in (ERASE, EXPORT) and _NEGATIONS.intersection(clause):

@@ -83,7 +83,8 @@ class TestGuards:
         """An opt-out acts at once, so the model's needs a word that refuses."""
         monkeypatch.setattr(privacy_model, "_shipped", lambda: _everything_is(OPT_OUT))
         assert privacy_request("keep my info handy") is None
-        assert privacy_request("I'd rather my info wasn't kept") == (OPT_OUT, "model:opt_out")
+        assert privacy_request("I'd rather my info did not linger") == (OPT_OUT, "model:opt_out")
+        assert privacy_request("no, keep my info") is None  # "no" answers, it refuses nothing
 
     def test_negated_erasure_asks_for_nothing(self, monkeypatch) -> None:  # type: ignore[no-untyped-def]
         monkeypatch.setattr(privacy_model, "_shipped", lambda: _everything_is(ERASE))
