@@ -18,9 +18,11 @@ behind the audit broker so the tombstone can be seen, on SQLite and on PostgreSQ
   privacy trail holds the ``opt_out`` record; with ``privacy.opt_out.default_channels: [rest]``
   (a live policy edit) a new REST conversation is never stored at all;
 * detection, served, first message of a fresh conversation: the held-out set
-  (``tests/data/privacy_heldout_5.yml``, written before the detector was run on it) and the
-  tuning data (the importer's examples, ``privacy_tuning*.yml``) reported separately; the
-  ordinary requests of issue 9 never get a privacy text.  Run with ``-s`` to see the figures;
+  (``tests/data/privacy_heldout_5.yml``, written before the detector was run on it), its
+  ordinary requests and questions about the bot never get a privacy text.  The tuning data
+  (the importer's examples, ``privacy_tuning*.yml``) is scored in-process, apart
+  (tests/dialogue/test_privacy_sets.py), and issue 9's ordinary requests are the truth
+  contract's (tests/e2e/test_truth_contract.py).  Run with ``-s`` to see the figures;
   ``python -m tests.dialogue.privacy_scoring`` gives the same in-process, in a second.
 """
 
@@ -39,7 +41,6 @@ import pytest
 import yaml
 from cryptography.fernet import Fernet
 
-from rasa_ethics import constants as c
 from rasa_ethics.policy import load_policy
 from rasa_ethics.rights.erasure import count_rows
 from rasa_ethics.rights.locate import locate
@@ -397,16 +398,7 @@ HELDOUT = load_sets("privacy_heldout_5.yml")
 #: The first served run of privacy_heldout_5.yml (2026-12-02 15:41 UTC): the floors it keeps.
 #: Export counts filed or handed to a person (29/30 filed).
 HELDOUT_FLOORS = {"erase": 30 / 30, "notice": 27 / 30, "export": 29 / 30, "opt_out": 28 / 30}
-ORDINARY = load_sets("ordinary_requests.yml", "requests")
 PRIVACY_TEXTS = Texts.of(NORTHWIND).privacy
-
-
-def tuning_examples(intent: str) -> List[str]:
-    shipped = yaml.safe_load(
-        (REPO / "rasa_ethics" / "importer" / "nlu" / "ethics_nlu.yml").read_text(encoding="utf-8")
-    )["nlu"]
-    [block] = [b for b in shipped if b["intent"] == intent]
-    return [line[2:].strip() for line in block["examples"].splitlines() if line.startswith("- ")]
 
 
 def first_replies(bot: BotClient, text: str) -> List[str]:
@@ -438,14 +430,16 @@ def kind_shares(bot: BotClient, sets: Dict[str, List[str]], label: str) -> Dict[
         "notice": recall(bot, sets["notice"], CHAT.notice_text, f"{label} notice"),
         "opt_out": recall_prefix(bot, sets["opt_out"], opted, f"{label} opt-out"),
     }
-    recall_prefix(bot, sets["export"], filed, f"{label} export, filed")
+    answers = {t: first_replies(bot, t) for t in sets["export"]}
+    filed_ones = [t for t, rs in answers.items() if any(r.startswith(filed) for r in rs)]
     reached = [
-        t
-        for t in sets["export"]
-        if any(r.startswith(filed) or r in HANDOFF_TEXTS for r in first_replies(bot, t))
+        t for t, rs in answers.items() if any(r.startswith(filed) or r in HANDOFF_TEXTS for r in rs)
     ]
-    shares["export"] = len(reached) / len(sets["export"])
-    print(f"\n{label} export, filed or handed off: {len(reached)}/{len(sets['export'])}")
+    total = len(answers)
+    missed = [t for t in answers if t not in filed_ones]
+    print(f"\n{label} export, filed: {len(filed_ones)}/{total}; not filed: {missed}")
+    shares["export"] = len(reached) / total
+    print(f"\n{label} export, filed or handed off: {len(reached)}/{total}")
     return shares
 
 
@@ -455,23 +449,6 @@ class TestDetection:
         kind's recall printed and held to what its first served run measured."""
         shares = kind_shares(sqlite_bot, HELDOUT, "held-out 5")
         assert all(shares[kind] >= floor - 1e-9 for kind, floor in HELDOUT_FLOORS.items()), shares
-
-    def test_tuning_sets(self, sqlite_bot: ServedBot) -> None:
-        """The tuning data, served: the importer's examples, privacy_tuning.yml and the former
-        held-out sets 1-4 (tuning since 2026-12-02), each kind at least 0.95 (in-process they
-        all reach it; the served bot adds DIET's intents).  Export counts when filed or handed
-        to a person (a named legal request goes to a person first); the strict figure is
-        printed."""
-        sets = {
-            "erase": tuning_examples(c.PRIVACY_ERASE_INTENT),
-            "notice": tuning_examples(c.PRIVACY_NOTICE_INTENT),
-        }
-        for name in TUNING:
-            for kind, texts in load_sets(name).items():
-                if kind in ("erase", "notice", "export", "opt_out"):
-                    sets.setdefault(kind, []).extend(texts)
-        shares = kind_shares(sqlite_bot, sets, "tuning")
-        assert all(share >= 0.95 for share in shares.values()), shares
 
     def test_orders_and_accounts_never_erase(self, sqlite_bot: ServedBot) -> None:
         """Held-out order and account requests: never an erasure nor an opt-out, at most the
@@ -488,16 +465,18 @@ class TestDetection:
         print(f"\norders/accounts: {asked}/{len(orders)} asked")
 
     def test_ordinary_requests_never_fire(self, sqlite_bot: ServedBot) -> None:
-        """No ordinary request (issue 9's set, and the held-out set's ordinary and bot-challenge
-        questions) gets any privacy text (nor an opt-out)."""
+        """The held-out set's ordinary and bot-challenge questions get no privacy text (nor an
+        opt-out).  Issue 9's 398 ordinary requests are held to the same served, idle and inside
+        the order form, by the truth contract (tests/e2e/test_truth_contract.py: a privacy
+        answer to a message that did not ask is a breach), and in-process in
+        tests/dialogue/test_privacy_sets.py."""
         fired = [
             (text, replies)
-            for texts in [*ORDINARY.values(), HELDOUT["ordinary"], HELDOUT["bot_challenge"]]
+            for texts in [HELDOUT["ordinary"], HELDOUT["bot_challenge"]]
             for text in texts
             if set(replies := first_replies(sqlite_bot, text)) & PRIVACY_TEXTS
             or any(OPTED_OUT.fullmatch(r) for r in replies)  # its reference is filled in
         ]
-        total = sum(len(v) for v in ORDINARY.values()) + len(HELDOUT["ordinary"])
-        total += len(HELDOUT["bot_challenge"])
+        total = len(HELDOUT["ordinary"]) + len(HELDOUT["bot_challenge"])
         print(f"\nordinary requests with a privacy text: {len(fired)}/{total}")
         assert fired == []

@@ -5,7 +5,7 @@ first message of a fresh conversation, idle and inside the order form (see tests
 
 * ``tests/data/ordinary_requests.yml`` (398 ordinary requests of 33 kinds, written before any
   detector ran on them): no handoff text without a pause and a queued request, no bot-challenge
-  answer, an answer from the host; false handoffs at most 1 %, confirmation questions at most 2 %;
+  answer, no privacy text (notice, erasure question, opt-out, export), an answer from the host; false handoffs at most 1 %, confirmation questions at most 2 %;
 * ``tests/data/handoff_heldout.yml`` ``handoff_kinds`` (new wordings of the kinds public data
   missed, written before the detector ran on them): immediate handoffs at least 95 %, idle and in
   the form; ``about_other_people``: never a handoff;
@@ -76,7 +76,8 @@ class TestOrdinaryRequests:
         return tally(plugin_bot, ORDINARY, where, handoff=False)
 
     def test_truth_contract_on_every_request(self, results: Tally) -> None:
-        """No false promise, no silent handoff, no unasked bot-challenge answer, no silence."""
+        """No false promise, no silent handoff, no unasked bot-challenge or privacy answer, no
+        silence."""
         assert results.total == 398 and results.breaches == []
 
     def test_false_handoffs_at_most_one_percent(self, results: Tally) -> None:

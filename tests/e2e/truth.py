@@ -1,11 +1,12 @@
 """What the served bot did with one customer message, and whether it told the truth about it.
 
-Reusable by any end-to-end test or benchmark that talks to a served bot (tests/e2e/ethics_bot.py):
+Reusable by any end-to-end test or benchmark that talks to a served bot (tests/harness):
 :func:`outcome` sends a message and classifies the answer from what the customer got, what the
 tracker holds (pause) and what the handoff table holds (queued rows).  The truth contract:
 
 * the handoff text goes out if and only if the conversation is paused and a request is queued;
 * the bot-challenge answer goes out only for a message that asked;
+* no privacy text (notice, erasure question, opt-out, export) answers a message that did not ask;
 * an ordinary request gets an answer from the host bot (not silence, not only ethics texts).
 """
 
@@ -62,6 +63,13 @@ class Texts:
             self.handoff | self.privacy | {self.challenge, self.confirm, self.declined, self.outage}
         )
 
+    def is_privacy(self, reply: str) -> bool:
+        """Whether ``reply`` is a text of the in-chat privacy flows (a ``{reference}`` filled in
+        or not)."""
+        return reply in self.privacy or any(
+            reply.startswith(t.split("{reference}")[0]) for t in self.privacy if "{reference}" in t
+        )
+
     def without_disclosure(self, replies: Sequence[str]) -> List[str]:
         """The replies with the disclosure removed (REST splits it off at the blank line)."""
         return without_disclosure(self.disclosure, replies)
@@ -105,6 +113,11 @@ class Outcome:
         return any(r in (self.texts.confirm, self.texts.outage) for r in self.replies)
 
     @property
+    def said_privacy(self) -> bool:
+        """The customer got a text of the privacy flows (notice, erasure question, opt-out...)."""
+        return any(self.texts.is_privacy(r) for r in self.replies)
+
+    @property
     def immediate_handoff(self) -> bool:
         """Handed off at once: the text, the pause and the queued request, with no question."""
         return self.said_handoff and self.paused and self.queued > 0 and not self.asked
@@ -123,6 +136,8 @@ class Outcome:
             breaches.append(f"silent handoff (paused={self.paused}, queued={self.queued})")
         if self.said_challenge and not may_challenge:
             breaches.append("bot-challenge answer to a message that did not ask")
+        if self.said_privacy:  # none of the truth contract's sets asks about privacy
+            breaches.append("privacy answer to a message that did not ask")
         if not self.replies:
             breaches.append("no answer at all")
         return breaches
