@@ -5,7 +5,8 @@ first message of a fresh conversation, idle and inside the order form (see tests
 
 * ``tests/data/ordinary_requests.yml`` (398 ordinary requests of 33 kinds, written before any
   detector ran on them): no handoff text without a pause and a queued request, no bot-challenge
-  answer, no privacy text (notice, erasure question, opt-out, export), an answer from the host; false handoffs at most 1 %, confirmation questions at most 2 %;
+  answer, no privacy text (notice, erasure question, opt-out, export), an answer from the host;
+  false handoffs at most 1 %, confirmation questions at most 2 %;
 * ``tests/data/handoff_heldout.yml`` ``handoff_kinds`` (new wordings of the kinds public data
   missed, written before the detector ran on them): immediate handoffs at least 95 %, idle and in
   the form; ``about_other_people``: never a handoff;
