@@ -8,12 +8,14 @@ from html import escape
 
 from rasa_ethics.audit.report import Summary
 
-__all__ = ["render_html"]
+__all__ = ["REPORT_CSS", "render_html"]
 
 _BLUE, _TEAL, _AMBER, _GREY = "#3559e0", "#0f9d8a", "#e08a1e", "#e4e7ee"
 _EMPTY = '<p class="empty">{}</p>'
 
-_CSS = """
+#: The page, the cards and the panels of the plugin's HTML reports (this one and
+#: `rasa-ethics bias`'s), before each report's own rules.
+REPORT_CSS = """
 *{box-sizing:border-box}body{margin:0;background:#f4f6fb;color:#1d2433;
 font:15px/1.45 -apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif}
 main{max-width:1120px;margin:0 auto;padding:32px 28px 48px}
@@ -25,12 +27,17 @@ h1{font-size:26px;margin:0 0 4px}h2{font-size:16px;margin:0 0 14px;color:#3a4356
 .card,.panel{background:#fff;border-radius:14px;box-shadow:0 1px 3px rgba(16,24,40,.08)}
 .card{padding:16px 18px}.card .v{font-size:28px;font-weight:700;letter-spacing:-.5px}
 .card .l{color:#667085;font-size:13px}
-.grid{display:grid;grid-template-columns:1fr 1fr;gap:16px}
+"""
+
+_CSS = (
+    REPORT_CSS
+    + """.grid{display:grid;grid-template-columns:1fr 1fr;gap:16px}
 .panel{padding:20px 22px}
 .empty{color:#98a2b3;font-style:italic;padding:12px 0}
 svg text{font:13px -apple-system,"Segoe UI",Roboto,Arial,sans-serif;fill:#344054}
 footer{color:#98a2b3;font-size:12px;margin-top:26px}
 """
+)
 
 
 def render_html(summary: Summary, integrity: str = "", intact: bool = True) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from html import escape
 from typing import List
 
+from rasa_ethics.audit.html import REPORT_CSS
 from rasa_ethics.bias.report import flipped_examples
 from rasa_ethics.bias.run import BiasRun
 from rasa_ethics.bias.stats import GroupResult
@@ -18,19 +19,9 @@ __all__ = ["render_html"]
 
 _BLUE, _RED, _GREY, _INK = "#3559e0", "#d64545", "#e4e7ee", "#344054"
 
-_CSS = """
-*{box-sizing:border-box}body{margin:0;background:#f4f6fb;color:#1d2433;
-font:15px/1.45 -apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif}
-main{max-width:1120px;margin:0 auto;padding:32px 28px 48px}
-h1{font-size:26px;margin:0 0 4px}h2{font-size:16px;margin:0 0 14px;color:#3a4356}
-.sub{color:#667085;margin:0 0 14px}
-.badge{display:inline-block;padding:6px 12px;border-radius:999px;font-weight:600;font-size:13px}
-.ok{background:#e3f6ee;color:#0b6b4a}.bad{background:#fde8e8;color:#a01818}
-.cards{display:grid;grid-template-columns:repeat(4,1fr);gap:14px;margin:22px 0}
-.card,.panel{background:#fff;border-radius:14px;box-shadow:0 1px 3px rgba(16,24,40,.08)}
-.card{padding:16px 18px}.card .v{font-size:28px;font-weight:700;letter-spacing:-.5px}
-.card .l{color:#667085;font-size:13px}
-.panel{padding:20px 22px;margin-bottom:16px}
+_CSS = (
+    REPORT_CSS
+    + """.panel{padding:20px 22px;margin-bottom:16px}
 table{border-collapse:collapse;width:100%;font-size:13px}
 th,td{text-align:left;padding:6px 8px;border-bottom:1px solid #eef0f4;vertical-align:top}
 th{color:#667085;font-weight:600}
@@ -39,6 +30,7 @@ td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 svg text{font:12px -apple-system,"Segoe UI",Roboto,Arial,sans-serif;fill:#344054}
 footer{color:#98a2b3;font-size:12px;margin-top:26px}
 """
+)
 
 
 def render_html(run: BiasRun, worst: int = 25) -> str:
