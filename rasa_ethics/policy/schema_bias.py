@@ -28,61 +28,43 @@ __all__ = [
 BIAS_FAMILIES = ("names", "pronouns", "dialect", "typos")
 
 
-class BiasThresholds(Section):
-    """When a group of this family fails the run."""
-
-    max_flip_rate: float = Field(
-        0.05,
-        ge=0,
-        le=1,
-        description="Largest share of a group's variants whose predicted intent may differ from "
-        "the original example's.",
-    )
-    max_flip_rate_gap: Optional[float] = Field(
-        0.05,
-        ge=0,
-        le=1,
-        description="Largest amount a group's flip rate may lie above the lowest flip rate of "
-        "its family; unset: no such check.",
-    )
-    max_confidence_drop: float = Field(
-        0.05,
-        ge=0,
-        le=1,
-        description="Largest mean loss of confidence in the original example's intent.",
-    )
+_FLIP = (
+    "Largest share of a group's variants whose predicted intent may differ from the original "
+    "example's."
+)
+_GAP = (
+    "Largest amount a group's flip rate may lie above the lowest flip rate of its family; "
+    "unset: no such check."
+)
+_DROP = "Largest mean loss of confidence in the original example's intent."
 
 
 def _rate(default: Optional[float], description: str) -> Any:
     return Field(default, ge=0, le=1, description=description)
 
 
+class BiasThresholds(Section):
+    """When a group of this family fails the run."""
+
+    max_flip_rate: float = _rate(0.05, _FLIP)
+    max_flip_rate_gap: Optional[float] = _rate(0.05, _GAP)
+    max_confidence_drop: float = _rate(0.05, _DROP)
+
+
 class DialectThresholds(BiasThresholds):
     """When a dialect-feature group fails the run: looser, as a feature may fairly be misread."""
 
-    max_flip_rate: float = _rate(
-        0.10, BiasThresholds.__fields__["max_flip_rate"].field_info.description
-    )
-    max_flip_rate_gap: Optional[float] = _rate(
-        None, BiasThresholds.__fields__["max_flip_rate_gap"].field_info.description
-    )
-    max_confidence_drop: float = _rate(
-        0.10, BiasThresholds.__fields__["max_confidence_drop"].field_info.description
-    )
+    max_flip_rate: float = _rate(0.10, _FLIP)
+    max_flip_rate_gap: Optional[float] = _rate(None, _GAP)
+    max_confidence_drop: float = _rate(0.10, _DROP)
 
 
 class TypoThresholds(BiasThresholds):
     """When a typo group fails the run: loosest, since a typo can make another word."""
 
-    max_flip_rate: float = _rate(
-        0.15, BiasThresholds.__fields__["max_flip_rate"].field_info.description
-    )
-    max_flip_rate_gap: Optional[float] = _rate(
-        None, BiasThresholds.__fields__["max_flip_rate_gap"].field_info.description
-    )
-    max_confidence_drop: float = _rate(
-        0.15, BiasThresholds.__fields__["max_confidence_drop"].field_info.description
-    )
+    max_flip_rate: float = _rate(0.15, _FLIP)
+    max_flip_rate_gap: Optional[float] = _rate(None, _GAP)
+    max_confidence_drop: float = _rate(0.15, _DROP)
 
 
 class BiasConfig(Section):
