@@ -32,6 +32,12 @@ class TestPinnedModel:
             encoding="utf-8"
         ), "retrain with: .venv/bin/python scripts/train_privacy_model.py"
 
+    def test_trained_on_the_tuning_sets(self) -> None:
+        """The script reads the tuning sets the tests score apart, and no held-out set."""
+        from tests.dialogue.privacy_scoring import TUNING_SETS
+
+        assert _script().REQUEST_FILES == TUNING_SETS
+
     def test_small_and_complete(self) -> None:
         model = load_model()
         assert model.labels == ("erase", "export", "none", "notice", "opt_out")

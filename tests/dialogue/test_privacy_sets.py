@@ -22,14 +22,7 @@ from tests.dialogue import privacy_scoring as scoring
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 SHIPPED_NLU = Path(__file__).resolve().parents[2] / "rasa_ethics" / "importer" / "nlu"
-TUNING = (
-    "privacy_tuning.yml",
-    "privacy_tuning_set1.yml",
-    "privacy_tuning_set2.yml",
-    "privacy_tuning_set3.yml",
-    "privacy_tuning_set4.yml",
-    "privacy_negatives.yml",
-)
+TUNING = (*scoring.TUNING_SETS, "privacy_negatives.yml")
 
 
 def _norm(text: str) -> str:

@@ -44,6 +44,7 @@ from cryptography.fernet import Fernet
 from rasa_ethics.policy import load_policy
 from rasa_ethics.rights.erasure import count_rows
 from rasa_ethics.rights.locate import locate
+from tests.dialogue.privacy_scoring import TUNING_SETS
 from tests.e2e.postgres import postgres_server
 from tests.e2e.truth import Texts, load_sets, without_disclosure
 from tests.harness import REPO, BotClient, ServedBot, make_workspace, served_bot
@@ -386,14 +387,6 @@ class TestOptOut:
         assert stored(sqlite_bot, stored_again, monkeypatch)["events"] > 0
 
 
-#: Tuning data; held-out sets 1-4 until their misses had been seen (see their headers).
-TUNING = (
-    "privacy_tuning.yml",
-    "privacy_tuning_set1.yml",
-    "privacy_tuning_set2.yml",
-    "privacy_tuning_set3.yml",
-    "privacy_tuning_set4.yml",
-)
 HELDOUT = load_sets("privacy_heldout_5.yml")
 #: The first served run of privacy_heldout_5.yml (2026-12-02 15:41 UTC): the floors it keeps.
 #: Export counts filed or handed to a person (29/30 filed).
@@ -455,7 +448,9 @@ class TestDetection:
         erasure question."""
         asked = 0
         orders = HELDOUT["about_orders_and_accounts"] + [
-            text for name in TUNING for text in load_sets(name).get("about_orders_and_accounts", [])
+            text
+            for name in TUNING_SETS
+            for text in load_sets(name).get("about_orders_and_accounts", [])
         ]
         for text in orders:
             replies = first_replies(sqlite_bot, text)
