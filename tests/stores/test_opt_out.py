@@ -144,18 +144,23 @@ class TestOptOutInTheStore:
         assert "gil" not in store.opt_outs.memory and stored_events(tmp_path, "gil") == 0
 
 
+def socketio_opted_out(tmp_path: Path) -> str:
+    """A policy file that opts the socketio channel out by default (the example policy else)."""
+    policy = tmp_path / "policy.yml"
+    policy.write_text(
+        f"extends_dirs: [{Path(POLICY).parent}]\nextends: {POLICY}\n"
+        "privacy:\n  opt_out:\n    default_channels: [socketio]\n",
+        encoding="utf-8",
+    )
+    return str(policy)
+
+
 class TestChannelDefault:
     def test_a_default_channel_is_never_stored(self, tmp_path: Path) -> None:
         """``privacy.opt_out.default_channels``: its conversations stay in memory from the start;
         other channels are stored as usual."""
-        policy = tmp_path / "policy.yml"
-        policy.write_text(
-            f"extends_dirs: [{Path(POLICY).parent}]\nextends: {POLICY}\n"
-            "privacy:\n  opt_out:\n    default_channels: [socketio]\n",
-            encoding="utf-8",
-        )
         broker = ListBroker()
-        store = build(tmp_path, broker, policy=str(policy))
+        store = build(tmp_path, broker, policy=socketio_opted_out(tmp_path))
         web = tracker("web", *session(*turn("hello", "Hi!", channel="socketio")))
         asyncio.run(store.save(web))
         assert stored_events(tmp_path, "web") == 0 and broker.published == []
@@ -167,14 +172,8 @@ class TestChannelDefault:
         """ "Delete my data" on a default opted-out channel: nothing is stored, so nothing fails;
         the memory copy goes, the request is registered and audited, and no tombstone names the
         conversation to the broker, which never saw it."""
-        policy = tmp_path / "policy.yml"
-        policy.write_text(
-            f"extends_dirs: [{Path(POLICY).parent}]\nextends: {POLICY}\n"
-            "privacy:\n  opt_out:\n    default_channels: [socketio]\n",
-            encoding="utf-8",
-        )
         broker = ListBroker()
-        store = build(tmp_path, broker, policy=str(policy))
+        store = build(tmp_path, broker, policy=socketio_opted_out(tmp_path))
         web = tracker("web", *session(*turn("delete my data", "Sure?", channel="socketio")))
         asyncio.run(store.save(web))
         reference = store.erase_in_chat("web")
