@@ -46,6 +46,7 @@ class PrivacyTrail:
         self.pseudonymize = Pseudonymizer(None, policy.audit.pseudonym_key_env)
         self.path = Path(policy.privacy.audit_path)
         self._writer: Optional[AuditWriter] = None
+        self._held: Optional[threading.Lock] = None  # this process's turn on the trail, while open
 
     def subject(self, conversation_id: str) -> str:
         """The audit pseudonym of a conversation."""
@@ -72,6 +73,7 @@ class PrivacyTrail:
         except BaseException:
             lock.release()
             raise
+        self._held = lock
 
     def _open_writer(self) -> AuditWriter:
         audit = self.policy.audit
@@ -107,5 +109,6 @@ class PrivacyTrail:
             try:
                 self._writer.close()
             finally:
-                self._writer = None
-                _lock_of(self.path).release()
+                self._writer, held, self._held = None, self._held, None
+                if held is not None:
+                    held.release()
