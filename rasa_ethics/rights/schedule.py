@@ -41,7 +41,7 @@ class PurgeSchedule:
         """``stores``: the running store's stores (:func:`rasa_ethics.rights.locate.stores_of`)."""
         self.stores = stores
         self.live = live
-        self.runs = 0  # purges done (or failed) since start, for logs and tests
+        self.runs = 0  # purges finished (done or failed) since start, for logs and tests
         self._task: Optional["asyncio.Task[None]"] = None
 
     @property
@@ -87,7 +87,6 @@ class PurgeSchedule:
 
     async def run_once(self) -> Optional[PurgeResult]:
         """One purge now; None when it failed (logged, with the reason)."""
-        self.runs += 1
         try:
             stores = self.stores()
             result, stones = await asyncio.get_running_loop().run_in_executor(None, _delete, stores)
@@ -100,6 +99,8 @@ class PurgeSchedule:
                 exc,
             )
             return None
+        finally:
+            self.runs += 1
         logger.info(
             "rasa-ethics: scheduled purge: %d conversation(s) past %d days deleted (%d events)",
             result.conversations,
