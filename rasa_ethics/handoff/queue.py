@@ -8,24 +8,34 @@ Delivery states (column ``delivery``): ``none`` (no webhook), ``pending`` (due a
 ``next_attempt_at``), ``sending`` (claimed by one worker until ``claimed_until``), ``delivered``,
 ``failed`` (parked after ``max_attempts``).  A claim is a conditional UPDATE, so two workers never
 send the same row at once; a claim that outlives its lease (a crashed worker) becomes due again.
+
+For the agent console (:mod:`rasa_ethics.handoff.queue_console`): the request's reference
+(``HR-XXXX-XXXX``), its sensitive topic, the agent it is assigned to and when it was claimed.
+Tables made before those columns existed get them on start (``ALTER TABLE ... ADD COLUMN``).
 """
 
 from __future__ import annotations
 
 import json
 import time
-from typing import Any, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
+from rasa_ethics.handoff.queue_console import (
+    OPEN,
+    RESOLVED,
+    ConsoleQueue,
+    QueuePosition,
+    add_missing_columns,
+)
 from rasa_ethics.handoff.request import HandoffRequest
 from rasa_ethics.handoff.sqlite_file import private_sqlite_file
 
-__all__ = ["HandoffQueue", "OPEN", "RESOLVED"]
+__all__ = ["DEFAULT_HANDLE_MINUTES", "HandoffQueue", "OPEN", "QueuePosition", "RESOLVED"]
 
-OPEN, RESOLVED = "open", "resolved"
 NONE, PENDING, SENDING, DELIVERED, FAILED = "none", "pending", "sending", "delivered", "failed"
 
 _metadata = sa.MetaData()
@@ -48,7 +58,16 @@ handoffs = sa.Table(
     sa.Column("claimed_until", sa.Float),
     sa.Column("delivered_at", sa.Float),
     sa.Column("last_error", sa.String(255)),
+    # the console's columns (added to older tables on start: add_missing_columns)
+    sa.Column("reference", sa.String(16), index=True),
+    sa.Column("topic", sa.String(100)),
+    sa.Column("assignee", sa.String(255)),
+    sa.Column("claimed_at", sa.Float),
 )
+TOPIC_PREFIX = (
+    "topic:"  # a sensitive topic's reason and signal: "topic:self_harm" (dialogue/turn.py)
+)
+DEFAULT_HANDLE_MINUTES = 5.0
 
 _DUE = sa.or_(
     sa.and_(handoffs.c.delivery == PENDING, handoffs.c.next_attempt_at <= sa.bindparam("now")),
@@ -56,13 +75,24 @@ _DUE = sa.or_(
 )
 
 
-class HandoffQueue:
-    """Queue, look up and resolve handoff requests; the outbox operations for the webhook worker."""
+class HandoffQueue(ConsoleQueue):
+    """Queue, look up and resolve handoff requests; the outbox operations for the webhook worker;
+    the console's claims, order and waiting times (:class:`ConsoleQueue`)."""
 
-    def __init__(self, engine: Engine) -> None:
-        """Use ``engine`` (created with the table if it is missing)."""
+    table = handoffs
+
+    def __init__(
+        self, engine: Engine, handle_minutes: Callable[[], float] = lambda: DEFAULT_HANDLE_MINUTES
+    ) -> None:
+        """Use ``engine`` (the table is created, or given the columns it lacks).
+
+        ``handle_minutes`` is the expected handling time before any request was resolved (the
+        policy's ``handoff.expected_handle_minutes``; the tracker store passes its live policy's).
+        """
         self.engine = engine
+        self.handle_minutes = handle_minutes
         _metadata.create_all(engine, checkfirst=True)
+        add_missing_columns(engine, handoffs)
 
     @classmethod
     def from_url(cls, url: str) -> HandoffQueue:
@@ -84,6 +114,8 @@ class HandoffQueue:
             "delivery": PENDING if with_webhook else NONE,
             "attempts": 0,
             "next_attempt_at": time.time() if with_webhook else None,
+            "reference": _text(getattr(request, "reference", None), 16),
+            "topic": _text(topic_of(request), 100),
         }
         try:
             with self.engine.begin() as connection:
@@ -91,6 +123,11 @@ class HandoffQueue:
         except IntegrityError:
             return False
         return True
+
+    def _select(self, query: Any) -> List[Dict[str, Any]]:
+        """The rows of ``query`` as dicts."""
+        with self.engine.connect() as connection:
+            return [_as_dict(row) for row in connection.execute(query)]
 
     def known(self, ids: List[str]) -> List[str]:
         """Which of ``ids`` are already queued."""
@@ -177,6 +214,22 @@ class HandoffQueue:
         )
         with self.engine.begin() as connection:
             connection.execute(update)
+
+
+def topic_of(request: HandoffRequest) -> Optional[str]:
+    """The sensitive topic of a request: its own ``topic``, else the first ``topic:<name>`` of its
+    reason and signals (how dialogue/turn.py names a topic's reason), e.g. ``self_harm``."""
+    explicit = getattr(request, "topic", None)
+    if explicit:
+        return str(explicit)
+    for name in (request.reason, *request.signals):
+        if name.startswith(TOPIC_PREFIX) and len(name) > len(TOPIC_PREFIX):
+            return name[len(TOPIC_PREFIX) :]
+    return None
+
+
+def _text(value: Any, limit: int) -> Optional[str]:
+    return str(value)[:limit] if value else None
 
 
 def _as_dict(row: Any) -> Dict[str, Any]:

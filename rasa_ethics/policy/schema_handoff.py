@@ -30,6 +30,7 @@ __all__ = [
 
 # What the bot does with one kind of evidence: hand off at once, ask first, or ignore it.
 Decision = Literal["act", "ask", "off"]
+MAX_CANNED_REPLY_CHARS = 1000  # the agent desk accepts replies of up to 4000 characters
 
 
 class AvailabilityConfig(Section):
@@ -242,11 +243,37 @@ class HandoffConfig(Section):
         None,
         description="SQLAlchemy URL of the handoff table. Default: the tracker store's database.",
     )
+    canned_replies: List[str] = Field(
+        default_factory=lambda: [
+            "Thanks for waiting, I'm looking into this now.",
+            "Could you tell me a little more about what happened?",
+            "I'm sorry about this. Let me put it right for you.",
+            "Is there anything else I can help you with today?",
+        ],
+        description="Replies an agent can send in one click from the agent console; the agent "
+        "may edit one before sending it. Never said by the bot.",
+    )
+    expected_handle_minutes: float = Field(
+        5.0,
+        ge=0.5,
+        description="Minutes an agent takes over one request, used for the waiting time a "
+        "customer is told until requests have been resolved; then the median of the last 50.",
+    )
     availability: AvailabilityConfig = Field(default_factory=lambda: AvailabilityConfig())
     signals: SignalsConfig = Field(default_factory=lambda: SignalsConfig())
     webhook: WebhookConfig = Field(default_factory=lambda: WebhookConfig())
 
     _check_host_flow = validator("host_flow", allow_reuse=True)(check_host_mode)
+
+    @validator("canned_replies", each_item=True)
+    def _check_canned_reply(cls, value: str) -> str:
+        if not value.strip() or len(value) > MAX_CANNED_REPLY_CHARS:
+            msg = (
+                f"a canned reply must have 1 to {MAX_CANNED_REPLY_CHARS} characters, e.g.\n"
+                "  canned_replies:\n  - Thanks for waiting, I'm looking into this now."
+            )
+            raise ValueError(msg)
+        return value
 
     @root_validator(skip_on_failure=True)
     def _host_flow_has_actions(cls, values: dict) -> dict:
