@@ -10,12 +10,12 @@ closed instead (``sanic/http.py`` drains an unread body only up to ``request_max
 from __future__ import annotations
 
 import json
-import re
 from typing import Any, Dict, List
 
 from sanic.request import Request
 
 from rasa_ethics.channels.desk import DeskError
+from rasa_ethics.handoff.agents import AGENT_ID_PATTERN  # the one rule, also for accounts
 
 __all__ = [
     "AGENT_ID_PATTERN",
@@ -29,9 +29,6 @@ __all__ = [
 
 MAX_BODY_BYTES = 64 * 1024
 MAX_TEXT_CHARS = 4_000
-# An agent id is a name-like token: it goes into the tracker, the handoff table and the audit
-# trail, so markup, control and bidi characters have no way in.  Same shape as audit names.
-AGENT_ID_PATTERN = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]{0,63}")
 
 
 async def read_json_object(request: Request) -> Dict[str, Any]:

@@ -47,6 +47,7 @@ from rasa_ethics.dialogue.turn import (
     actions_since_user,
 )
 from rasa_ethics.handoff.availability import is_available
+from rasa_ethics.handoff.current import agents_online
 from rasa_ethics.handoff.decision import HandoffDecision
 from rasa_ethics.policy import LoadedPolicy
 from rasa_ethics.policy.schema import KEEP
@@ -103,7 +104,7 @@ def host_actions(
         handoff = policy.handoff
         if handoff.host_flow != KEEP or plan.reason != REASON_REQUEST:
             return ()
-        if not is_available(handoff.availability):
+        if not is_available(handoff.availability, online=agents_online()):
             return ()  # the host's flow would promise a transfer that cannot happen now
         actions = handoff.host_flow_actions
     elif plan.kind == BOT_CHALLENGE:

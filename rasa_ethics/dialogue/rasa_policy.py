@@ -56,6 +56,7 @@ from rasa_ethics.dialogue.turn import (
     analyse_turn,
 )
 from rasa_ethics.handoff.availability import is_available
+from rasa_ethics.handoff.current import agents_online
 from rasa_ethics.handoff.decision import HandoffDecision
 from rasa_ethics.policy import LivePolicy, LoadedPolicy
 
@@ -178,7 +179,7 @@ class EthicsPolicy(Policy):
         events = interrupt_events(tracker, domain, close_form) if step.first else []
         name, metadata = step.options[0], None
         if step.options == c.HANDOFF_RESPONSES:
-            available = is_available(policy.handoff.availability)
+            available = is_available(policy.handoff.availability, online=agents_online())
             name = c.RESPONSE_HANDOFF if available else c.RESPONSE_HANDOFF_UNAVAILABLE
             decision = HandoffDecision(plan.reason or "", plan.signals, available)
             metadata = decision.as_metadata()

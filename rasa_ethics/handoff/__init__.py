@@ -9,6 +9,7 @@ import importlib
 from typing import Any, Dict
 
 _EXPORTS: Dict[str, str] = {
+    "AgentAccounts": "rasa_ethics.handoff.agents",
     "HandoffClient": "rasa_ethics.handoff.client",
     "HandoffRequest": "rasa_ethics.handoff.request",
     "HandoffDecision": "rasa_ethics.handoff.decision",

@@ -1,4 +1,5 @@
-"""Whether a human agent can take a handoff now, from the policy's ``handoff.availability``."""
+"""Whether a human agent can take a handoff now: the policy's ``handoff.availability``, and
+presence when agents sign in to the console."""
 
 from __future__ import annotations
 
@@ -13,13 +14,18 @@ __all__ = ["is_available"]
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
-def is_available(config: AvailabilityConfig, now: Optional[datetime] = None) -> bool:
+def is_available(
+    config: AvailabilityConfig, now: Optional[datetime] = None, online: Optional[bool] = None
+) -> bool:
     """True when agents are online and ``now`` falls within the opening hours.
 
-    Empty ``hours`` means always open.  A span whose end is before its start runs past midnight
-    ("22:00-06:00" covers the night into the next day).  Days missing from ``hours`` are closed.
+    ``online`` is the agents' presence (:func:`rasa_ethics.handoff.current.agents_online`): False
+    (nobody signed in and 'online') makes it unavailable whatever the hours say; None (no agent
+    accounts, only machine clients) leaves it to the policy.  Empty ``hours`` means always open.
+    A span whose end is before its start runs past midnight ("22:00-06:00" covers the night into
+    the next day).  Days missing from ``hours`` are closed.
     """
-    if not config.agents_online:
+    if not config.agents_online or online is False:
         return False
     if not config.hours:
         return True

@@ -7,10 +7,11 @@ customers as an agent, so the server refuses to start with one, and says how to 
 from __future__ import annotations
 
 import re
+from typing import Optional
 
 from rasa.shared.exceptions import RasaException
 
-__all__ = ["MIN_TOKEN_CHARS", "WeakTokenError", "check_token", "is_weak"]
+__all__ = ["MIN_TOKEN_CHARS", "WeakTokenError", "check_token", "is_weak", "placeholder_in"]
 
 MIN_TOKEN_CHARS = 16
 _GENERATE = 'python -c "import secrets; print(secrets.token_urlsafe(32))"'
@@ -42,15 +43,20 @@ class WeakTokenError(RasaException):
     """A configured token is too short or a known placeholder."""
 
 
-def is_weak(token: str) -> bool:
-    """True for a token shorter than 16 characters, a placeholder, or one of a few characters."""
+def is_weak(token: str, min_chars: int = MIN_TOKEN_CHARS) -> bool:
+    """True for a token shorter than ``min_chars``, a placeholder, or one of a few characters."""
     value = token.strip()
-    folded = re.sub(r"[^a-z0-9]", "", value.lower())
     return (
-        len(value) < MIN_TOKEN_CHARS
+        len(value) < min_chars
         or len(set(value)) < _MIN_DISTINCT_CHARS
-        or any(word in folded for word in _PLACEHOLDER_WORDS)
+        or placeholder_in(value) is not None
     )
+
+
+def placeholder_in(value: str) -> Optional[str]:
+    """The well-known placeholder word ``value`` contains ("Change-Me!" has "changeme"), if any."""
+    folded = re.sub(r"[^a-z0-9]", "", value.lower())
+    return next((word for word in _PLACEHOLDER_WORDS if word in folded), None)
 
 
 def check_token(token: str, where: str) -> str:

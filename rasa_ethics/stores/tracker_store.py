@@ -61,6 +61,8 @@ from rasa.utils.endpoints import EndpointConfig
 from rasa_ethics import constants as c
 from rasa_ethics.context import OWN_NAMES
 from rasa_ethics.dialogue.turn import session_events
+from rasa_ethics.handoff.agents import AgentAccounts
+from rasa_ethics.handoff.current import install_handoffs
 from rasa_ethics.handoff.queue import HandoffQueue
 from rasa_ethics.handoff.request import Redactor, identity, requests_in
 from rasa_ethics.handoff.sqlite_file import private_sqlite_file
@@ -117,6 +119,11 @@ class RedactingTrackerStore(TrackerStore):
             self.inner = _build_inner(inner or DEFAULT_INNER, domain, event_broker)
             follow_retention(self.inner, self.live.current)  # Redis: keys expire with retention
             self.handoffs = _handoff_store(self.live, self.inner)
+            live = self.live  # the waiting time customers are told follows policy reloads
+            self.handoffs.handle_minutes = lambda: live.current.handoff.expected_handle_minutes
+            # the console's agents, beside the queue; dialogue/ and nlg/ find both there
+            self.agents = AgentAccounts(self.handoffs.engine)
+            install_handoffs(self.handoffs, self.agents)
             # PII: redaction at rest, the vault (in the handoff table's database), log redaction
             self.redaction = TrackerRedaction.for_store(
                 self.live, self.handoffs.engine, lambda: self.inner.domain

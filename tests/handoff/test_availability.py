@@ -53,3 +53,19 @@ class TestIsAvailable:
         config = AvailabilityConfig(timezone="Mars/Olympus", hours={"mon": "09:00-17:00"})
         with pytest.raises(ValueError, match="handoff.availability.timezone"):
             is_available(config, at("2026-11-23 10:00"))
+
+
+class TestPresence:
+    @pytest.mark.parametrize(
+        ("when", "online", "expected"),
+        [
+            ("2026-11-23 10:00", None, True),  # no accounts: the hours decide
+            ("2026-11-23 10:00", True, True),
+            ("2026-11-23 10:00", False, False),  # open, but nobody signed in and online
+            ("2026-11-25 10:00", True, False),  # someone online does not open a closed day
+        ],
+    )
+    def test_online(self, when: str, online: object, expected: bool) -> None:
+        """False from presence closes; None leaves the policy alone; True opens nothing."""
+        config = AvailabilityConfig(timezone="UTC", hours=WEEKDAYS)
+        assert is_available(config, at(when), online=online) is expected
