@@ -17,6 +17,7 @@ import sys  # noqa: E402
 from typing import List, Optional  # noqa: E402
 
 from rasa_ethics.cli import (  # noqa: E402
+    agents,
     audit,
     bias,
     check,
@@ -33,7 +34,18 @@ __all__ = ["CLIError", "main"]
 
 # Sub-command modules, in the order `--help` lists them.  Each keeps its heavy imports inside its
 # handler, so `rasa-ethics --help` stays fast.
-COMMANDS = [init_cmd, logging_config, validate, check, bias, handoff, redact, audit, privacy]
+COMMANDS = [
+    init_cmd,
+    logging_config,
+    validate,
+    check,
+    bias,
+    handoff,
+    agents,
+    redact,
+    audit,
+    privacy,
+]
 
 
 def build_parser() -> argparse.ArgumentParser:
