@@ -14,7 +14,7 @@ export TF_CPP_MIN_LOG_LEVEL   := 2
 PYTHON310 ?= $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10 /usr/local/bin/python3.10 /usr/bin/python3.10; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; assert sys.version_info[:2]==(3,10)' 2>/dev/null && { echo $$p; break; }; done)
 
-.PHONY: help venv test test-fast test-e2e models lint demo train validate system-deps bench-pii bench-dialogue \
+.PHONY: help venv test test-fast test-e2e models lint demo chat train validate system-deps bench-pii bench-dialogue \
 	bench-audit lock clean pii-names bias-names pii-tuning pii-score
 
 help:  ## list the targets
@@ -62,10 +62,16 @@ validate: venv  ## validate the bundled policy files
 train: venv  ## train example_bot/ if its data or config changed
 	@cd $(BOT) && if ls models/*.tar.gz >/dev/null 2>&1 && ../$(BIN)/rasa train --dry-run >/dev/null 2>&1; then \
 	  echo ">> $(BOT): model is up to date"; \
-	else echo ">> training $(BOT) (about a minute)"; ../$(BIN)/rasa train; fi
+	else mkdir -p logs; echo ">> training $(BOT) (a few minutes; the log is $(BOT)/logs/train.log)"; \
+	  if ! PYTHONWARNINGS=ignore ../$(BIN)/rasa train > logs/train.log 2>&1; then \
+	    tail -n 30 logs/train.log >&2; echo "error: training failed; see $(BOT)/logs/train.log" >&2; exit 1; fi; \
+	  echo ">> trained: $$(ls -t models/*.tar.gz | head -n 1)"; fi
 
-demo: train  ## chat with example_bot/ in the terminal (Ctrl-C stops everything)
+demo: train  ## example_bot/ in the browser: the web chat and the agent console (Ctrl-C stops)
 	@bash scripts/demo.sh $(BOT)
+
+chat: train  ## chat with example_bot/ in the terminal (Ctrl-C stops everything)
+	@bash scripts/chat.sh $(BOT)
 
 system-deps:  ## Debian packages the tests need: chromium (HTML report), strace (no phone home), postgresql, redis-server
 	@missing=""; for tool in chromium strace redis-server; do command -v $$tool >/dev/null 2>&1 || missing="$$missing $$tool"; done; \

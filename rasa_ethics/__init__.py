@@ -15,6 +15,7 @@ __version__ = "0.1.0"
 # public name -> module that defines it
 _EXPORTS: Dict[str, str] = {
     "AgentChannel": "rasa_ethics.channels.agent",
+    "WebChatChannel": "rasa_ethics.channels.web_chat",
     "EthicsImporter": "rasa_ethics.importer.ethics_importer",
     "EthicsNLG": "rasa_ethics.nlg.generator",
     "EthicsPolicy": "rasa_ethics.dialogue.rasa_policy",

@@ -25,6 +25,7 @@ PUBLIC = {
     "EthicsPolicy": "rasa.core.policies.policy.Policy",
     "PIIDetector": "rasa.engine.graph.GraphComponent",
     "RedactingTrackerStore": "rasa.core.tracker_store.TrackerStore",
+    "WebChatChannel": "rasa.core.channels.channel.InputChannel",
 }
 
 

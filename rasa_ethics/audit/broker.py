@@ -42,6 +42,10 @@ logger = logging.getLogger(__name__)
 _OPTIONS = ("policy", "path", "inner", "redactor")
 
 
+#: Events rasa-ethics publishes for the audit trail alone (the agent console's actions).
+AUDIT_ONLY_EVENTS = frozenset({"ethics_agent_action"})
+
+
 class AuditConfigError(RasaException):
     """The ``event_broker`` section of endpoints.yml is wrong; raised at start-up (fail closed)."""
 
@@ -139,10 +143,14 @@ class AuditEventBroker(EventBroker):
         )
 
     def publish(self, event: dict[str, Any]) -> None:
-        """Queue the audit records of ``event`` and pass it to the inner broker."""
+        """Queue the audit records of ``event`` and pass it to the inner broker.
+
+        The agent console's own events (:data:`AUDIT_ONLY_EVENTS`) are audited only: they are not
+        Rasa events, and consumers of the inner broker would not know them.
+        """
         if self.writer is not None:
             self._audit(event)
-        if self.inner is not None:
+        if self.inner is not None and event.get("event") not in AUDIT_ONLY_EVENTS:
             self.inner.publish(event)
 
     def _audit(self, event: dict[str, Any]) -> None:

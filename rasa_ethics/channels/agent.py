@@ -4,6 +4,7 @@ Configure it in ``credentials.yml``::
 
     rasa_ethics.AgentChannel:
       token_env: RASA_ETHICS_AGENT_TOKEN   # or `token: ...`; required, there is no open mode
+      console_session_hours: 8             # how long a console sign-in lasts (default)
 
 Routes (all but the first need ``Authorization: Bearer <token>``)::
 
@@ -15,6 +16,10 @@ Routes (all but the first need ``Authorization: Bearer <token>``)::
     GET  /webhooks/ethics_agent/privacy/requests?overdue=1  the rights request register
     POST /webhooks/ethics_agent/privacy/export              {"conversation": ..., "agent": ...}
     POST /webhooks/ethics_agent/privacy/erase               {"conversation": ..., "agent": ...}
+
+The agent console (``/webhooks/ethics_agent/console``, :mod:`rasa_ethics.channels.console`) is
+for people: they sign in with their own accounts (``rasa-ethics agents add``), not the token,
+which stays for machine clients such as ``rasa-ethics handoff``.
 
 The privacy routes take an optional ``"reference"`` of a registered request, and do what
 ``rasa-ethics privacy`` does (``rasa_ethics.channels.privacy_desk``).
@@ -49,6 +54,7 @@ from rasa_ethics.channels.agent_input import (
     reply_text,
     stop_reading,
 )
+from rasa_ethics.channels.console import SESSION_SECONDS, add_console_routes
 from rasa_ethics.channels.desk import AgentDesk, DeskError
 from rasa_ethics.channels.privacy_desk import (
     erase_conversation,
@@ -84,7 +90,10 @@ class AgentChannel(InputChannel):
         if not token:
             cls.raise_missing_token(env)
         where = "`token:` in credentials.yml" if credentials.get("token") else f"${env}"
-        return cls(check_token(str(token), where))
+        hours = float(credentials.get("console_session_hours", SESSION_SECONDS / 3600))
+        if not 0 < hours <= 24 * 7:
+            raise RasaException("rasa_ethics.AgentChannel: console_session_hours must be 0-168")
+        return cls(check_token(str(token), where), hours * 3600)
 
     @classmethod
     def raise_missing_token(cls, env: str) -> NoReturn:
@@ -95,9 +104,11 @@ class AgentChannel(InputChannel):
         )
         raise RasaException(msg)
 
-    def __init__(self, token: str) -> None:
-        """Serve agent requests that present ``token``."""
+    def __init__(self, token: str, session_seconds: float = SESSION_SECONDS) -> None:
+        """Serve agent requests that present ``token``; console sign-ins last
+        ``session_seconds``."""
         self._token = token
+        self._session_seconds = session_seconds
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """The agent routes, and the start-up check of the tracker store."""
@@ -142,6 +153,7 @@ class AgentChannel(InputChannel):
             return await self._serve(request, operation)
 
         self._privacy_routes(blueprint)
+        add_console_routes(blueprint, self._session_seconds)
         return blueprint
 
     def _privacy_routes(self, blueprint: Blueprint) -> None:

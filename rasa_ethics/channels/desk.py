@@ -100,7 +100,10 @@ class AgentDesk:
             pushed = await self._save(tracker, events)
         logger.info("rasa-ethics handoff %s resolved", handoff_id)
         return {
-            "id": handoff_id, "conversation_id": conversation, "resumed": True, "pushed": pushed
+            "id": handoff_id,
+            "conversation_id": conversation,
+            "resumed": True,
+            "pushed": pushed,
         }
 
     def _row(self, handoff_id: str) -> Dict[str, Any]:

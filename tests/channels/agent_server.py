@@ -15,10 +15,10 @@ import threading
 import urllib.error
 import urllib.request
 import uuid
-from typing import Any, Iterator, Optional, Tuple
+from typing import Any, Iterator, Optional, Sequence, Tuple
 
 from rasa.core.agent import Agent
-from rasa.core.channels.channel import register
+from rasa.core.channels.channel import InputChannel, register
 from sanic import Sanic
 
 from rasa_ethics.channels.agent import AgentChannel
@@ -32,12 +32,15 @@ Sanic.test_mode = True
 
 
 @contextlib.contextmanager
-def serve_channel(agent: Agent, token: str = TOKEN) -> Iterator[str]:
-    """Serve ``AgentChannel(token)`` for ``agent``; yield the base URL."""
+def serve_channel(
+    agent: Agent, token: str = TOKEN, more: Sequence[InputChannel] = ()
+) -> Iterator[str]:
+    """Serve ``AgentChannel(token)`` (and the channels ``more``) for ``agent``; yield the base
+    URL."""
     port = free_port()
     app = Sanic(f"ethics_agent_test_{uuid.uuid4().hex[:12]}")
     app.ctx.agent = agent
-    register([AgentChannel(token)], app, route="/webhooks/")
+    register([AgentChannel(token), *more], app, route="/webhooks/")
     loop = asyncio.new_event_loop()
     ready = threading.Event()
     holder: dict = {}

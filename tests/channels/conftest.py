@@ -21,8 +21,11 @@ POLICY = str(REPO / "policies" / "northwind.yml")
 DOMAIN = Domain.from_yaml(DOMAIN_YAML)
 
 
-def agent_with_handoff(folder: Path, sender: str = "c1", later: str = "hello? anyone?") -> Agent:
-    """An agent whose conversation ``sender`` asked for a human, then wrote ``later``."""
+def agent_with_handoff(
+    folder: Path, sender: str = "c1", later: str = "hello? anyone?", channel: str | None = None
+) -> Agent:
+    """An agent whose conversation ``sender`` asked for a human, then wrote ``later``, on the
+    input channel ``channel``."""
     store = TrackerStore.create(
         EndpointConfig(
             type="rasa_ethics.RedactingTrackerStore",
@@ -36,7 +39,7 @@ def agent_with_handoff(folder: Path, sender: str = "c1", later: str = "hello? an
     tracker = DialogueStateTracker.from_events(
         sender,
         session(
-            UserUttered("get me a human"),
+            UserUttered("get me a human", input_channel=channel),
             ActionExecuted(
                 "utter_ethics_handoff", metadata={"ethics_handoff": {"reason": "customer_request"}}
             ),
@@ -48,7 +51,7 @@ def agent_with_handoff(folder: Path, sender: str = "c1", later: str = "hello? an
     )
     asyncio.run(agent.tracker_store.save(tracker))
     asyncio.run(agent.tracker_store.save(tracker))
-    tracker.update(UserUttered(later))
+    tracker.update(UserUttered(later, input_channel=channel))
     asyncio.run(agent.tracker_store.save(tracker))
     return agent
 

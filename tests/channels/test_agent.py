@@ -41,8 +41,17 @@ class TestToken:
 
     @pytest.mark.parametrize(
         "token",
-        ["change-me", "abc", "short-but-ok-15", "change-me-change-me", "CHANGE_ME_PLEASE_NOW",
-         "your-token-here-1", "a" * 40, "abababababababababab", "password-password-1"],
+        [
+            "change-me",
+            "abc",
+            "short-but-ok-15",
+            "change-me-change-me",
+            "CHANGE_ME_PLEASE_NOW",
+            "your-token-here-1",
+            "a" * 40,
+            "abababababababababab",
+            "password-password-1",
+        ],
     )
     def test_weak_tokens_refuse_to_start(self, monkeypatch, token: str) -> None:
         """Issue 9, row 14: short tokens and placeholders stop the server, with a clear way out."""

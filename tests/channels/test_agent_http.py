@@ -140,8 +140,10 @@ class TestBodies:
         started = time.perf_counter()
         status = headers_only(served.url, path, 50 * 1024 * 1024, token=token)
         seconds = time.perf_counter() - started
-        print(f"\n50 MB announced ({'with' if token else 'without'} token): {status} in "
-              f"{seconds * 1000:.0f} ms")
+        print(
+            f"\n50 MB announced ({'with' if token else 'without'} token): {status} in "
+            f"{seconds * 1000:.0f} ms"
+        )
         assert status == expected and seconds < 2.0
 
     def test_the_channel_still_serves_after_refusals(self, served: Served) -> None:

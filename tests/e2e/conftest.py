@@ -169,6 +169,8 @@ LANES: Dict[str, Tuple[str, ...]] = {
         "test_hardening_size.py",
         "test_agent_and_webhook.py",
         "test_disclosure_handoff.py",
+        # last: it adds agent accounts, and with accounts presence decides availability
+        "test_web_chat.py",
     ),
     # a model besides the example bot's, in the order the training lanes finish them
     # (test_check_live.py last: one of its tests serves the rasa init bot, trained last;

@@ -1,8 +1,8 @@
 /* Customer web chat of rasa-ethics.
  *
  * Talks to the ethics_chat channel (see docs/web-chat.md):
- *   POST session            -> {conversation_id}, kept in sessionStorage for this tab
- *   POST messages           {conversation_id, text}; a payload is a text starting with "/"
+ *   POST session            -> {session}: the key of a new conversation, kept in sessionStorage for this tab
+ *   POST messages           {session, text}; a payload is a text starting with "/"
  *   GET  stream?...&after=  server-sent events "message" and "status" (the main path)
  *   GET  messages?...&after= the same as JSON, polled every second when EventSource is missing
  *                            or keeps failing
@@ -216,7 +216,7 @@
         if (known) return known;
         const response = await fetch(api("session"), { method: "POST" });
         if (!response.ok) throw new Error("session " + response.status);
-        const id = (await response.json()).conversation_id;
+        const id = (await response.json()).session;
         stored(id);
         return id;
       })().catch((error) => {
@@ -228,7 +228,7 @@
   }
 
   function query() {
-    return "conversation_id=" + encodeURIComponent(state.conversationId) + "&after=" + state.cursor;
+    return "session=" + encodeURIComponent(state.conversationId) + "&after=" + state.cursor;
   }
 
   /** Stream with EventSource; on errors reopen it ourselves so "after" is the current cursor. */
@@ -305,7 +305,7 @@
       const response = await fetch(api("messages"), {
         method: "POST",
         headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ conversation_id: id, text: text }),
+        body: JSON.stringify({ session: id, text: text }),
       });
       if (!response.ok) throw new Error("send " + response.status);
       notify("");
