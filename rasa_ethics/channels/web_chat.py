@@ -37,6 +37,7 @@ import time
 from typing import Any, Awaitable, Callable, Dict, Optional, Text, Tuple
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from rasa.core.actions.action import create_bot_utterance
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -56,7 +57,6 @@ __all__ = ["WebChatChannel", "sender_for"]
 logger = logging.getLogger(__name__)
 
 CHANNEL = "ethics_chat"
-POLICY = "rasa_ethics.WebChatChannel"  # recorded as the policy of the disclosure it opens with
 _SESSION = re.compile(r"[A-Za-z0-9_-]{43}")
 MAX_TEXT_CHARS = 10_000  # longer texts are refused here; the policy's own limit applies below it
 STREAM_SECONDS = 300.0  # a stream ends after this; EventSource reconnects with its cursor
@@ -174,16 +174,31 @@ class WebChatChannel(InputChannel):
         session = secrets.token_urlsafe(32)
         sender = sender_for(session)
         store = find_ethics_store(agent.tracker_store)
-        if store is None or store.live.current.disclosure.enabled:
-            try:
-                async with agent.lock_store.lock(sender):
-                    await agent.execute_action(
-                        sender, c.RESPONSE_DISCLOSURE, WebChatOutput(self.wakeups), POLICY, 1.0
-                    )
-            except Exception as exc:  # noqa: BLE001 - no chat without the disclosure
-                logger.error("rasa-ethics web chat: the disclosure failed (%s)", type(exc).__name__)
-                return _json({"error": "the chat could not be started; please try again"}, 503)
+        disclose = store is None or store.live.current.disclosure.enabled
+        try:
+            async with agent.lock_store.lock(sender):
+                await self._start(agent, sender, disclose)
+        except Exception as exc:  # noqa: BLE001 - no chat without the disclosure
+            logger.error("rasa-ethics web chat: the chat failed to start (%s)", type(exc).__name__)
+            return _json({"error": "the chat could not be started; please try again"}, 503)
         return _json({"session": session})
+
+    async def _start(self, agent: Any, sender: str, disclose: bool) -> None:
+        """Start the session and say the disclosure as its first message.
+
+        The disclosure is a message after the session's ``action_listen`` and no action of its
+        own, so what the dialogue policies see is a fresh session, as after ``rasa shell``'s
+        first message: an action before the customer's first word would change their predictions.
+        """
+        output = WebChatOutput(self.wakeups)
+        tracker = await agent.processor.fetch_tracker_and_update_session(sender, output)
+        if disclose:
+            message = await agent.nlg.generate(c.RESPONSE_DISCLOSURE, tracker, CHANNEL) or {}
+            if not message.get("text"):
+                raise RuntimeError("the NLG gave no disclosure text")
+            message.update({"utter_action": c.RESPONSE_DISCLOSURE, c.META_DISCLOSURE: True})
+            tracker.update(create_bot_utterance(message))  # as Rasa builds a response's event
+        await agent.processor.save_tracker(tracker)
 
     async def _receive(
         self, request: Request, on_new_message: Callable[[UserMessage], Awaitable[Any]]

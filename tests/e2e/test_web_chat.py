@@ -27,7 +27,7 @@ pytestmark = pytest.mark.slow
 NORTHWIND = load_policy(REPO / "policies" / "northwind.yml")
 ARTIFACTS = REPO / "artifacts"
 AGENTS = {"amira": "Amira K.", "ben": "Ben O."}
-PASSWORD = "a long demo password 4 tests"
+PASSWORD = "amber tulip quarry 47 hinge"
 REFERENCE = re.compile(r"\bHR-[0-9A-Z]{4}-[0-9A-Z]{4}\b")
 LIVE_SECONDS = 1.0  # an agent's reply appears in the customer's page within this
 
