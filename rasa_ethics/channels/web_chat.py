@@ -36,8 +36,8 @@ import secrets
 import time
 from typing import Any, Awaitable, Callable, Dict, Optional, Text, Tuple
 
-from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from rasa.core.actions.action import create_bot_utterance
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
