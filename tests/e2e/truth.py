@@ -17,16 +17,43 @@ import urllib.parse
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Set
 
 import yaml
 
 from rasa_ethics import constants as c
 from rasa_ethics.policy import LoadedPolicy
-from rasa_ethics.policy.texts import response_texts
+from rasa_ethics.policy.texts import response_texts, text_pattern
 from tests.harness import REPO, BotClient
 
 DATA = REPO / "tests" / "data"
+
+
+class Templates:
+    """Policy texts as said: a ``{reference}`` (or another placeholder) matches what filled it.
+
+    ``reply in templates``, ``set(replies) & templates`` and ``templates | other`` work as they
+    would on a set of the plain texts.
+    """
+
+    def __init__(self, texts: Iterable[str]) -> None:
+        self.texts = frozenset(texts)
+        self._patterns = [text_pattern(text) for text in self.texts]
+
+    def __contains__(self, reply: object) -> bool:
+        return isinstance(reply, str) and any(p.match(reply) for p in self._patterns)
+
+    def __rand__(self, replies: Iterable[str]) -> Set[str]:
+        return {reply for reply in replies if reply in self}
+
+    __and__ = __rand__
+
+    def __or__(self, other: Iterable[str]) -> Templates:
+        others = other.texts if isinstance(other, Templates) else frozenset(other)
+        return Templates(self.texts | others)
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self.texts)
 
 
 @dataclass(frozen=True)
@@ -34,7 +61,7 @@ class Texts:
     """The policy's texts, to recognise them in the customer's answers."""
 
     disclosure: str
-    handoff: frozenset
+    handoff: Templates
     challenge: str
     confirm: str
     declined: str
@@ -47,7 +74,7 @@ class Texts:
         handoff = policy.handoff
         return cls(
             disclosure=policy.disclosure.text,
-            handoff=frozenset({handoff.text, handoff.unavailable_text}),
+            handoff=Templates({handoff.text, handoff.unavailable_text}),
             challenge=policy.disclosure.bot_challenge_text,
             confirm=handoff.confirm.text,
             declined=handoff.confirm.declined_text,
@@ -57,7 +84,7 @@ class Texts:
             ),
         )
 
-    def ethics(self) -> frozenset:
+    def ethics(self) -> Templates:
         """Every text the plugin says itself."""
         return (
             self.handoff | self.privacy | {self.challenge, self.confirm, self.declined, self.outage}
