@@ -49,6 +49,7 @@ __all__ = ["EventMapper", "Redactor", "name"]
 Redactor = Callable[[str], str]
 Record = tuple[str, dict[str, Any]]
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_./:-]{0,99}")
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 _PENDING_PAUSES = 10_000
 _HANDOFF_RESPONSES = {c.RESPONSE_HANDOFF: True, c.RESPONSE_HANDOFF_UNAVAILABLE: False}
 _VALID_NAMES: set[str] = set()  # names seen before: intents, actions, responses, policies
@@ -166,8 +167,11 @@ class EventMapper:
 
     def _agent_action(self, sender: str, event: Mapping[str, Any]) -> list[Record]:
         fields: dict[str, Any] = {"sender": sender, "action": name(event.get("action"))}
-        for key in ("agent", "handoff", "assignee", "presence"):
+        for key in ("agent", "assignee", "presence"):
             fields[key] = name(event.get(key))
+        handoff = event.get("handoff")  # a queue row's id: a UUID
+        is_id = isinstance(handoff, str) and _UUID.fullmatch(handoff)
+        fields["handoff"] = handoff if is_id else name(handoff)
         return [("agent_action", fields)]
 
     def _pause(self, sender: str, _event: Mapping[str, Any]) -> list[Record]:

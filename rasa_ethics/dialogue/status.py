@@ -27,7 +27,7 @@ _STATUS_WORDS = words(
 )
 _STATUS_PHRASES = ("follow up", "how is", "hows", "how are", "what about", "any word")
 _FEW_WORDS = 4  # "my reference is HR-7K3M-9QXA", "ref HR-7K3M-9QXA?": asking after it
-_OTHER_ACTS = words("cancel delete withdraw close change amend erase remove complain complaint")
+_OTHER_ACTS = words("cancel delete withdraw close change amend erase remove")
 
 
 def status_reference(text: str) -> Optional[str]:

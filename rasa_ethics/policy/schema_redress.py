@@ -47,8 +47,7 @@ def _text(default: str, description: str) -> Any:
 
 
 class RedressConfig(Section):
-    """Complaints with reference numbers, answers to "what is the status of my request?", and
-    feedback on the bot's answers."""
+    """Complaints with reference numbers, status questions, and feedback on the bot's answers."""
 
     complaint_filed_text: str = _text(
         "I'm sorry to hear that. I've recorded your complaint: your reference number is "

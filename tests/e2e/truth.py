@@ -4,7 +4,9 @@ Reusable by any end-to-end test or benchmark that talks to a served bot (tests/h
 :func:`outcome` sends a message and classifies the answer from what the customer got, what the
 tracker holds (pause) and what the handoff table holds (queued rows).  The truth contract:
 
-* the handoff text goes out if and only if the conversation is paused and a request is queued;
+* the handoff text goes out if and only if the conversation is paused and a request is queued
+  (a complaint filed with an offer of a person, `handoff.when.complaint: ask`, is queued without
+  a pause: its text says its reference);
 * the bot-challenge answer goes out only for a message that asked;
 * no privacy text (notice, erasure question, opt-out, export) answers a message that did not ask;
 * an ordinary request gets an answer from the host bot (not silence, not only ethics texts).
@@ -67,6 +69,7 @@ class Texts:
     declined: str
     outage: str
     privacy: frozenset = frozenset()  # the texts of the in-chat privacy flows
+    filed: Templates = Templates(())  # the complaint filed with an offer of a person
 
     @classmethod
     def of(cls, policy: LoadedPolicy) -> Texts:
@@ -82,13 +85,13 @@ class Texts:
             privacy=frozenset(
                 t for r, t in response_texts(policy).items() if r in c.PRIVACY_RESPONSES
             ),
+            filed=Templates({policy.redress.complaint_filed_text}),
         )
 
     def ethics(self) -> Templates:
         """Every text the plugin says itself."""
-        return (
-            self.handoff | self.privacy | {self.challenge, self.confirm, self.declined, self.outage}
-        )
+        plain = {self.challenge, self.confirm, self.declined, self.outage}
+        return self.handoff | self.filed | self.privacy | plain
 
     def is_privacy(self, reply: str) -> bool:
         """Whether ``reply`` is a text of the in-chat privacy flows (a ``{reference}`` filled in
@@ -159,7 +162,8 @@ class Outcome:
         breaches = []
         if self.said_handoff and not (self.paused and self.queued):
             breaches.append(f"false promise (paused={self.paused}, queued={self.queued})")
-        if (self.paused or self.queued) and not self.said_handoff:
+        filed = any(r in self.texts.filed for r in self.replies) and not self.paused
+        if (self.paused or self.queued) and not (self.said_handoff or filed):
             breaches.append(f"silent handoff (paused={self.paused}, queued={self.queued})")
         if self.said_challenge and not may_challenge:
             breaches.append("bot-challenge answer to a message that did not ask")
