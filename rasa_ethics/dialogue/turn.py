@@ -89,6 +89,8 @@ REASON_FRUSTRATION = "frustration"
 REASON_FALLBACKS = "consecutive_fallbacks"
 REASON_MISUNDERSTANDING = "misunderstanding"
 CONFIRMED = "confirmed"  # in a handoff's signals: the customer said yes to the offer
+# Answers by which the ethics layer understood a turn NLU did not: no fallback turn.
+_UNDERSTOOD = (c.RESPONSE_BOT_CHALLENGE, c.RESPONSE_REQUEST_STATUS)
 
 
 @dataclass(frozen=True)
@@ -169,7 +171,8 @@ def analyse_turn(
     reasons = [(r, kind) for r, kind in _reasons(signals) if getattr(when, kind) != "off"]
     if signals.misunderstanding and _misunderstandings(tracker, detectors) >= _repeats(detectors):
         reasons.append((REASON_MISUNDERSTANDING, "misunderstanding"))
-    if not reasons and signals.low_confidence:
+    understood = bool(signals.status)  # a status question, whatever NLU made of it
+    if not reasons and signals.low_confidence and not understood:
         needed = detectors.document.handoff.signals.consecutive_fallbacks
         if needed and detectors.document.handoff.enabled:
             if consecutive_fallbacks(tracker, detectors) >= needed:
@@ -372,7 +375,7 @@ def consecutive_fallbacks(tracker: DialogueStateTracker, detectors: Detectors) -
             isinstance(event, ActionExecuted) and event.action_name in c.HANDOFF_RESPONSES
         ):
             turns.clear()
-        elif isinstance(event, ActionExecuted) and event.action_name == c.RESPONSE_BOT_CHALLENGE:
+        elif isinstance(event, ActionExecuted) and event.action_name in _UNDERSTOOD:
             if turns:  # answered by the backstop: that turn was understood after all
                 turns[-1] = (turns[-1][0], True)
     count = 0

@@ -47,3 +47,17 @@ class TestPlan:
         text = "HR-7K3M-9QXA is still open, get me a human"
         plan = turn.analyse_message(Message(text=text), detectors)
         assert plan is not None and plan.kind == turn.HANDOFF
+
+    def test_answered_even_when_nlu_did_not_understand(self, domain, detectors) -> None:
+        """After a fallback turn, a low-confidence status question is answered, not handed off."""
+        from rasa.shared.core.events import ActionExecuted, BotUttered
+
+        from tests.dialogue.builders import tracker, user
+
+        t = tracker(domain, user("blorp", "nlu_fallback", 0.2), ActionExecuted("utter_greet"))
+        t.update(BotUttered("Sorry?"))
+        t.update(user("HR-7K3M-9QXA ?", "nlu_fallback", 0.2))
+        plan = turn.analyse_turn(
+            t, detectors, [*domain.action_names_or_texts, "utter_ethics_request_status"]
+        )
+        assert plan is not None and plan.kind == turn.STATUS
