@@ -75,3 +75,26 @@ def test_normalise_reference() -> None:
     """A whole text that is one reference, normalised; anything else is None."""
     assert normalise_reference(" hr 7k3m 9qxa ") == "HR-7K3M-9QXA"
     assert normalise_reference("my HR-7K3M-9QXA") is None
+
+
+def test_the_queue_row_and_the_webhook_carry_it(tmp_path) -> None:
+    """requests_in fills the reference from the turn; the row and the webhook body keep it."""
+    from rasa.shared.core.events import ActionExecuted
+
+    from rasa_ethics.handoff.queue import HandoffQueue
+    from rasa_ethics.handoff.request import requests_in
+    from rasa_ethics.handoff.webhook import _payload
+
+    decided = {"ethics_handoff": {"reason": "customer_request", "signals": []}}
+    events = [
+        UserUttered("get me a human", timestamp=10.0),
+        ActionExecuted("utter_ethics_handoff", metadata=decided, timestamp=11.0),
+        BotUttered("connecting you", timestamp=11.0),
+    ]
+    [request] = requests_in("conv", events, 10)
+    assert request.reference == handoff_reference("conv", 10.0)
+    queue = HandoffQueue.from_url(f"sqlite:///{tmp_path / 'q.db'}")
+    assert queue.add(request, with_webhook=True)
+    row = queue.get(request.id)
+    assert row is not None and row["reference"] == request.reference
+    assert _payload(row, "p")["reference"] == request.reference

@@ -146,6 +146,27 @@ class TestQueuedRequests:
         resolved = handoff_status_text(POLICY, queue, "HR-AAAA-0001")
         assert resolved == fill(REDRESS.status_resolved_text, {"reference": "HR-AAAA-0001"})
 
+    def test_asked_in_the_chat_with_the_agents_name(self, queue: HandoffQueue) -> None:
+        """Through the queue and accounts the tracker store installs: the agent's display name."""
+        from rasa.shared.core.domain import Domain
+
+        from rasa_ethics.handoff.agents import AgentAccounts
+        from rasa_ethics.handoff.current import install_handoffs
+
+        accounts = AgentAccounts(queue.engine)
+        accounts.add("sam", "Sam P.", "correct horse battery staple")
+        install_handoffs(queue, accounts)
+        self.add(queue, 1, "HR-AAAA-0001")
+        domain = Domain.from_yaml(DOMAIN_YAML)
+        asked = tracker(domain, user("what is the status of hr aaaa 0001?"))
+        waiting = status_message(POLICY, asked)["text"]
+        assert waiting.startswith("Your request HR-AAAA-0001 is waiting") and "number 1" in waiting
+        assert queue.assign("id-1", "sam")
+        said = status_message(POLICY, asked)["text"]
+        assert said == fill(
+            REDRESS.status_with_agent_text, {"reference": "HR-AAAA-0001", "agent": "Sam P."}
+        )
+
     def test_not_found(self, queue: HandoffQueue) -> None:
         """No row with that reference: None, and the NLG says "I can't find"."""
         assert handoff_status_text(POLICY, queue, "HR-ZZZZ-9999") is None
