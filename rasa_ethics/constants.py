@@ -56,6 +56,15 @@ __all__ = [
     "RESPONSE_ERASE_FAILED",
     "RESPONSE_OPTED_OUT",
     "RESPONSE_OPT_OUT_FAILED",
+    "RESPONSE_COMPLAINT_FILED",
+    "RESPONSE_REQUEST_STATUS",
+    "META_FILED",
+    "META_FEEDBACK",
+    "FEEDBACK_ACTION",
+    "FEEDBACK_RESPONSE",
+    "FEEDBACK_TIMESTAMP",
+    "EVENT_AGENT_ACTION",
+    "REFERENCE",
     "topic_response",
 ]
 
@@ -89,8 +98,13 @@ RESPONSE_CONFIRM = "utter_ethics_handoff_confirm"
 RESPONSE_DECLINED = "utter_ethics_handoff_declined"
 # Said when one of the bot's actions fails (e.g. the action server is down); offers a person.
 RESPONSE_OUTAGE = "utter_ethics_outage"
+# A complaint when the policy asks before handing off (`handoff.when.complaint: ask`): the
+# complaint is queued and its reference said, then a person is offered (the confirm buttons).
+RESPONSE_COMPLAINT_FILED = "utter_ethics_complaint_filed"
 # Responses that offer a person with the confirm buttons.
-OFFER_RESPONSES = (RESPONSE_CONFIRM, RESPONSE_OUTAGE)
+OFFER_RESPONSES = (RESPONSE_CONFIRM, RESPONSE_OUTAGE, RESPONSE_COMPLAINT_FILED)
+# The answer to "what is the status of my request HR-...?" (the queue or the rights register).
+RESPONSE_REQUEST_STATUS = "utter_ethics_request_status"
 RESPONSE_TOO_LONG = "utter_ethics_too_long"  # a message over messages.max_message_chars
 # Customers' rights in the chat (issue 12): the erasure question, and what follows the answer.
 RESPONSE_ERASE_CONFIRM = "utter_ethics_privacy_erase_confirm"
@@ -142,6 +156,18 @@ META_ERASED = "ethics_erased"
 # On the bot message said after an in-chat opt-out: {"reference": "PR-..."}.  A tracker that
 # holds it is kept in process memory only (RedactingTrackerStore), never in the inner store.
 META_OPTED_OUT = "ethics_opted_out"
+
+# On the action of utter_ethics_complaint_filed: the complaint EthicsPolicy files ({"reason",
+# "signals"}, as in META_HANDOFF); on its bot message: {"reference": "HR-..."}, the number said.
+# The tracker store queues the complaint only when both are there.
+META_FILED = "ethics_filed"
+REFERENCE = "reference"  # inside metadata[META_FILED]
+# On the offer of a person that follows the customer's feedback ("that's wrong"): the bot turn
+# flagged, by names and time, never text ({"response", "action", "timestamp"}).
+META_FEEDBACK = "ethics_feedback"
+FEEDBACK_RESPONSE, FEEDBACK_ACTION, FEEDBACK_TIMESTAMP = "response", "action", "timestamp"
+# An event the agent console publishes through the bot's event broker (see audit/events.py).
+EVENT_AGENT_ACTION = "ethics_agent_action"
 
 # Keys inside metadata[META_CONFIRM].
 CONFIRM_STAGE = "stage"

@@ -18,6 +18,15 @@ What other rasa-ethics components attach, and this module reads:
   offer: one ``handoff_confirmation`` record each.
 * ``metadata["ethics_outage"] = {"action": name}`` on the ``bot`` event said when an action
   failed: an ``action_failure`` record.
+* ``metadata["ethics_feedback"] = {"response", "action", "timestamp"}`` on the ``bot`` event of
+  the offer of a person that follows the customer's feedback ("that's wrong"): one ``feedback``
+  record pointing at the flagged bot turn by its response and action names and its timestamp.
+* ``metadata["ethics_filed"] = {"reference": ...}`` on the ``bot`` event of
+  ``utter_ethics_complaint_filed``: a ``complaint_filed`` record (the reference is not recorded:
+  the queue row holds it).
+* ``{"event": "ethics_agent_action", "action", "agent", "handoff", "assignee", "presence"}``,
+  published by the agent console through the bot's broker: one ``agent_action`` record (the
+  action, the agent's and assignee's ids when they look like names, the handoff id, the presence).
 
 Everything recorded is a name (intent, action, response, policy, entity or PII type), a number, a
 flag, or a pseudonym.  Names must look like identifiers; anything else becomes ``"<invalid>"``, so
@@ -40,6 +49,7 @@ __all__ = ["EventMapper", "Redactor", "name"]
 Redactor = Callable[[str], str]
 Record = tuple[str, dict[str, Any]]
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_./:-]{0,99}")
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 _PENDING_PAUSES = 10_000
 _HANDOFF_RESPONSES = {c.RESPONSE_HANDOFF: True, c.RESPONSE_HANDOFF_UNAVAILABLE: False}
 _VALID_NAMES: set[str] = set()  # names seen before: intents, actions, responses, policies
@@ -80,6 +90,7 @@ class EventMapper:
             "action": self._action,
             "bot": self._bot,
             "pause": self._pause,
+            c.EVENT_AGENT_ACTION: self._agent_action,
         }
 
     def __call__(self, event: Mapping[str, Any]) -> list[Record]:
@@ -140,6 +151,9 @@ class EventMapper:
         if metadata.get(c.META_DISCLOSURE) is True:
             records.append(("disclosure", {"sender": sender, "response": response}))
         records += _confirmation(sender, metadata, (c.STAGE_ASKED,))
+        records += _feedback(sender, metadata.get(c.META_FEEDBACK))
+        if isinstance(metadata.get(c.META_FILED), Mapping):
+            records.append(("complaint_filed", {"sender": sender, "response": response}))
         outage = metadata.get(c.META_OUTAGE)
         if isinstance(outage, Mapping):
             records.append(
@@ -150,6 +164,15 @@ class EventMapper:
             records.append(("handoff", _handoff(sender, marker, response, "bot_metadata")))
             self._remember(sender)
         return records
+
+    def _agent_action(self, sender: str, event: Mapping[str, Any]) -> list[Record]:
+        fields: dict[str, Any] = {"sender": sender, "action": name(event.get("action"))}
+        for key in ("agent", "assignee", "presence"):
+            fields[key] = name(event.get(key))
+        handoff = event.get("handoff")  # a queue row's id: a UUID
+        is_id = isinstance(handoff, str) and _UUID.fullmatch(handoff)
+        fields["handoff"] = handoff if is_id else name(handoff)
+        return [("agent_action", fields)]
 
     def _pause(self, sender: str, _event: Mapping[str, Any]) -> list[Record]:
         if sender in self._handoffs:
@@ -177,6 +200,19 @@ def _confirmation(
         "reason": name(info.get(c.CONFIRM_REASON)) or UNSPECIFIED,
     }
     return [("handoff_confirmation", fields)]
+
+
+def _feedback(sender: str, info: Any) -> list[Record]:
+    """A ``feedback`` record if an offer carries the flagged bot turn (names and a time)."""
+    if not isinstance(info, Mapping):
+        return []
+    fields = {
+        "sender": sender,
+        "response": name(info.get(c.FEEDBACK_RESPONSE)),
+        "action": name(info.get(c.FEEDBACK_ACTION)),
+        "flagged_at": _number(info.get(c.FEEDBACK_TIMESTAMP)),
+    }
+    return [("feedback", fields)]
 
 
 def _handoff(sender: str, marker: Any, response: str | None, source: str) -> dict[str, Any]:

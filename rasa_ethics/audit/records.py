@@ -45,6 +45,9 @@ RECORD_TYPES = (
     "handoff",
     "handoff_confirmation",  # the bot offered a person (stage asked), the customer said yes/no
     "action_failure",  # an action failed; the customer got the outage text
+    "feedback",  # the customer said the bot's last answer was wrong: that turn, by names and time
+    "complaint_filed",  # a complaint queued with its reference, a person offered (when: ask)
+    "agent_action",  # an agent signed in or out, claimed, assigned, replied, resolved, presence
     "error",
     "gap",
     "checkpoint",  # signed: vouches for every record before it

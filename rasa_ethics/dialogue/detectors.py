@@ -29,9 +29,11 @@ from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
 
 from rasa_ethics import constants as c
 from rasa_ethics.dialogue import grammar
+from rasa_ethics.dialogue.feedback import feedback
 from rasa_ethics.dialogue.grammar import Strength
 from rasa_ethics.dialogue.matcher import PhraseMatcher
 from rasa_ethics.dialogue.privacy import asks_who_reads, privacy_request
+from rasa_ethics.dialogue.status import status_question
 from rasa_ethics.dialogue.tokens import NAME_PLACEHOLDER
 from rasa_ethics.policy.loader import LoadedPolicy
 from rasa_ethics.policy.schema import PolicyDocument
@@ -107,6 +109,8 @@ class Signals:
     low_confidence: bool = False
     privacy: Optional[str] = None  # a privacy request: privacy.ERASE, NOTICE, EXPORT, OPT_OUT
     privacy_evidence: Optional[str] = None  # what matched ("grammar:erase_my_data")
+    status: Optional[str] = None  # "what is the status of HR-...?" (the evidence, not the number)
+    feedback: Optional[str] = None  # "that's wrong": correctness, helpfulness or relevance
 
     @property
     def any_handoff(self) -> bool:
@@ -180,6 +184,8 @@ class Detectors:
             frustration=_by_phrase(self._frustration, text) if enabled else None,
             misunderstanding=_by_phrase(self._misunderstanding, text) if enabled else None,
             low_confidence=self.is_low_confidence(message),
+            status=status_question(message.text),
+            feedback=feedback(message.text) if enabled and self.document.redress.feedback else None,
             **privacy,
         )
 

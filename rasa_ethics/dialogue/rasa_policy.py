@@ -48,6 +48,7 @@ from rasa_ethics.dialogue.outage import install_outage_guard
 from rasa_ethics.dialogue.slots import interrupt_events
 from rasa_ethics.dialogue.steps import Step, next_step, outage_reported
 from rasa_ethics.dialogue.turn import (
+    COMPLAINT_FILED,
     DECLINED,
     ERASE,
     ERASE_DECLINED,
@@ -186,6 +187,11 @@ class EthicsPolicy(Policy):
             if plan.answered:
                 metadata.update(offer_metadata(plan.reason or "", plan.answered))
             logger.info("rasa-ethics handoff: reason=%s available=%s", plan.reason, available)
+        elif plan.kind == COMPLAINT_FILED:
+            # The complaint the tracker store queues once the NLG has said its reference.
+            filed = HandoffDecision(plan.reason or "", plan.signals).as_metadata()
+            metadata = {c.META_FILED: filed[c.META_HANDOFF]}
+            logger.info("rasa-ethics complaint filed: signals=%s", plan.signals)
         elif plan.kind in (ERASE, ERASE_DECLINED):
             metadata = erase_metadata(plan.answered or c.STAGE_NO)
             logger.info("rasa-ethics privacy: erasure %s", plan.answered)

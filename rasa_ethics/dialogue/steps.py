@@ -21,7 +21,11 @@ The steps of each plan (see :mod:`rasa_ethics.dialogue.turn`):
   bot challenge; "send me a copy of my data" -> ``utter_ethics_privacy_export_filed`` (or
   ``_export_failed``: nothing was filed), then as a bot challenge; "don't store this
   conversation" -> ``utter_ethics_privacy_opted_out`` (or ``_opt_out_failed``: still stored),
-  then as a bot challenge.
+  then as a bot challenge;
+* redress: a status question -> ``utter_ethics_request_status``, then as a bot challenge; a
+  complaint the policy asks about -> ``utter_ethics_complaint_filed`` (queued, its reference
+  said, a person offered) -> ``action_listen``; feedback on the last answer ("that's wrong") ->
+  ``utter_ethics_handoff_confirm`` (the answer flagged) -> ``action_listen``.
 """
 
 from __future__ import annotations
@@ -36,15 +40,18 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa_ethics import constants as c
 from rasa_ethics.dialogue.turn import (
     BOT_CHALLENGE,
+    COMPLAINT_FILED,
     CONFIRM,
     DECLINED,
     ERASE,
     ERASE_ASK,
     ERASE_DECLINED,
     EXPORT,
+    FEEDBACK,
     HANDOFF,
     NOTICE,
     OPT_OUT,
+    STATUS,
     TOO_LONG,
     TurnPlan,
     actions_since_user,
@@ -88,7 +95,16 @@ def next_step(
 
 
 #: Kinds after which an active form asks its question again (the others end the turn).
-_FORM_ASKS_AGAIN = (BOT_CHALLENGE, DECLINED, TOO_LONG, NOTICE, ERASE_DECLINED, EXPORT, OPT_OUT)
+_FORM_ASKS_AGAIN = (
+    BOT_CHALLENGE,
+    DECLINED,
+    TOO_LONG,
+    NOTICE,
+    ERASE_DECLINED,
+    EXPORT,
+    OPT_OUT,
+    STATUS,
+)
 #: The one response of each privacy plan (the erasure: done, or failed and nothing deleted).
 _PRIVACY_STEPS = {
     ERASE_ASK: (c.RESPONSE_ERASE_CONFIRM,),
@@ -114,8 +130,12 @@ def _steps(plan: TurnPlan, bot_challenge_answer: str) -> List[Tuple[str, ...]]:
     steps: List[Tuple[str, ...]] = [(name,) for name in plan.preambles]
     if plan.kind == HANDOFF:
         steps.append(c.HANDOFF_RESPONSES)
-    elif plan.kind == CONFIRM:
+    elif plan.kind in (CONFIRM, FEEDBACK):
         steps.append((c.RESPONSE_CONFIRM,))
+    elif plan.kind == COMPLAINT_FILED:
+        steps.append((c.RESPONSE_COMPLAINT_FILED,))
+    elif plan.kind == STATUS:
+        steps.append((c.RESPONSE_REQUEST_STATUS,))
     elif plan.kind == DECLINED:
         steps.append((c.RESPONSE_DECLINED,))
     elif plan.kind == TOO_LONG:

@@ -36,18 +36,22 @@ from rasa_ethics.dialogue.confirm import (
     pending_offer,
 )
 from rasa_ethics.dialogue.detectors import Detectors, Message, Signals
+from rasa_ethics.dialogue.feedback import REASON_FEEDBACK, flagged_turn
 
 __all__ = [
     "BOT_CHALLENGE",
+    "COMPLAINT_FILED",
     "CONFIRM",
     "DECLINED",
     "ERASE",
     "ERASE_ASK",
     "ERASE_DECLINED",
     "EXPORT",
+    "FEEDBACK",
     "HANDOFF",
     "NOTICE",
     "OPT_OUT",
+    "STATUS",
     "analyse_message",
     "TOO_LONG",
     "TurnPlan",
@@ -64,6 +68,12 @@ BOT_CHALLENGE = "bot_challenge"
 CONFIRM = "confirm"  # ask whether to hand off
 DECLINED = "declined"  # the customer said no to the offer
 TOO_LONG = "too_long"  # over messages.max_message_chars: PIIDetector kept it from NLU
+# Redress (see rasa_ethics.dialogue.status and .feedback)
+STATUS = "request_status"  # "what is the status of HR-...?": answered from the queue (the NLG)
+COMPLAINT_FILED = (
+    "complaint_filed"  # a complaint under `when.complaint: ask`: queued, then the offer
+)
+FEEDBACK = "feedback"  # "that's wrong" right after an answer: flagged, then the offer of a person
 # Customers' own privacy requests (see rasa_ethics.dialogue.privacy)
 ERASE_ASK = "privacy_erase_ask"  # "delete my data": the erasure question first, always
 ERASE = "privacy_erase"  # "yes" to it: erase this conversation (the NLG does it, see nlg/)
@@ -79,6 +89,8 @@ REASON_FRUSTRATION = "frustration"
 REASON_FALLBACKS = "consecutive_fallbacks"
 REASON_MISUNDERSTANDING = "misunderstanding"
 CONFIRMED = "confirmed"  # in a handoff's signals: the customer said yes to the offer
+# Answers by which the ethics layer understood a turn NLU did not: no fallback turn.
+_UNDERSTOOD = (c.RESPONSE_BOT_CHALLENGE, c.RESPONSE_REQUEST_STATUS)
 
 
 @dataclass(frozen=True)
@@ -159,12 +171,14 @@ def analyse_turn(
     reasons = [(r, kind) for r, kind in _reasons(signals) if getattr(when, kind) != "off"]
     if signals.misunderstanding and _misunderstandings(tracker, detectors) >= _repeats(detectors):
         reasons.append((REASON_MISUNDERSTANDING, "misunderstanding"))
-    if not reasons and signals.low_confidence:
+    understood = bool(signals.status)  # a status question, whatever NLU made of it
+    if not reasons and signals.low_confidence and not understood:
         needed = detectors.document.handoff.signals.consecutive_fallbacks
         if needed and detectors.document.handoff.enabled:
             if consecutive_fallbacks(tracker, detectors) >= needed:
                 reasons = [(REASON_FALLBACKS, "consecutive_fallbacks")]
-    return _plan(signals, reasons, detectors, available_actions)
+    after_answer = bool(signals.feedback) and flagged_turn(tracker) is not None
+    return _plan(signals, reasons, detectors, available_actions, after_answer)
 
 
 def analyse_message(message: Message, detectors: Detectors) -> Optional[TurnPlan]:
@@ -178,8 +192,13 @@ def _plan(
     reasons: List[Tuple[str, str]],
     detectors: Detectors,
     available_actions: Optional[Iterable[str]],
+    after_answer: bool = False,
 ) -> Optional[TurnPlan]:
-    """Act on the reasons the policy acts on, else ask about those it asks about."""
+    """Act on the reasons the policy acts on, else answer a status question or a privacy
+    request, else file a complaint or ask about the reasons the policy asks about.
+
+    ``after_answer``: the message came right after a bot answer, so its feedback flags it.
+    """
     when = detectors.document.handoff.when
     acting = [reason for reason, kind in reasons if getattr(when, kind) == "act"]
     asking = [reason for reason, kind in reasons if getattr(when, kind) == "ask"]
@@ -191,9 +210,26 @@ def _plan(
             preambles=_preambles(signals, detectors, available_actions),
             detail=_detail(signals),
         )
+    known = None if available_actions is None else set(available_actions)
+    if signals.status and (known is None or c.RESPONSE_REQUEST_STATUS in known):
+        return TurnPlan(kind=STATUS, reason=STATUS, detail=_detail(signals))
     request = _privacy_plan(signals, available_actions)
     if request is not None:
         return request
+    if REASON_COMPLAINT in asking and (known is None or c.RESPONSE_COMPLAINT_FILED in known):
+        # A complaint is queued with its reference even when a person is only offered.
+        ordered = [REASON_COMPLAINT] + [r for r in asking if r != REASON_COMPLAINT]
+        return TurnPlan(
+            kind=COMPLAINT_FILED,
+            reason=REASON_COMPLAINT,
+            signals=tuple(ordered),
+            detail=_detail(signals),
+        )
+    if signals.feedback and after_answer:
+        reasons_asked = (REASON_FEEDBACK, *asking)
+        return TurnPlan(
+            kind=FEEDBACK, reason=REASON_FEEDBACK, signals=reasons_asked, detail=_detail(signals)
+        )
     if asking:
         return TurnPlan(
             kind=CONFIRM, reason=asking[0], signals=tuple(asking), detail=_detail(signals)
@@ -312,6 +348,8 @@ def _detail(signals: Signals) -> Dict[str, str]:
         "misunderstanding": signals.misunderstanding,
         "evidence": signals.handoff_kind,
         "privacy": signals.privacy_evidence,
+        "status": signals.status,
+        "feedback": signals.feedback,
     }
     return {key: value for key, value in found.items() if value}
 
@@ -337,7 +375,7 @@ def consecutive_fallbacks(tracker: DialogueStateTracker, detectors: Detectors) -
             isinstance(event, ActionExecuted) and event.action_name in c.HANDOFF_RESPONSES
         ):
             turns.clear()
-        elif isinstance(event, ActionExecuted) and event.action_name == c.RESPONSE_BOT_CHALLENGE:
+        elif isinstance(event, ActionExecuted) and event.action_name in _UNDERSTOOD:
             if turns:  # answered by the backstop: that turn was understood after all
                 turns[-1] = (turns[-1][0], True)
     count = 0

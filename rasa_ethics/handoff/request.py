@@ -1,4 +1,11 @@
-"""Handoff requests as they are found in a conversation: who, why, when, and a short transcript."""
+"""Handoff requests as they are found in a conversation: who, why, when, and a short transcript.
+
+Each request has a reference number the customer was told (:mod:`rasa_ethics.handoff.reference`):
+derived from the conversation and the timestamp of the customer message that started its turn,
+the same number EthicsNLG put into the handoff text.  A complaint filed with an offer of a person
+(``utter_ethics_complaint_filed``, ``handoff.when.complaint: ask``) is a request too; a "yes" to
+that offer hands off the same request, so it is not queued twice.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +17,16 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, Event, UserUtter
 
 from rasa_ethics import constants as c
 from rasa_ethics.handoff.decision import HandoffDecision
+from rasa_ethics.handoff.reference import handoff_reference
 
-__all__ = ["HandoffRequest", "Redactor", "identity", "requests_in", "request_id"]
+__all__ = [
+    "HandoffRequest",
+    "Redactor",
+    "filed_reference",
+    "identity",
+    "requests_in",
+    "request_id",
+]
 
 Redactor = Callable[[str], str]
 
@@ -39,11 +54,13 @@ class HandoffRequest:
     available: bool
     signals: Sequence[str] = ()
     transcript: List[Dict[str, str]] = field(default_factory=list)
+    reference: Optional[str] = None  # "HR-7K3M-9QXA", the number the customer was told
 
     def as_payload(self, policy_name: str) -> Dict[str, Any]:
         """The JSON body sent to the webhook."""
         return {
             "id": self.id,
+            "reference": self.reference,
             "conversation_id": self.conversation_id,
             "reason": self.reason,
             "signals": list(self.signals),
@@ -75,13 +92,24 @@ def requests_in(
     """
     found = []
     announced = False  # in the current customer turn
+    turn_started: Optional[float] = None
     for index, event in enumerate(events):
         if isinstance(event, UserUttered):
-            announced = False
+            announced, turn_started = False, event.timestamp
         if announced or not isinstance(event, ActionExecuted):
             continue
         decision = HandoffDecision.from_metadata(event.metadata)
-        if decision is None or not _announced(events, index):
+        reference = (
+            None if turn_started is None else handoff_reference(conversation_id, turn_started)
+        )
+        if decision is None:
+            decision, reference = _filed(events, index), _said_reference(events, index)
+            if decision is None or reference is None:
+                continue  # no complaint filed, or its number was never said: nothing queued
+        elif not _announced(events, index):
+            continue
+        elif _answers_filing(event, events, index):
+            announced = True  # "yes" to a filed complaint's offer: that request, queued already
             continue
         announced = True
         available = decision.available
@@ -96,9 +124,57 @@ def requests_in(
                 created_at=event.timestamp,
                 available=available,
                 transcript=transcript(events[: index + 3], transcript_turns, redact),
+                reference=reference,
             )
         )
     return found
+
+
+def filed_reference(events: Sequence[Event]) -> Optional[str]:
+    """The reference of the complaint whose offer the latest customer message answers, if any.
+
+    It is said on the offer (``metadata["ethics_filed"]["reference"]`` of the bot message right
+    before that customer message); the handoff a "yes" starts keeps that number.
+    """
+    seen_user = False
+    for event in reversed(events):
+        if isinstance(event, UserUttered):
+            if seen_user:
+                return None
+            seen_user = True
+        elif isinstance(event, BotUttered) and seen_user:
+            info = (event.metadata or {}).get(c.META_FILED)
+            found = info.get(c.REFERENCE) if isinstance(info, dict) else None
+            return found if isinstance(found, str) else None
+    return None
+
+
+def _filed(events: Sequence[Event], index: int) -> Optional[HandoffDecision]:
+    """The complaint EthicsPolicy filed with the action at ``index``, if it did."""
+    info = (events[index].metadata or {}).get(c.META_FILED)  # type: ignore[attr-defined]
+    if not isinstance(info, dict):
+        return None
+    return HandoffDecision.from_metadata({c.META_HANDOFF: info})
+
+
+def _said_reference(events: Sequence[Event], index: int) -> Optional[str]:
+    """The reference the bot message after the filing action said (the NLG marks it)."""
+    for event in events[index + 1 :]:
+        if isinstance(event, BotUttered):
+            info = (event.metadata or {}).get(c.META_FILED)
+            found = info.get(c.REFERENCE) if isinstance(info, dict) else None
+            return found if isinstance(found, str) else None
+        if isinstance(event, (ActionExecuted, UserUttered)):
+            break
+    return None
+
+
+def _answers_filing(event: ActionExecuted, events: Sequence[Event], index: int) -> bool:
+    """The handoff at ``index`` is the "yes" to the offer of a complaint that was filed."""
+    answer = (event.metadata or {}).get(c.META_CONFIRM)
+    if not isinstance(answer, dict) or answer.get(c.CONFIRM_STAGE) != c.STAGE_YES:
+        return False
+    return filed_reference(events[:index]) is not None
 
 
 def _announced(events: Sequence[Event], index: int) -> bool:

@@ -172,5 +172,6 @@ def _payload(row: Dict[str, Any], policy_name: str) -> Dict[str, Any]:
         available=row["agent_available"],
         signals=row["signals"],
         transcript=row["transcript"],
+        reference=row.get("reference"),
     )
     return request.as_payload(policy_name)

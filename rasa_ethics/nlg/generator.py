@@ -23,7 +23,9 @@ prediction's events applied but not yet the action (``MessageProcessor._run_acti
 text nobody decided (a host story naming ``utter_ethics_handoff``, Rasa's ``/execute`` API) becomes
 the confirm question, so the customer is asked instead of being promised a person; the tracker
 store queues nothing for it and EthicsPolicy does not pause.  A bot-challenge text nobody decided
-becomes the host's ``utter_default``.
+becomes the host's ``utter_default``.  The complaint's filing text and the status answer are
+guarded the same way; their reference numbers and marks come from :mod:`rasa_ethics.nlg.redress`
+and :mod:`rasa_ethics.nlg.status`.
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ from rasa_ethics.dialogue.confirm import erase_metadata, offer_metadata
 from rasa_ethics.dialogue.detectors import Detectors
 from rasa_ethics.dialogue.outage import REASON_OUTAGE
 from rasa_ethics.dialogue.steps import next_step
-from rasa_ethics.dialogue.turn import CONFIRM, analyse_turn
+from rasa_ethics.dialogue.turn import COMPLAINT_FILED, CONFIRM, FEEDBACK, analyse_turn
 from rasa_ethics.nlg.disclosure import (
     add_disclosure,
     disclose_bot_uttered,
@@ -51,7 +53,9 @@ from rasa_ethics.nlg.disclosure import (
     suppressed,
 )
 from rasa_ethics.nlg.output import redact_bot_messages, redact_response
+from rasa_ethics.nlg.redress import decorate
 from rasa_ethics.nlg.rights import ChatRights, chat_rights
+from rasa_ethics.nlg.status import status_message
 from rasa_ethics.policy import LivePolicy
 from rasa_ethics.policy.loader import LoadedPolicy
 from rasa_ethics.policy.texts import response_buttons, response_text
@@ -61,7 +65,15 @@ __all__ = ["EthicsNLG", "ethics_text"]
 logger = logging.getLogger(__name__)
 
 # Texts that promise something: said only when EthicsPolicy decided them.
-GUARDED = (c.RESPONSE_HANDOFF, c.RESPONSE_HANDOFF_UNAVAILABLE, c.RESPONSE_BOT_CHALLENGE)
+GUARDED = (
+    c.RESPONSE_HANDOFF,
+    c.RESPONSE_HANDOFF_UNAVAILABLE,
+    c.RESPONSE_BOT_CHALLENGE,
+    c.RESPONSE_COMPLAINT_FILED,
+    c.RESPONSE_REQUEST_STATUS,
+)
+# Undecided, these become the host's fallback (else the offer of a person).
+_TO_HOST_FALLBACK = (c.RESPONSE_BOT_CHALLENGE, c.RESPONSE_REQUEST_STATUS)
 # The answer to "yes, erase it": the erasure is done here, then one of the two is said.
 ERASURE = (c.RESPONSE_ERASED, c.RESPONSE_ERASE_FAILED)
 # The answer to "send me a copy of my data": the request is filed here, then one is said.
@@ -120,10 +132,10 @@ class EthicsNLG(TemplatedNaturalLanguageGenerator):
                 HOST_FALLBACK if HOST_FALLBACK in self.responses else c.RESPONSE_PRIVACY_NOTICE
             )
         text = ethics_text(policy, utter_action)
-        if text is not None:
-            message: Optional[Dict[Text, Any]] = self._ethics_message(
-                policy, utter_action, text, tracker
-            )
+        if utter_action == c.RESPONSE_REQUEST_STATUS:
+            message: Optional[Dict[Text, Any]] = status_message(policy, tracker)
+        elif text is not None:
+            message = self._ethics_message(policy, utter_action, text, tracker)
         else:
             message = await super().generate(utter_action, tracker, output_channel, **kwargs)
         if message is None:
@@ -196,7 +208,7 @@ class EthicsNLG(TemplatedNaturalLanguageGenerator):
 
     def _substitute(self, utter_action: Text) -> Text:
         """What is said instead of an undecided text: an offer, or the host's fallback."""
-        if utter_action == c.RESPONSE_BOT_CHALLENGE and HOST_FALLBACK in self.responses:
+        if utter_action in _TO_HOST_FALLBACK and HOST_FALLBACK in self.responses:
             return HOST_FALLBACK
         return c.RESPONSE_CONFIRM
 
@@ -212,7 +224,8 @@ class EthicsNLG(TemplatedNaturalLanguageGenerator):
             message.update(erase_metadata())
         elif buttons:
             message.update(offer_metadata(_offer_reason(policy, utter_action, tracker)))
-        return message
+        plan = analyse_turn(tracker, Detectors.for_policy(policy), self.responses.keys())
+        return decorate(utter_action, message, tracker, plan)
 
     def disclose_bot_messages(
         self, messages: List[BotUttered], tracker: DialogueStateTracker
@@ -257,7 +270,7 @@ def _offer_reason(policy: LoadedPolicy, utter_action: Text, tracker: DialogueSta
     if utter_action == c.RESPONSE_OUTAGE:
         return REASON_OUTAGE
     plan = analyse_turn(tracker, Detectors.for_policy(policy))
-    if plan is not None and plan.kind == CONFIRM and plan.reason:
+    if plan is not None and plan.kind in (CONFIRM, COMPLAINT_FILED, FEEDBACK) and plan.reason:
         return plan.reason
     return REASON_UNDECIDED
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 import weakref
-from typing import Optional, Protocol
+from typing import Any, Dict, Optional, Protocol
 
 __all__ = ["ChatRights", "chat_rights", "install_chat_rights"]
 
@@ -28,6 +28,9 @@ class ChatRights(Protocol):
 
     def opt_out_in_chat(self, conversation_id: str) -> str:
         """Keep the conversation out of the stores from now on; its reference number."""
+
+    def privacy_request(self, reference: str) -> Optional[Dict[str, Any]]:
+        """The register's row of the rights request ``reference`` (a status question), or None."""
 
 
 _lock = threading.Lock()

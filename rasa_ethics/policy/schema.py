@@ -33,6 +33,7 @@ from rasa_ethics.policy.schema_handoff import (
 from rasa_ethics.policy.schema_limits import LimitsConfig
 from rasa_ethics.policy.schema_pii import Operator, PIIConfig, PIIEntityRule
 from rasa_ethics.policy.schema_privacy import PrivacyConfig
+from rasa_ethics.policy.schema_redress import RedressConfig
 
 __all__ = [
     "AuditConfig",
@@ -50,6 +51,7 @@ __all__ = [
     "PolicyDocument",
     "PrivacyConfig",
     "REPLACE",
+    "RedressConfig",
     "SignalsConfig",
     "TopicConfig",
     "WebhookConfig",
@@ -145,6 +147,7 @@ class PolicyDocument(Section):
     pii: PIIConfig = Field(default_factory=lambda: PIIConfig())
     audit: AuditConfig = Field(default_factory=lambda: AuditConfig())
     privacy: PrivacyConfig = Field(default_factory=lambda: PrivacyConfig())
+    redress: RedressConfig = Field(default_factory=lambda: RedressConfig())
     limits: LimitsConfig = Field(default_factory=lambda: LimitsConfig())
     messages: MessagesConfig = Field(default_factory=lambda: MessagesConfig())
     bias: BiasConfig = Field(default_factory=lambda: BiasConfig())

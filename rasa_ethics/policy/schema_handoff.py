@@ -197,15 +197,18 @@ class HandoffConfig(Section):
         "Backstop phrases: a handoff happens even if the classifier misses the intent."
     )
     text: str = Field(
-        "I'm connecting you with a member of our team. They'll reply here shortly.",
+        "I'm connecting you with a member of our team. They'll reply here shortly. Your "
+        "reference number is {reference}.",
         min_length=1,
-        description="Said when a handoff starts (response utter_ethics_handoff).",
+        description="Said when a handoff starts (response utter_ethics_handoff); {reference} "
+        "(optional) is the request's number in the queue, e.g. HR-7K3M-9QXA.",
     )
     unavailable_text: str = Field(
         "All of our team are busy or away right now. Your request is queued and a person will "
-        "get back to you by email as soon as we are open.",
+        "get back to you by email as soon as we are open. Your reference number is {reference}.",
         min_length=1,
-        description="Said when no agent is available (response utter_ethics_handoff_unavailable).",
+        description="Said when no agent is available (response utter_ethics_handoff_unavailable); "
+        "{reference} (optional) is the request's number in the queue.",
     )
     resumed_text: str = Field(
         "You're talking to the AI assistant again. How else can I help?",

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+import re
+from typing import Any, Dict, List, Mapping, Optional
 
 from rasa_ethics import constants as c
 
-__all__ = ["response_buttons", "response_text", "response_texts"]
+__all__ = ["fill", "response_buttons", "response_text", "response_texts", "text_pattern"]
 
 
 def response_texts(policy: Any) -> Dict[str, str]:
@@ -25,6 +26,9 @@ def response_texts(policy: Any) -> Dict[str, str]:
         c.RESPONSE_DECLINED: handoff.confirm.declined_text,
         c.RESPONSE_OUTAGE: handoff.outage_text,
         c.RESPONSE_TOO_LONG: policy.messages.too_long_text,
+        c.RESPONSE_COMPLAINT_FILED: policy.redress.complaint_filed_text,
+        # the domain's text; EthicsNLG says the one that fits the request (nlg/status.py)
+        c.RESPONSE_REQUEST_STATUS: policy.redress.status_not_found_text,
     }
     chat = policy.privacy.chat
     if chat.enabled:
@@ -64,3 +68,16 @@ def response_buttons(policy: Any, utter_action: str) -> List[Dict[str, str]]:
         return []
     confirm = policy.handoff.confirm
     return [{"title": t, "payload": t} for t in (confirm.yes_button, confirm.no_button)]
+
+
+def fill(text: str, values: Mapping[str, object]) -> str:
+    """``text`` with each ``{name}`` of ``values`` replaced; other braces are left as written."""
+    for name, value in values.items():
+        text = text.replace("{" + name + "}", str(value))
+    return text
+
+
+def text_pattern(text: str) -> "re.Pattern[str]":
+    """A pattern that matches ``text`` as said, whatever its placeholders were filled with."""
+    parts = re.split(r"\{[a-z_]+\}", text)
+    return re.compile(".+?".join(re.escape(part) for part in parts) + r"\Z", re.DOTALL)

@@ -240,6 +240,11 @@ class RedactingTrackerStore(TrackerStore):
         on any inner store: the register lives in the plugin's SQL database."""
         return self.opt_outs.opt_out_in_chat(conversation_id)
 
+    def privacy_request(self, reference: str) -> Optional[Dict[str, Any]]:
+        """The register's row of a rights request, for a customer's status question (EthicsNLG
+        says only its kind, state and deadline)."""
+        return self.opt_outs.register.get(reference)
+
     def request_export_in_chat(self, conversation_id: str) -> str:
         """File the customer's request for a copy of their data (EthicsNLG); its reference.
 

@@ -16,12 +16,13 @@ from typing import Any, Dict, List
 import pytest
 
 from rasa_ethics.policy import load_policy
+from tests.e2e.truth import Templates
 from tests.harness import AGENT_TOKEN, BIN, REPO, BotClient, bot_events
 
 pytestmark = pytest.mark.slow
 
 NORTHWIND = load_policy(REPO / "policies" / "northwind.yml")
-HANDOFF_TEXTS = {NORTHWIND.handoff.text, NORTHWIND.handoff.unavailable_text}
+HANDOFF_TEXTS = Templates({NORTHWIND.handoff.text, NORTHWIND.handoff.unavailable_text})
 CLI = str(BIN / "rasa-ethics")
 REPLY = "Thanks for waiting, I am looking at your parcel now."  # no personal data (stored redacted)
 
@@ -125,7 +126,7 @@ class TestAvailability:
             time.sleep(2)
             who = sender("closed")
             replies = degraded_bot.say(who, "get me a human")
-            assert NORTHWIND.handoff.unavailable_text in replies
+            assert set(replies) & Templates({NORTHWIND.handoff.unavailable_text})
             row = request_of(degraded_bot, who)
             assert row["agent_available"] is False and row["status"] == "open"
         finally:

@@ -14,6 +14,7 @@ from typing import Any, Dict, List
 import pytest
 
 from rasa_ethics.policy import load_policy
+from tests.e2e.truth import Templates
 from tests.harness import REPO, BotClient, bot_events, event_names, shift_into_the_past
 from tests.harness.conversations import ORDINARY
 
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.slow
 
 NORTHWIND = load_policy(REPO / "policies" / "northwind.yml")
 DISCLOSURE = NORTHWIND.disclosure.text
-HANDOFF_TEXTS = {NORTHWIND.handoff.text, NORTHWIND.handoff.unavailable_text}
+HANDOFF_TEXTS = Templates({NORTHWIND.handoff.text, NORTHWIND.handoff.unavailable_text})
 CHALLENGE = NORTHWIND.disclosure.bot_challenge_text
 CRISIS = NORTHWIND.handoff.signals.sensitive_topics["self_harm"].text
 GREETING = "Hi, welcome to Northwind Outfitters support!"

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from rasa_ethics.policy import load_policy
+from tests.e2e.truth import Templates
 from tests.harness import RASA, REPO, LoadedAgent, rasa_env
 
 pytestmark = pytest.mark.slow
@@ -63,7 +64,7 @@ class TestConversations:
     def test_handoff_request_gets_the_policy_text(self, example_agent: LoadedAgent) -> None:
         """'I want to talk to a human' gets the policy's handoff text."""
         [reply] = example_agent.converse("handoff", ["I want to talk to a human"])
-        texts = {NORTHWIND.handoff.text, NORTHWIND.handoff.unavailable_text}
+        texts = Templates({NORTHWIND.handoff.text, NORTHWIND.handoff.unavailable_text})
         assert texts & set(reply), reply
 
     def test_order_form_and_custom_action(self, example_agent: LoadedAgent) -> None:

@@ -46,7 +46,7 @@ from rasa_ethics.rights.erasure import count_rows
 from rasa_ethics.rights.locate import locate
 from tests.dialogue.privacy_scoring import TUNING_SETS
 from tests.e2e.postgres import postgres_server
-from tests.e2e.truth import Texts, load_sets, without_disclosure
+from tests.e2e.truth import Templates, Texts, load_sets, without_disclosure
 from tests.harness import REPO, BotClient, ServedBot, make_workspace, served_bot
 from tests.harness.processes import RASA
 
@@ -55,7 +55,7 @@ pytestmark = pytest.mark.slow
 NORTHWIND = load_policy(REPO / "policies" / "northwind.yml")
 CHAT = NORTHWIND.privacy.chat
 DISCLOSURE = NORTHWIND.disclosure.text
-HANDOFF_TEXTS = {NORTHWIND.handoff.text, NORTHWIND.handoff.unavailable_text}
+HANDOFF_TEXTS = Templates({NORTHWIND.handoff.text, NORTHWIND.handoff.unavailable_text})
 REFERENCE = r"(PR-[0-9A-Z]{4}-[0-9A-Z]{4})"
 ERASED = re.compile(re.escape(CHAT.erased_text).replace(r"\{reference\}", REFERENCE))
 OPTED_OUT = re.compile(re.escape(CHAT.opted_out_text).replace(r"\{reference\}", REFERENCE))

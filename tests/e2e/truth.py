@@ -4,7 +4,9 @@ Reusable by any end-to-end test or benchmark that talks to a served bot (tests/h
 :func:`outcome` sends a message and classifies the answer from what the customer got, what the
 tracker holds (pause) and what the handoff table holds (queued rows).  The truth contract:
 
-* the handoff text goes out if and only if the conversation is paused and a request is queued;
+* the handoff text goes out if and only if the conversation is paused and a request is queued
+  (a complaint filed with an offer of a person, `handoff.when.complaint: ask`, is queued without
+  a pause: its text says its reference);
 * the bot-challenge answer goes out only for a message that asked;
 * no privacy text (notice, erasure question, opt-out, export) answers a message that did not ask;
 * an ordinary request gets an answer from the host bot (not silence, not only ethics texts).
@@ -17,16 +19,43 @@ import urllib.parse
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Set
 
 import yaml
 
 from rasa_ethics import constants as c
 from rasa_ethics.policy import LoadedPolicy
-from rasa_ethics.policy.texts import response_texts
+from rasa_ethics.policy.texts import response_texts, text_pattern
 from tests.harness import REPO, BotClient
 
 DATA = REPO / "tests" / "data"
+
+
+class Templates:
+    """Policy texts as said: a ``{reference}`` (or another placeholder) matches what filled it.
+
+    ``reply in templates``, ``set(replies) & templates`` and ``templates | other`` work as they
+    would on a set of the plain texts.
+    """
+
+    def __init__(self, texts: Iterable[str]) -> None:
+        self.texts = frozenset(texts)
+        self._patterns = [text_pattern(text) for text in self.texts]
+
+    def __contains__(self, reply: object) -> bool:
+        return isinstance(reply, str) and any(p.match(reply) for p in self._patterns)
+
+    def __rand__(self, replies: Iterable[str]) -> Set[str]:
+        return {reply for reply in replies if reply in self}
+
+    __and__ = __rand__
+
+    def __or__(self, other: Iterable[str]) -> Templates:
+        others = other.texts if isinstance(other, Templates) else frozenset(other)
+        return Templates(self.texts | others)
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self.texts)
 
 
 @dataclass(frozen=True)
@@ -34,12 +63,13 @@ class Texts:
     """The policy's texts, to recognise them in the customer's answers."""
 
     disclosure: str
-    handoff: frozenset
+    handoff: Templates
     challenge: str
     confirm: str
     declined: str
     outage: str
     privacy: frozenset = frozenset()  # the texts of the in-chat privacy flows
+    filed: Templates = Templates(())  # the complaint filed with an offer of a person
 
     @classmethod
     def of(cls, policy: LoadedPolicy) -> Texts:
@@ -47,7 +77,7 @@ class Texts:
         handoff = policy.handoff
         return cls(
             disclosure=policy.disclosure.text,
-            handoff=frozenset({handoff.text, handoff.unavailable_text}),
+            handoff=Templates({handoff.text, handoff.unavailable_text}),
             challenge=policy.disclosure.bot_challenge_text,
             confirm=handoff.confirm.text,
             declined=handoff.confirm.declined_text,
@@ -55,13 +85,13 @@ class Texts:
             privacy=frozenset(
                 t for r, t in response_texts(policy).items() if r in c.PRIVACY_RESPONSES
             ),
+            filed=Templates({policy.redress.complaint_filed_text}),
         )
 
-    def ethics(self) -> frozenset:
+    def ethics(self) -> Templates:
         """Every text the plugin says itself."""
-        return (
-            self.handoff | self.privacy | {self.challenge, self.confirm, self.declined, self.outage}
-        )
+        plain = {self.challenge, self.confirm, self.declined, self.outage}
+        return self.handoff | self.filed | self.privacy | plain
 
     def is_privacy(self, reply: str) -> bool:
         """Whether ``reply`` is a text of the in-chat privacy flows (a ``{reference}`` filled in
@@ -132,7 +162,8 @@ class Outcome:
         breaches = []
         if self.said_handoff and not (self.paused and self.queued):
             breaches.append(f"false promise (paused={self.paused}, queued={self.queued})")
-        if (self.paused or self.queued) and not self.said_handoff:
+        filed = any(r in self.texts.filed for r in self.replies) and not self.paused
+        if (self.paused or self.queued) and not (self.said_handoff or filed):
             breaches.append(f"silent handoff (paused={self.paused}, queued={self.queued})")
         if self.said_challenge and not may_challenge:
             breaches.append("bot-challenge answer to a message that did not ask")

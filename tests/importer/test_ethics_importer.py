@@ -41,9 +41,10 @@ class TestRasaInitBot:
         assert {c.HANDOFF_INTENT, c.BOT_CHALLENGE_INTENT, c.COMPLAINT_INTENT} <= set(domain.intents)
         for name in (c.RESPONSE_DISCLOSURE, c.RESPONSE_HANDOFF, c.RESPONSE_HANDOFF_UNAVAILABLE):
             assert domain.responses[name][0]["text"]
-        for name in (c.RESPONSE_CONFIRM, c.RESPONSE_OUTAGE):
+        for name in (c.RESPONSE_CONFIRM, c.RESPONSE_OUTAGE, c.RESPONSE_COMPLAINT_FILED):
             titles = [b["title"] for b in domain.responses[name][0]["buttons"]]
             assert titles == ["Yes, connect me", "No, carry on"]
+        assert "{reference}" in domain.responses[c.RESPONSE_REQUEST_STATUS][0]["text"]
         assert domain.responses["utter_iamabot"]  # the host's own responses survive
 
     def test_nlu_gains_the_handoff_examples(self, rasa_init_bot: Path) -> None:

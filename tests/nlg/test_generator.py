@@ -16,8 +16,10 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, Restarted, Sessi
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import RasaException
 
+from rasa_ethics.handoff.reference import handoff_reference
 from rasa_ethics.nlg import EthicsNLG, disclosure
 from rasa_ethics.policy import load_policy
+from rasa_ethics.policy.texts import fill
 from tests.dialogue.builders import DOMAIN_YAML, session, user
 from tests.nlg.nlg_testlib import northwind_nlg
 
@@ -35,6 +37,12 @@ def nlg() -> EthicsNLG:
 
 def tracker(*events) -> DialogueStateTracker:
     return DialogueStateTracker.from_events("c", session(*events), DOMAIN.slots)
+
+
+def said_handoff(t: DialogueStateTracker) -> str:
+    """The handoff text with this turn's reference (the latest customer message's timestamp)."""
+    reference = handoff_reference(t.sender_id, t.latest_message.timestamp)
+    return fill(NORTHWIND.handoff.text, {"reference": reference})
 
 
 def generate(nlg, name: str, t: DialogueStateTracker) -> dict:
@@ -85,7 +93,7 @@ class TestDisclosure:
             BotUttered("crisis"),
         )
         message = generate(nlg, "utter_ethics_handoff", t)
-        assert message["text"] == NORTHWIND.handoff.text and "ethics_handoff" not in message
+        assert message["text"] == said_handoff(t) and "ethics_handoff" not in message
 
     def test_disabled(self, tmp_path: Path) -> None:
         """disclosure.enabled: false leaves the first message alone."""
@@ -118,8 +126,9 @@ class TestTruthGuard:
 
     def test_decided_handoff_is_said(self, nlg) -> None:
         """The step EthicsPolicy is at is the handoff: the text goes out."""
-        message = generate(nlg, "utter_ethics_handoff", self.later(user("get me a human")))
-        assert message["text"] == NORTHWIND.handoff.text
+        t = self.later(user("get me a human"))
+        message = generate(nlg, "utter_ethics_handoff", t)
+        assert message["text"] == said_handoff(t)
 
     def test_undecided_bot_challenge_becomes_the_hosts_fallback(self, nlg) -> None:
         """No bot-challenge answer for a message that did not ask: the host's utter_default."""
