@@ -8,8 +8,8 @@ cursor ``after``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Callable, Dict, Iterable, List, Optional
+from dataclasses import dataclass, replace
+from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional
 
 from rasa.shared.core.events import BotUttered, Event, UserUttered
 
@@ -54,8 +54,12 @@ def messages_after(
     agent_name: AgentName,
     bot_label: str = BOT_LABEL,
     with_customer: bool = True,
+    sent: Optional[Mapping[float, str]] = None,
 ) -> List[ChatMessage]:
     """The messages of ``events`` newer than ``after``, oldest first.
+
+    ``sent``: the texts this process sent, by event timestamp; they replace the stored (redacted)
+    texts of those messages.
 
     The customer's own messages come only when ``with_customer`` (the page shows a message it
     sent at once, so it asks for them only when it loads the history); button payloads
@@ -67,6 +71,8 @@ def messages_after(
             continue
         if isinstance(event, BotUttered):
             message = _bot_message(event, agent_name, bot_label)
+            if message is not None and sent and event.timestamp in sent:
+                message = replace(message, text=sent[event.timestamp])
         elif isinstance(event, UserUttered) and with_customer:
             message = _customer_message(event)
         else:

@@ -1,4 +1,5 @@
-"""Wake the web chat streams of one conversation when something was saved for it in this process.
+"""Wake the web chat streams of one conversation when something was saved for it in this process,
+and keep for a while the texts this process sent (:class:`SentTexts`).
 
 A stream subscribes an :class:`asyncio.Event` for its conversation, clears it before it reads the
 conversation, and waits on it (with a timeout, for what other replicas save).  A wake-up that
@@ -9,11 +10,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from typing import Dict, Iterator, Set
+import time
+from collections import OrderedDict
+from typing import Any, Dict, Iterator, Set, Tuple
 
-__all__ = ["MAX_STREAMS", "TooManyStreams", "Wakeups"]
+__all__ = ["MAX_STREAMS", "SentTexts", "TooManyStreams", "Wakeups"]
 
 MAX_STREAMS = 2_000  # open streams per process; more are refused (503) rather than starve it
+KEPT_PER_CONVERSATION = 50
+KEPT_CONVERSATIONS = 5_000
+KEPT_SECONDS = 15 * 60
 
 
 class TooManyStreams(Exception):
@@ -60,3 +66,40 @@ class Wakeups:
         """Until ``event`` is set or ``timeout`` seconds passed (the caller clears it)."""
         with contextlib.suppress(asyncio.TimeoutError):
             await asyncio.wait_for(event.wait(), timeout)
+
+
+class SentTexts:
+    """The texts of messages this process sent to a chat, by conversation and event timestamp.
+
+    The tracker store keeps messages redacted; the customer should read what the agent (or the
+    bot) actually wrote, as on Rasa's other channels.  So the chat shows a message's sent text
+    while this process still has it: at most :data:`KEPT_PER_CONVERSATION` per conversation, for
+    :data:`KEPT_SECONDS`, for at most :data:`KEPT_CONVERSATIONS` conversations, in memory only.
+    A chat served by another replica shows the stored, redacted text.
+    """
+
+    def __init__(self) -> None:
+        """An empty store."""
+        self._texts: "OrderedDict[str, OrderedDict[float, Tuple[float, str]]]" = OrderedDict()
+
+    def keep(self, conversation_id: str, timestamp: Any, text: Any) -> None:
+        """Remember ``text``, the message sent at ``timestamp`` (its event's timestamp)."""
+        if not isinstance(timestamp, (int, float)) or not isinstance(text, str):
+            return
+        texts = self._texts.setdefault(conversation_id, OrderedDict())
+        self._texts.move_to_end(conversation_id)
+        texts[float(timestamp)] = (time.monotonic(), text)
+        while len(texts) > KEPT_PER_CONVERSATION:
+            texts.popitem(last=False)
+        while len(self._texts) > KEPT_CONVERSATIONS:
+            self._texts.popitem(last=False)
+
+    def of(self, conversation_id: str) -> Dict[float, str]:
+        """The texts still kept for ``conversation_id``, by timestamp."""
+        texts = self._texts.get(conversation_id)
+        if not texts:
+            return {}
+        now = time.monotonic()
+        for stamp in [s for s, (kept, _) in texts.items() if now - kept > KEPT_SECONDS]:
+            del texts[stamp]
+        return {stamp: text for stamp, (_, text) in texts.items()}

@@ -47,7 +47,7 @@ from rasa_ethics.channels.agent_input import read_json_object, stop_reading
 from rasa_ethics.channels.chat_view import BOT_LABEL, handoff_status, messages_after
 from rasa_ethics.channels.desk import DeskError
 from rasa_ethics.channels.static_files import security_headers, serve
-from rasa_ethics.channels.wakeups import TooManyStreams, Wakeups
+from rasa_ethics.channels.wakeups import SentTexts, TooManyStreams, Wakeups
 from rasa_ethics.handoff.current import current_accounts
 from rasa_ethics.inputs import safe_text
 from rasa_ethics.stores.tracker_store import find_ethics_store
@@ -71,9 +71,10 @@ def sender_for(session: str) -> str:
 class WebChatOutput(OutputChannel):
     """Wakes the page's stream; the messages themselves are read from the stored conversation."""
 
-    def __init__(self, wakeups: Wakeups) -> None:
-        """Wake the streams registered in ``wakeups``."""
+    def __init__(self, wakeups: Wakeups, sent: SentTexts) -> None:
+        """Wake the streams registered in ``wakeups``; keep the texts sent in ``sent``."""
         self._wakeups = wakeups
+        self._sent = sent
 
     @classmethod
     def name(cls) -> Text:
@@ -82,6 +83,7 @@ class WebChatOutput(OutputChannel):
 
     async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
         """Called for every message (the agent desk's replies included): wake the page."""
+        self._sent.keep(recipient_id, message.get("timestamp"), message.get("text"))
         self._wakeups.wake(recipient_id)
 
     async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
@@ -111,10 +113,11 @@ class WebChatChannel(InputChannel):
         self.bot_label = bot_label
         self.poll_seconds = poll_seconds
         self.wakeups = Wakeups()
+        self.sent = SentTexts()
 
     def get_output_channel(self) -> OutputChannel:
         """What the agent desk pushes an agent's reply through."""
-        return WebChatOutput(self.wakeups)
+        return WebChatOutput(self.wakeups, self.sent)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """The page, its files, and the message routes."""
@@ -190,7 +193,7 @@ class WebChatChannel(InputChannel):
         own, so what the dialogue policies see is a fresh session, as after ``rasa shell``'s
         first message: an action before the customer's first word would change their predictions.
         """
-        output = WebChatOutput(self.wakeups)
+        output = WebChatOutput(self.wakeups, self.sent)
         tracker = await agent.processor.fetch_tracker_and_update_session(sender, output)
         if disclose:
             message = await agent.nlg.generate(c.RESPONSE_DISCLOSURE, tracker, CHANNEL) or {}
@@ -215,7 +218,7 @@ class WebChatChannel(InputChannel):
             return _json({"error": str(exc)}, exc.status)
         finally:
             stop_reading(request)
-        output = WebChatOutput(self.wakeups)
+        output = WebChatOutput(self.wakeups, self.sent)
         message = UserMessage(safe_text(text), output, sender, input_channel=CHANNEL)
         try:
             await on_new_message(message)
@@ -237,7 +240,12 @@ class WebChatChannel(InputChannel):
         if tracker is None:
             return [], handoff_status(None, None, _agent_name, False)
         found = messages_after(
-            tracker.events, after, _agent_name, self.bot_label, with_customer=after <= 0
+            tracker.events,
+            after,
+            _agent_name,
+            self.bot_label,
+            with_customer=after <= 0,
+            sent=self.sent.of(sender),
         )
         store = find_ethics_store(agent.tracker_store)
         row = place = None

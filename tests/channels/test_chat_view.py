@@ -89,3 +89,13 @@ def test_status() -> None:
     }
     taken = handoff_status({**row, "assignee": "sam"}, None, name_of, True)["handoff"]
     assert taken["state"] == "with_agent" and taken["agent"] == "Sam P."
+
+
+def test_a_sent_text_replaces_the_stored_one() -> None:
+    """The customer reads what the agent wrote, not the redacted copy the store keeps."""
+    events = [
+        BotUttered("Hi, I'm <PERSON>.", metadata={c.META_AGENT: {c.AGENT_ID: "sam"}}, timestamp=6.0)
+    ]
+    [shown] = messages_after(events, 0, name_of, sent={6.0: "Hi, I'm Sam.", 7.0: "other"})
+    assert shown.text == "Hi, I'm Sam."
+    assert messages_after(events, 0, name_of)[0].text == "Hi, I'm <PERSON>."

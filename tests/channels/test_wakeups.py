@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from rasa_ethics.channels.wakeups import TooManyStreams, Wakeups
+from rasa_ethics.channels.wakeups import SentTexts, TooManyStreams, Wakeups
 
 
 def test_a_wake_reaches_only_that_conversation() -> None:
@@ -52,3 +52,19 @@ def test_the_limit() -> None:
     assert not wakeups.full()
     with wakeups.subscribe("b"):
         pass
+
+
+def test_sent_texts_are_kept_per_conversation_and_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    from rasa_ethics.channels import wakeups as module
+
+    sent = SentTexts()
+    sent.keep("a", 1.0, "Hi, I'm Amira.")
+    sent.keep("a", "not a timestamp", "ignored")
+    sent.keep("b", 2.0, "for b")
+    assert sent.of("a") == {1.0: "Hi, I'm Amira."} and sent.of("b") == {2.0: "for b"}
+    monkeypatch.setattr(module, "KEPT_PER_CONVERSATION", 2)
+    for stamp in (3.0, 4.0, 5.0):
+        sent.keep("a", stamp, f"text {stamp}")
+    assert sorted(sent.of("a")) == [4.0, 5.0]
+    monkeypatch.setattr(module, "KEPT_SECONDS", -1)
+    assert sent.of("a") == {}  # too old

@@ -78,6 +78,7 @@ def open_console(browser: Any, bot: ServedBot, agent: str) -> Any:
     page.goto(f"{bot.url}/webhooks/ethics_agent/console")
     page.wait_for_selector("#signin:not([hidden])")
     assert page.locator("#desk").is_hidden()  # nothing of the queue before signing in
+    assert axe_problems(page) == [], "the console's sign-in form"
     page.fill("#agent-id", agent)
     page.fill("#password", PASSWORD)
     page.press("#password", "Enter")
@@ -174,7 +175,7 @@ def test_customer_and_agent(staffed: List[ServedBot], browser: Any) -> None:
     assert any(reference in m["text"] for m in messages(chat))  # said in the handoff message too
 
     open_request(console, reference)
-    assert console.inner_text("#d-reason") == "customer_request"
+    assert console.inner_text("#d-reason") == "Customer request"  # the reason, worded
     transcript = console.inner_text("#transcript")
     assert "where is my order?" in transcript
     assert "jane.doe@example.com" not in transcript and "<EMAIL>" in transcript  # redacted
@@ -190,6 +191,10 @@ def test_customer_and_agent(staffed: List[ServedBot], browser: Any) -> None:
     agent_message = messages(chat)[-1]
     assert agent_message["label"] == "Amira K." and "message-agent" in agent_message["cls"]
 
+    console.wait_for_function(  # the console shows the reply among the messages since
+        "() => document.querySelector('#since').textContent.includes('Your parcel left')"
+    )
+    chat.wait_for_timeout(600)  # the new message's fade-in has ended
     for page, name in ((chat, "web-chat.png"), (console, "agent-console.png")):
         screenshot(page, name)
         assert axe_problems(page) == [], name
