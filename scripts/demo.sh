@@ -46,8 +46,11 @@ echo " ready."
 
 # The demo agent, with a password made for this run (the account lives in the bot's database).
 "$BIN/rasa-ethics" agents remove "$AGENT" --endpoints endpoints.yml >/dev/null 2>&1 || true
-printf '%s\n' "$PASSWORD" | "$BIN/rasa-ethics" agents add "$AGENT" --display-name "Demo Agent" \
-  --password-stdin --endpoints endpoints.yml >/dev/null
+if ! printf '%s\n' "$PASSWORD" | "$BIN/rasa-ethics" agents add "$AGENT" --display-name "Demo Agent" \
+  --password-stdin --endpoints endpoints.yml > logs/agents.log 2>&1; then
+  grep 'rasa-ethics' logs/agents.log >&2 || cat logs/agents.log >&2
+  exit 1
+fi
 
 "$BIN/rasa" run --interface 127.0.0.1 --port "$PORT" --endpoints endpoints.yml \
   --credentials credentials.yml > logs/rasa.log 2>&1 &
