@@ -8,9 +8,12 @@ Screenshots go to artifacts/ (not committed).
 
 from __future__ import annotations
 
+import contextlib
+import http.server
 import json
 import re
 import subprocess
+import threading
 import time
 from pathlib import Path
 from typing import Any, Dict, Iterator, List
@@ -247,6 +250,52 @@ def test_action_server_down(staffed: List[ServedBot], browser: Any) -> None:
     assert reply(console, chat, "Ben here. Our systems are slow today; I can help.") < LIVE_SECONDS
     console.context.close()
     chat.context.close()
+
+
+def test_the_widget_on_another_site(staffed: List[ServedBot], browser: Any) -> None:
+    """A shop's page with the widget's script tag opens the chat in a frame from the bot."""
+    bot = staffed[0]
+    host_page = (
+        "<!doctype html><html lang='en'><head><title>Shop</title></head><body><main>"
+        "<h1>Our shop</h1>"
+        f"<script src='{bot.url}/webhooks/ethics_chat/widget.js' defer></script>"
+        "</main></body></html>"
+    ).encode("utf-8")
+    with shop_site(host_page) as shop:  # localhost: another site than the bot's 127.0.0.1
+        page = browser.new_context().new_page()
+        page.goto(shop)
+        page.get_by_role("button", name="Chat with us").click()
+        frame = page.frame_locator("iframe[title='Chat with us']")
+        first = frame.locator("#log .message .message-text").first
+        first.wait_for()
+        assert first.text_content() == NORTHWIND.disclosure.text
+        assert frame.locator("#handoff").is_visible()
+        page.context.close()
+
+
+@contextlib.contextmanager
+def shop_site(page: bytes) -> Iterator[str]:
+    """A web server on loopback that serves ``page``; yield its address (on localhost)."""
+
+    class Shop(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - the standard library's name
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(page)))
+            self.end_headers()
+            self.wfile.write(page)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Shop)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://localhost:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def test_agent_actions_are_audited(staffed: List[ServedBot]) -> None:
