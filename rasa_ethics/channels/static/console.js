@@ -229,8 +229,17 @@
   function messageItem(message) {
     const li = text("li", "line line-" + (message.role || "bot"), "");
     li.append(text("span", "line-role", ROLE_LABELS[message.role] || message.role || "Message"));
-    li.append(text("span", "line-text", message.text || ""));
+    li.append(text("span", "line-text", shownText(message)));
     return li;
+  }
+
+  /** A customer's button press is stored as its payload ("/ethics_human_handoff"): say so. */
+  function shownText(message) {
+    const value = message.text || "";
+    if (message.role === "customer" && /^\/[A-Za-z_][\w.-]*/.test(value)) {
+      return "(pressed a button: " + words(value.slice(1).split("{")[0]) + ")";
+    }
+    return value;
   }
 
   function renderRequest(request, fresh) {
