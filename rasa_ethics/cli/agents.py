@@ -11,14 +11,12 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import os
 import sys
-import warnings
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Dict, List
 
-from rasa_ethics.cli.terminal import printable
+from rasa_ethics.cli.terminal import printable, without_library_warnings
 
 
 def register(subparsers: Any) -> None:
@@ -65,11 +63,7 @@ def _where(parser: argparse.ArgumentParser, defaults: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Open the accounts and do the operation."""
-    # Rasa 3.6 and SQLAlchemy 1.4 warn about their own deprecated APIs on import: not operators'.
-    os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
-        return _run(args)
+    return without_library_warnings(lambda: _run(args))
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -12,12 +12,11 @@ import argparse
 import getpass
 import os
 import sys
-import warnings
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Dict, List
 
-from rasa_ethics.cli.terminal import printable, printable_json
+from rasa_ethics.cli.terminal import printable, printable_json, without_library_warnings
 
 
 def register(subparsers: Any) -> None:
@@ -51,12 +50,7 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Open the bot's stores and do the operation."""
-    # Rasa 3.6 and its dependencies warn about their own deprecated APIs (pkg_resources,
-    # SQLAlchemy 1.4's legacy API) on import: not for operators, and not theirs to fix.
-    os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
-        return _run(args)
+    return without_library_warnings(lambda: _run(args))
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -10,10 +10,14 @@ wrote can move the cursor, recolour, retitle or reorder the agent's screen.
 from __future__ import annotations
 
 import json
+import os
 import re
-from typing import Any
+import warnings
+from typing import Any, Callable, TypeVar
 
-__all__ = ["printable", "printable_json"]
+__all__ = ["printable", "printable_json", "without_library_warnings"]
+
+_T = TypeVar("_T")
 
 # ESC [ ... final (CSI), ESC ] ... BEL/ST (OSC), ESC P/X/^/_ ... ST (DCS and friends), ESC x.
 _ESCAPE_SEQUENCE = re.compile(
@@ -45,3 +49,13 @@ def printable_json(value: Any) -> str:
     # JSON already escapes C0 controls; C1 controls (U+009B is a CSI) and bidi marks it does not.
     # Outside strings JSON is ASCII, so escaping these characters keeps the document valid.
     return _UNSAFE_IN_JSON.sub(_visible, text)
+
+
+def without_library_warnings(operation: Callable[[], _T]) -> _T:
+    """Run ``operation`` without the deprecation warnings Rasa 3.6 and its dependencies
+    (pkg_resources, SQLAlchemy 1.4's legacy API) print on import: not for operators, and not
+    theirs to fix."""
+    os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return operation()
