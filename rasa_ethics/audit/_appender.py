@@ -153,13 +153,17 @@ class Appender:
                     return False
                 time.sleep(_RETRY_SECONDS)
 
-    def commit(self) -> None:
-        """Append the pending batch; on failure roll it back and count what it lost."""
+    def commit(self, sync: bool = True) -> None:
+        """Append the pending batch; on failure roll it back and count what it lost.
+
+        ``sync=False``: leave the fsync to a later :meth:`sync` (durable writes, see the writer).
+        """
         if not self.chain.sink.lines:
             return
         lines = len(self.chain.sink.lines)
         data = self.chain.sink.take()
-        if self._attempt(lambda: self.rotator.append(data, lines, sync=self.fsync != "never")):
+        sync = sync and self.fsync != "never"
+        if self._attempt(lambda: self.rotator.append(data, lines, sync=sync)):
             self.chain.commit()
             self.checkpoints.committed()
             self._in_flight = {}
@@ -172,6 +176,15 @@ class Appender:
             self._lost[reason] = self._lost.get(reason, 0) + count
         self._in_flight = {}
         self._lose(len(lost))
+
+    def sync(self) -> None:
+        """fsync what durable writes appended, unless the policy says ``fsync: never``."""
+        if self.fsync == "never" or self.rotator.file is None:
+            return
+        try:
+            self.rotator.file.fsync()
+        except OSError as exc:  # the records are in the kernel; say so once, keep going
+            self._disk_failed(exc)
 
     def _disk_failed(self, exc: OSError) -> None:
         name = errno.errorcode.get(exc.errno or 0, "EIO")

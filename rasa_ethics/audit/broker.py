@@ -99,6 +99,16 @@ class AuditEventBroker(EventBroker):
             self.writer = self._writer(path or config.path, current.version_hash, start)
         except SigningKeyError as exc:  # no usable key, or not the key that signed the trail
             raise AuditConfigError(str(exc)) from None
+        if config.durable:
+            self.writer.make_durable()
+
+    def make_durable(self) -> None:
+        """Append records before :meth:`publish` returns, unless the policy says ``durable: false``.
+
+        The tracker store calls this in a multi-replica set-up (``rasa_ethics.stores.replicas``).
+        """
+        if self.writer is not None and self.policy.current.audit.durable is not False:
+            self.writer.make_durable()
 
     def _writer(self, path: str | Path, version: str, start: dict[str, Any]) -> AuditWriter:
         config = self.policy.current.audit

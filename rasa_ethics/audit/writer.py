@@ -6,6 +6,11 @@ signs checkpoints (:mod:`rasa_ethics.audit.checkpoints`), appends each batch wit
 and fsyncs as the policy says.  When the queue is full or the disk refuses a write,
 ``on_overload`` decides: ``block`` waits, ``drop`` counts the lost records and writes a ``gap``
 record with the count as soon as it can, so nothing vanishes unseen.
+
+A *durable* writer (:meth:`AuditWriter.make_durable`) appends each record in the caller's thread,
+under the lock the writer thread also takes, before :meth:`~AuditWriter.write` returns: the
+kernel has it even if the process is killed with ``kill -9`` a moment later.  The thread then
+only fsyncs (once per burst, as ``fsync: batch`` says), signs checkpoints and handles shutdown.
 """
 
 from __future__ import annotations
@@ -36,6 +41,7 @@ _MAX_BATCH = 4096
 Item = tuple[float, str, dict[str, Any]]
 _LIVE: weakref.WeakSet[AuditWriter] = weakref.WeakSet()
 _TIMER: Any = object()  # in a batch: the queue was quiet, see whether a checkpoint is due
+_FSYNC: Any = object()  # in a batch: durable writes reached the file, fsync it (policy allowing)
 
 
 class _Control:
@@ -93,6 +99,8 @@ class AuditWriter:
         self._overflow = 0
         self._overflow_lock = threading.Lock()
         self._closed = False
+        self.durable = False
+        self._disk = threading.Lock()  # the appender is used by one thread at a time
         try:
             # under the trail's lock, so two processes never both generate a key for it
             key = signing_key or load_signing_key(self.path, signing_key_file, signing_key_env)
@@ -129,17 +137,37 @@ class AuditWriter:
 
     # --- the bot's side ---------------------------------------------------------------------
 
+    def make_durable(self, timeout: float = 10.0) -> None:
+        """From now on, append each record before :meth:`write` returns (see the module doc).
+
+        What is queued so far (the ``start`` record) is written first, so the order holds.
+        """
+        self.flush(timeout)
+        self.durable = True
+
     def write(self, type_: str, fields: dict[str, Any], t: float | None = None) -> None:
-        """Queue one record; never raises or waits in ``drop`` mode."""
+        """Queue one record (durable: append it); never raises or waits in ``drop`` mode."""
         item = (self.clock() if t is None else t, type_, fields)
         if self._closed:
             if not self._overflow:
                 logger.warning("rasa-ethics audit: %s is closed; events go unrecorded", self.path)
             self._count_overflow()
+        elif self.durable:
+            self._write_now(item)
         elif self.block:
             self._put_blocking(item)
         elif not self._queue.offer(item):
             self._count_overflow()
+
+    def _write_now(self, item: Item) -> None:
+        with self._disk:
+            try:
+                self.appender.record(*item)
+            except Exception:  # noqa: BLE001 - count it; the turn goes on
+                logger.exception("rasa-ethics audit: cannot record a %s event", item[1])
+                self.appender.record_failed()
+            self.appender.commit(sync=False)
+        self._queue.offer(_FSYNC)  # a full mailbox only delays the fsync to the next burst
 
     def _put_blocking(self, item: Item) -> None:
         while not self._queue.put(item, timeout=1.0):
@@ -214,8 +242,17 @@ class AuditWriter:
         return stop
 
     def _process(self, batch: list[Item | _Control]) -> bool:
+        with self._disk:
+            return self._process_locked(batch)
+
+    def _process_locked(self, batch: list[Item | _Control]) -> bool:
+        synced = False
         for item in batch:
-            if item is _TIMER:
+            if item is _FSYNC:
+                if not synced:
+                    self.appender.sync()
+                    synced = True
+            elif item is _TIMER:
                 self.appender.checkpoint_if_due(self.clock())
             elif not isinstance(item, _Control):
                 try:

@@ -65,6 +65,14 @@ class AuditConfig(Section):
         description="When the queue is full or the disk refuses a write: 'drop' (the bot never "
         "waits; a gap record counts what was lost) or 'block' (the bot waits; nothing is lost).",
     )
+    durable: Optional[bool] = Field(
+        None,
+        description="Write each record to the file before the event broker returns, so a process "
+        "killed outright (kill -9) loses no record Rasa acknowledged; fsync still follows "
+        "`fsync`. Unset: on in a multi-replica set-up (a tracker store that is not SQLite, or a "
+        "Redis lock store), off otherwise (records reach the file from a background thread within "
+        "milliseconds).",
+    )
     include_bot_text: bool = Field(
         False,
         description="Also record the text of bot messages, passed through the broker's redactor "

@@ -78,6 +78,7 @@ from rasa_ethics.rights.trail import PrivacyTrail
 from rasa_ethics.serving import install_in_running_server, stored_view_only
 from rasa_ethics.stores.opt_out import OptOuts
 from rasa_ethics.stores.redaction import TrackerRedaction
+from rasa_ethics.stores.replicas import check_replicas, lock_store_type, rasa_endpoints
 from rasa_ethics.subjects import SubjectIndex
 
 __all__ = ["RedactingTrackerStore", "TrackerRedactor", "find_ethics_store", "unwrap"]
@@ -119,6 +120,14 @@ class RedactingTrackerStore(TrackerStore):
             self.inner = _build_inner(inner or DEFAULT_INNER, domain, event_broker)
             follow_retention(self.inner, self.live.current)  # Redis: keys expire with retention
             self.handoffs = _handoff_store(self.live, self.inner)
+            # several replicas: shared keys, a shared lock store, a durable audit trail
+            self.multi_replica = check_replicas(
+                inner or DEFAULT_INNER,
+                self.live.current,
+                event_broker,
+                self.handoffs.engine,
+                lock_store_type(rasa_endpoints()),
+            )
             live = self.live  # the waiting time customers are told follows policy reloads
             self.handoffs.handle_minutes = lambda: live.current.handoff.expected_handle_minutes
             # the console's agents, beside the queue; dialogue/ and nlg/ find both there

@@ -15,6 +15,7 @@ from typing import Any, Dict, Iterator, List
 
 import pytest
 import redis
+from cryptography.fernet import Fernet
 from rasa.shared.core.events import UserUttered
 
 from rasa_ethics.audit.files import trail_files
@@ -59,8 +60,16 @@ def red(server: Dict[str, Any]) -> Iterator[redis.Redis]:
 
 
 @pytest.fixture
-def redis_bot(bot: Path, server: Dict[str, Any], red: redis.Redis) -> Path:
-    """ana, ana2, ben now and old1, old2 40 days ago, in Redis; retention 30 days."""
+def redis_bot(
+    bot: Path, server: Dict[str, Any], red: redis.Redis, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """ana, ana2, ben now and old1, old2 40 days ago, in Redis; retention 30 days.
+
+    A Redis tracker store is a multi-replica set-up: the store refuses to start without the keys
+    every replica shares.
+    """
+    monkeypatch.setenv("RASA_ETHICS_VAULT_KEY", Fernet.generate_key().decode())
+    monkeypatch.setenv("RASA_ETHICS_AUDIT_KEY", "a pseudonym key for the redis tests")
     write_bot(bot, inner=server, handoff={"store_url": f"sqlite:///{PLUGIN_DB}"})
     fill_customers(bot, old=["old1", "old2"])
     return bot
