@@ -11,7 +11,8 @@ gave back.  Rasa logs a user message *after* NLU has run on it, so the log filte
 that only spaCy recognised in the message, even where the log line itself gives spaCy nothing to
 go on (a JSON dump, a slot listing).  Bot texts do not feed it: spaCy's guesses there ("I'm
 Northwind's assistant") would then be hidden in every log line.  The values live in process
-memory only, never on disk.
+memory; with several replicas they are also shared, encrypted, through the database
+(:mod:`rasa_ethics.stores.known_shared`, which hooks :attr:`KnownValues.on_new`).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import threading
 import time
 import urllib.parse
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, Optional
 
 from rasa_ethics.pii import PIIEngine, Span
@@ -134,6 +135,8 @@ class KnownValues:
         self._lock = threading.Lock()
         self._pattern: Optional[re.Pattern[str]] = None
         self._replacements: dict[str, str] = {}
+        #: Called with the ``(value, pii type)`` pairs :meth:`add` kept, to share them (replicas).
+        self.on_new: Optional[Callable[[list[tuple[str, str]]], None]] = None
 
     def __len__(self) -> int:
         return len(self._values)
@@ -142,14 +145,16 @@ class KnownValues:
         """Remember the values ``spans`` mark in ``text``."""
         self.add((text[s.start : s.end], s.type) for s in spans)
 
-    def add(self, values: Iterable[tuple[str, str]]) -> None:
-        """Remember ``(value, pii type)`` pairs."""
+    def add(self, values: Iterable[tuple[str, str]], share: bool = True) -> None:
+        """Remember ``(value, pii type)`` pairs; ``share=False``: they came from another replica."""
         expires = time.monotonic() + self.ttl_seconds
+        kept: list[tuple[str, str]] = []
         with self._lock:
             for value, kind in values:
                 value = value.strip()
                 if len(value) < self.min_chars:
                     continue
+                kept.append((value, kind))
                 fresh = value not in self._values
                 self._values[value] = (placeholder(kind), expires)
                 self._values.move_to_end(value)
@@ -158,6 +163,9 @@ class KnownValues:
             while len(self._values) > self.max_values:
                 self._values.popitem(last=False)
                 self._pattern = None
+        share_with = self.on_new
+        if share and kept and share_with is not None:
+            share_with(kept)
 
     def redact(self, text: str, keep: str = "") -> str:
         """``text`` with every remembered value (in any of its :func:`variants`) replaced.

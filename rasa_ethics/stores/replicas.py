@@ -12,9 +12,9 @@ set, when:
   unset while the trail is written: each replica would give the same customer another pseudonym;
 * the lock store is Rasa's in-memory one: two replicas would handle two messages of one
   conversation at once, and the later save would overwrite the earlier turn;
-* the lock store is Redis and the handoff queue a SQLite file (``handoff.store_url``): each
-  replica would queue alone.  With a shared tracker store but no Redis lock store, a SQLite queue
-  only gets a warning: it suits the one process of a bot that keeps its conversations in Redis.
+
+A handoff queue in a SQLite file (``handoff.store_url``) only gets a warning: replicas on one
+machine share the file, replicas on several would each queue alone.
 
 In such a set-up the audit writer also becomes durable (``audit.durable``): a replica killed
 outright loses none of the records of the events Rasa acknowledged.
@@ -117,14 +117,11 @@ def check_replicas(
             "with the in-memory one two replicas handle one conversation at once"
         )
     if queue_engine.dialect.name == "sqlite":
-        shared_queue = (
-            "put the handoff queue in a database every replica shares (handoff.store_url: a "
-            "PostgreSQL URL): a SQLite file is one replica's alone"
+        logger.warning(
+            "rasa-ethics: the handoff queue is the SQLite file %s; replicas on other machines "
+            "would each queue alone (handoff.store_url: give a PostgreSQL URL)",
+            queue_engine.url.database,
         )
-        if lock_store == "redis":
-            problems.append(shared_queue)
-        else:
-            logger.warning("rasa-ethics: with several replicas, %s", shared_queue)
     if problems:
         lines = "\n  - ".join(problems)
         msg = (

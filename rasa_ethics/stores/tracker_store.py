@@ -41,6 +41,7 @@ Nothing a customer sends stops the process from here:
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import logging
 from typing import Any, Awaitable, Callable, Dict, Iterable, List, Optional, Text, TypeVar
@@ -57,6 +58,7 @@ from rasa.shared.core.events import BotUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import RasaException
 from rasa.utils.endpoints import EndpointConfig
+from sqlalchemy.engine import Engine
 
 from rasa_ethics import constants as c
 from rasa_ethics.context import OWN_NAMES
@@ -69,6 +71,7 @@ from rasa_ethics.handoff.sqlite_file import private_sqlite_file
 from rasa_ethics.handoff.webhook import WebhookWorker
 from rasa_ethics.inputs import safe_sender_id
 from rasa_ethics.nlg.rights import install_chat_rights
+from rasa_ethics.pii.runtime import KNOWN_VALUES
 from rasa_ethics.policy import LivePolicy
 from rasa_ethics.rights.conversations import follow_retention, refuse_unerasable
 from rasa_ethics.rights.erasure import erase
@@ -76,10 +79,12 @@ from rasa_ethics.rights.locate import stores_of
 from rasa_ethics.rights.schedule import PurgeSchedule
 from rasa_ethics.rights.trail import PrivacyTrail
 from rasa_ethics.serving import install_in_running_server, stored_view_only
+from rasa_ethics.stores.known_shared import SharedKnownValues
 from rasa_ethics.stores.opt_out import OptOuts
 from rasa_ethics.stores.redaction import TrackerRedaction
 from rasa_ethics.stores.replicas import check_replicas, lock_store_type, rasa_endpoints
 from rasa_ethics.subjects import SubjectIndex
+from rasa_ethics.vault import load_key
 
 __all__ = ["RedactingTrackerStore", "TrackerRedactor", "find_ethics_store", "unwrap"]
 
@@ -128,6 +133,7 @@ class RedactingTrackerStore(TrackerStore):
                 self.handoffs.engine,
                 lock_store_type(rasa_endpoints()),
             )
+            self.known_shared = _shared_known_values(self.multi_replica, self.handoffs.engine)
             live = self.live  # the waiting time customers are told follows policy reloads
             self.handoffs.handle_minutes = lambda: live.current.handoff.expected_handle_minutes
             # the console's agents, beside the queue; dialogue/ and nlg/ find both there
@@ -215,6 +221,12 @@ class RedactingTrackerStore(TrackerStore):
         self._queue_handoffs(tracker)
         if not memory_only:
             self._link_subjects(tracker, stored)
+        await self._sync_known_values()  # what this turn found reaches the other replicas
+
+    async def _sync_known_values(self) -> None:
+        """Several replicas: share known values through the database, off the event loop."""
+        if self.known_shared is not None:
+            await asyncio.get_running_loop().run_in_executor(None, self.known_shared.sync)
 
     def _opted_out(self, tracker: DialogueStateTracker) -> Optional[bool]:
         """Whether the conversation is opted out; None (nothing is saved this turn) when the
@@ -294,6 +306,7 @@ class RedactingTrackerStore(TrackerStore):
         conversation comes from this process's memory.
         """
         safe = safe_sender_id(sender_id)
+        await self._sync_known_values()  # what other replicas found, before this turn logs
         found = await self.opt_outs.memory.retrieve(safe, self.inner.domain)
         if found is None:
             found = await _guarded("read", self.inner.retrieve(safe), None)
@@ -394,6 +407,15 @@ def _build_inner(
         msg = f"inner tracker store type '{config.get('type')}' could not be imported"
         raise RasaException(msg)
     return store
+
+
+def _shared_known_values(multi_replica: bool, engine: Engine) -> Optional[SharedKnownValues]:
+    """Several replicas share what their engines found (encrypted under the vault key)."""
+    if not multi_replica:
+        return None
+    shared = SharedKnownValues(KNOWN_VALUES, engine, load_key(engine))
+    shared.start()
+    return shared
 
 
 def _sql_url(endpoint: EndpointConfig) -> str:

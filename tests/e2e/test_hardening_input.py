@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 
 from rasa_ethics.vault import generate_key
 from tests.e2e.postgres import postgres_server
+from tests.e2e.redis_server import redis_server
 from tests.harness import BotClient, make_workspace, served_bot
 
 pytestmark = pytest.mark.slow
@@ -65,10 +66,11 @@ def pg_bot(
     trained_example_bot: Path, actions: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[BotClient]:
     """The example bot with its conversations in PostgreSQL."""
-    with postgres_server() as inner:
+    with postgres_server() as inner, redis_server() as locks:
         space = make_workspace(tmp_path_factory.mktemp("postgres"), actions)
         endpoints = yaml.safe_load(space.endpoints.read_text(encoding="utf-8"))
         endpoints["tracker_store"]["inner"] = inner
+        endpoints["lock_store"] = locks  # several replicas could serve it: a shared lock store
         space.endpoints.write_text(yaml.safe_dump(endpoints), encoding="utf-8")
         env = {"RASA_ETHICS_VAULT_KEY": generate_key()}
         with served_bot(trained_example_bot, space, env=env) as bot:
@@ -168,5 +170,3 @@ class TestMalformedRequests:
         """Rasa makes a string of a numeric sender; that keeps working."""
         status, answer = say(plugin_bot, {"sender": 12345, "message": "hi"})
         assert status == 200 and any(texts(answer)), answer
-
-

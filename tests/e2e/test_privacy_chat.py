@@ -46,6 +46,7 @@ from rasa_ethics.rights.erasure import count_rows
 from rasa_ethics.rights.locate import locate
 from tests.dialogue.privacy_scoring import TUNING_SETS
 from tests.e2e.postgres import postgres_server
+from tests.e2e.redis_server import redis_server
 from tests.e2e.truth import Templates, Texts, load_sets, without_disclosure
 from tests.harness import REPO, BotClient, ServedBot, make_workspace, served_bot
 from tests.harness.processes import RASA
@@ -88,11 +89,12 @@ def postgres_bot(
         "RASA_ETHICS_VAULT_KEY": Fernet.generate_key().decode(),
         "RASA_ETHICS_SUBJECT_KEY": "a subject key for the privacy e2e test",
     }
-    with postgres_server() as inner:
+    with postgres_server() as inner, redis_server() as locks:
         root = tmp_path_factory.mktemp("privacy-chat-pg")
         space = make_workspace(root, actions, broker_sql=True, policy=PRIVACY_POLICY)
         endpoints = yaml.safe_load(space.endpoints.read_text(encoding="utf-8"))
         endpoints["tracker_store"]["inner"] = inner
+        endpoints["lock_store"] = locks  # several replicas could serve it: a shared lock store
         space.endpoints.write_text(yaml.safe_dump(endpoints, sort_keys=False), encoding="utf-8")
         with served_bot(trained_example_bot, space, env=keys) as bot:
             bot.keys = keys  # type: ignore[attr-defined]

@@ -21,6 +21,7 @@ from typing import Any, Dict, Iterator
 import pytest
 import redis
 import yaml
+from cryptography.fernet import Fernet
 
 from tests.e2e.redis_server import redis_server
 from tests.e2e.test_privacy_chat import CLI, EMAIL, form_handoff_then_erasure, stored
@@ -56,13 +57,19 @@ def redis_bot(
     server: Dict[str, Any],
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[ServedBot]:
-    """The example bot with its action server, its conversations in Redis."""
+    """The example bot with its action server, its conversations and locks in Redis.
+
+    A Redis tracker store makes it a multi-replica set-up: shared keys, a Redis lock store.
+    """
     root = tmp_path_factory.mktemp("privacy-redis")
     space = make_workspace(root, actions, broker_sql=True, policy=POLICY)
     endpoints = yaml.safe_load(space.endpoints.read_text(encoding="utf-8"))
     endpoints["tracker_store"]["inner"] = server
+    endpoints["lock_store"] = {**server, "db": 1}
     space.endpoints.write_text(yaml.safe_dump(endpoints, sort_keys=False), encoding="utf-8")
-    with served_bot(trained_example_bot, space) as bot:
+    keys = {"RASA_ETHICS_VAULT_KEY": Fernet.generate_key().decode()}
+    with served_bot(trained_example_bot, space, env=keys) as bot:
+        bot.keys = keys  # type: ignore[attr-defined]
         yield bot
 
 
@@ -100,7 +107,7 @@ class TestOnRedis:
         done = subprocess.run(
             [CLI, "privacy", "--operator", "sam", "erase", "--conversation", who],
             cwd=redis_bot.space.bot,
-            env=rasa_env(RASA_ETHICS_AUDIT_KEY=AUDIT_KEY),
+            env=rasa_env(RASA_ETHICS_AUDIT_KEY=AUDIT_KEY, **redis_bot.keys),  # type: ignore[attr-defined]
             capture_output=True,
             text=True,
             timeout=120,
